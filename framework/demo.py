@@ -1,0 +1,94 @@
+"""``camchar demo``: simulate a small sweep, compute its statistics, show them beside the truth."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from camchar.components import Components
+from camchar.pipeline import RunOptions, run_stats
+from camchar.progress import Reporter
+from camchar.samples import CameraSamples
+from camchar.settings import read_settings
+from camchar.simulate import CameraModel, SweepPlan, read_truth, simulate_sweep
+
+__all__ = ["run_demo", "comparison_table"]
+
+CHANNEL_NAMES = ("R", "G", "B")
+
+
+def run_demo(components: Components, reporter: Reporter, console: Console, options: RunOptions = RunOptions()) -> CameraSamples:
+    """Simulate the default sweep in a temporary folder, run ``stats`` on it and print the comparison.
+
+    Parameters
+    ----------
+    components
+        The registered components.
+    reporter
+        Progress and summaries of the ``stats`` run.
+    console
+        Where the comparison table goes (standard output).
+    options
+        Choices for the ``stats`` run (e.g. another noise model).
+
+    Returns
+    -------
+    CameraSamples
+        The statistics computed.
+    """
+    with tempfile.TemporaryDirectory(prefix="camchar-demo-") as folder:
+        camera, plan = CameraModel(), SweepPlan()
+        settings_path = simulate_sweep(folder, camera, plan)
+        reporter.summary(
+            f"simulated {len(plan.wavelengths)} wavelengths x {len(plan.exposures)} exposures of a "
+            f"{camera.width} x {camera.height} camera in {folder}"
+        )
+        output = run_stats(read_settings(settings_path), components, options, reporter)
+        samples = CameraSamples(output)
+        truth = read_truth(Path(folder) / "truth.h5")
+    console.print(comparison_table(samples, truth))
+    return samples
+
+
+def comparison_table(samples: CameraSamples, truth: dict[str, np.ndarray]) -> Table:
+    """A table of measured mean and noise beside the simulated truth, per wavelength and channel.
+
+    Parameters
+    ----------
+    samples
+        Statistics of a simulated sweep, with the selected image numbers in
+        their provenance.
+    truth
+        The sweep's ``truth.h5`` contents.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per wavelength and channel.
+    """
+    row_of = {int(number): row for row, number in enumerate(truth["image_number"])}
+    table = Table(
+        title=f"noise model {samples.provenance.get('noise_model', '?')} against the simulated truth (counts/s)"
+    )
+    for heading in ("nm", "t [s]", "ch", "mean", "true mean", "noise", "true noise", "ratio"):
+        table.add_column(heading, justify="right")
+    for index, number in enumerate(samples.provenance["image_number"]):
+        row = row_of[int(number)]
+        for channel in range(samples.mean.shape[1]):
+            measured_noise = samples.std[index, channel]
+            true_noise = truth["temporal_std"][row, channel]
+            table.add_row(
+                f"{samples.nom_wl[index]}",
+                f"{samples.exp_time[index]:.4g}",
+                CHANNEL_NAMES[channel] if channel < len(CHANNEL_NAMES) else str(channel),
+                f"{samples.mean[index, channel]:.5g}",
+                f"{truth['mean_rate'][row, channel]:.5g}",
+                f"{measured_noise:.4g}",
+                f"{true_noise:.4g}",
+                f"{measured_noise / true_noise:.3f}",
+            )
+    return table

@@ -1,0 +1,107 @@
+"""What a loader hands to the pipeline: a frame of pixels and what is known about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import attrs
+import numpy as np
+
+__all__ = ["Region", "LoadRequest", "Frame"]
+
+
+@attrs.frozen
+class Region:
+    """A rectangle of an image, ``[x, y, w, h]`` as in the settings file.
+
+    ``x`` is the first column, ``y`` the first row; ``w`` and ``h`` are the
+    width and height in pixels.
+    """
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        """``(rows, columns)`` slices that cut this region out of an ``H x W`` array."""
+        return slice(self.y, self.y + self.h), slice(self.x, self.x + self.w)
+
+    def fits(self, height: int, width: int) -> bool:
+        """Whether the region lies wholly inside an image of ``height x width``."""
+        return (
+            self.x >= 0
+            and self.y >= 0
+            and self.w > 0
+            and self.h > 0
+            and self.x + self.w <= width
+            and self.y + self.h <= height
+        )
+
+    def as_list(self) -> list[int]:
+        """``[x, y, w, h]``, the settings-file form."""
+        return [self.x, self.y, self.w, self.h]
+
+
+@attrs.frozen
+class LoadRequest:
+    """What the pipeline asks of a loader for every image of a sweep.
+
+    Parameters
+    ----------
+    roi
+        The region of interest in the loader's output image, or ``None`` for
+        the whole image. The loader returns exactly this region.
+    crop
+        The settings' ``crop`` ``[x, y, w, h]``: for loaders that convert RAW
+        files, the crop the original RAW-to-TIFF conversion applied before the
+        ROI. Loaders of already converted images ignore it.
+    options
+        The whole settings mapping, for loader-specific keys.
+    """
+
+    roi: Region | None = None
+    crop: Region | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(eq=False)
+class Frame:
+    """One decoded image, cut to the region of interest.
+
+    Parameters
+    ----------
+    pixels
+        ``(H, W, C)`` array of the values as decoded (counts, not normalised).
+    exposure_time
+        Exposure time in seconds.
+    saturation
+        The value a pixel reads when the sensor or the file format clips it;
+        the overexposure test rejects a frame with any pixel above
+        ``max x saturation``.
+    path
+        The file the frame came from.
+    metadata
+        Anything else the loader knows (ISO, capture time, white level ...).
+    """
+
+    pixels: np.ndarray
+    exposure_time: float
+    saturation: float
+    path: Path
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def channels(self) -> int:
+        """The number of colour channels ``C``."""
+        return self.pixels.shape[-1]
+
+    def rates(self) -> np.ndarray:
+        """The pixels divided by the exposure time, float64 counts/s."""
+        return self.pixels / self.exposure_time
+
+    def is_overexposed(self, max_fraction: float) -> bool:
+        """Whether any pixel exceeds ``max_fraction x saturation``."""
+        return bool(self.pixels.max() > max_fraction * self.saturation)

@@ -1,0 +1,370 @@
+"""The order of the steps of ``camchar stats``; every step's work is a plugin's.
+
+::
+
+    settings --> brackets of image files
+      each bracket, on worker threads:
+        loader (decode, cut to ROI) --> reject overexposed --> selector
+      --> SelectedStack --> noise model --> CameraSamples --> writer
+
+The host owns only this order, progress reporting and error handling.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import attrs
+import numpy as np
+
+from camchar._version import __version__
+from camchar.atomic import atomic_output, check_output_path
+from camchar.components import Components, Registered
+from camchar.errors import BadInput, CamcharWarning
+from camchar.frames import Frame, LoadRequest
+from camchar.parallel import default_workers, ordered_map
+from camchar.progress import Reporter, silent
+from camchar.samples import CameraSamples
+from camchar.settings import Settings
+from camchar.stack import SelectedFrame, SelectedStack
+
+__all__ = [
+    "DEFAULTS",
+    "RunOptions",
+    "Chosen",
+    "Bracket",
+    "BracketOutcome",
+    "Selection",
+    "choose_components",
+    "output_path",
+    "brackets_of",
+    "select_frames",
+    "compute_samples",
+    "write_samples",
+    "run_stats",
+]
+
+#: Components and threshold used when neither the settings nor the command line choose.
+DEFAULTS = {"loader": "tiff", "selector": "best-snr", "noise_model": "linear-fpn", "max": 0.995}
+
+
+@attrs.frozen
+class RunOptions:
+    """Choices that override the settings file (the command-line flags)."""
+
+    output: Path | None = None
+    max: float | None = None
+    loader: str | None = None
+    selector: str | None = None
+    noise_model: str | None = None
+    workers: int | None = None
+
+    def max_fraction(self, settings: Settings) -> float:
+        """The overexposure threshold: flag, then settings ``max``, then 0.995."""
+        for value in (self.max, settings.max):
+            if value is not None:
+                return value
+        return DEFAULTS["max"]
+
+    def worker_count(self) -> int:
+        """Threads to use."""
+        return self.workers if self.workers is not None else default_workers()
+
+
+@attrs.frozen
+class Chosen:
+    """The components of one run."""
+
+    loader: Registered
+    selector: Registered
+    noise_model: Registered
+    writer: Registered
+
+    def provenance(self) -> dict[str, str]:
+        """Names and plugin versions of the components, for the output file."""
+        record = {}
+        for kind in ("loader", "selector", "noise_model", "writer"):
+            registered: Registered = getattr(self, kind)
+            record[kind] = registered.component.name
+            record[f"{kind}_plugin"] = f"{registered.plugin} {registered.version or 'unknown version'}"
+        return record
+
+
+def output_path(settings: Settings, options: RunOptions) -> Path:
+    """Where the statistics go: ``--output``, else the image folder with suffix ``.h5``.
+
+    An output name without a suffix gets ``.h5``.
+    """
+    path = Path(options.output) if options.output is not None else settings.samples_file
+    return path if path.suffix else path.with_suffix(".h5")
+
+
+def choose_components(components: Components, settings: Settings, options: RunOptions, output: Path) -> Chosen:
+    """Pick the components: command line, then settings, then :data:`DEFAULTS`; the writer by suffix.
+
+    Raises
+    ------
+    BadInput
+        When a named component does not exist or no writer handles the suffix.
+    """
+
+    def pick(kind: str, key: str) -> Registered:
+        name = getattr(options, key) or getattr(settings, key) or DEFAULTS[key]
+        try:
+            return components.get(kind, name)
+        except BadInput as error:
+            source = settings.path if getattr(options, key) is None and getattr(settings, key) else None
+            raise BadInput(source, error.problem, settings.line_of(key) if source else None) from None
+
+    writers = [entry for _, entry in components.by_kind["writers"].items() if output.suffix.lower() in entry.component.suffixes]
+    if not writers:
+        known = sorted({suffix for entry in components.by_kind["writers"].values() for suffix in entry.component.suffixes})
+        raise BadInput(output, f"no writer for suffix '{output.suffix}'; known suffixes: {', '.join(known)}")
+    return Chosen(pick("loaders", "loader"), pick("selectors", "selector"), pick("noise_models", "noise_model"), writers[0])
+
+
+@attrs.frozen
+class Bracket:
+    """The images of one wavelength: ``(image number, file)`` pairs."""
+
+    wavelength: int | float
+    images: tuple[tuple[int, Path], ...]
+
+
+def brackets_of(settings: Settings, loader: object) -> list[Bracket]:
+    """The brackets of the sweep, with each image's file for ``loader``.
+
+    ``image_name`` names the RAW files; a loader that does not read that
+    suffix looks for the file with its own first suffix beside it (the
+    ``tiff`` loader reads ``DSC_0001.tiff`` for ``DSC_{:04}.NEF``).
+    """
+    suffixes = tuple(getattr(loader, "suffixes", ()))
+
+    def file_of(number: int) -> Path:
+        path = settings.image_file(number)
+        if not suffixes or path.suffix.lower() in suffixes:
+            return path
+        return path.with_suffix(suffixes[0])
+
+    return [
+        Bracket(wavelength, tuple((number, file_of(number)) for number in numbers))
+        for wavelength, numbers in settings.images.items()
+    ]
+
+
+@attrs.frozen
+class BracketOutcome:
+    """What happened to one bracket during selection."""
+
+    bracket: Bracket
+    overexposed: tuple[int, ...]
+    selected: SelectedFrame | None
+    shapes: tuple[tuple[Path, tuple[int, ...]], ...]
+
+
+@attrs.frozen
+class Selection:
+    """The selected frames of a sweep and the per-bracket record."""
+
+    frames: tuple[SelectedFrame, ...]
+    outcomes: tuple[BracketOutcome, ...]
+    shape: tuple[int, int, int]
+
+
+def _select_bracket(bracket: Bracket, loader, selector, request: LoadRequest, max_fraction: float) -> BracketOutcome:
+    usable: list[tuple[int, Frame]] = []
+    overexposed: list[int] = []
+    shapes = []
+    for number, path in bracket.images:
+        frame = loader.load(path, request)
+        shapes.append((path, frame.pixels.shape))
+        if frame.is_overexposed(max_fraction):
+            overexposed.append(number)
+        else:
+            usable.append((number, frame))
+    chosen = selector.select([frame for _, frame in usable])
+    selected = None
+    if chosen is not None:
+        number = next((n for n, frame in usable if frame is chosen), None)
+        if number is None:
+            raise RuntimeError(f"selector {selector.name} returned a frame that was not in the bracket")
+        means = np.mean(chosen.pixels, axis=(0, 1), dtype=np.float64) / chosen.exposure_time
+        selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means)
+    return BracketOutcome(bracket, tuple(overexposed), selected, tuple(shapes))
+
+
+def select_frames(
+    brackets: Sequence[Bracket],
+    loader,
+    selector,
+    request: LoadRequest,
+    max_fraction: float,
+    workers: int,
+    reporter: Reporter,
+) -> Selection:
+    """Decode every image, reject overexposed frames and select one frame per bracket.
+
+    Brackets are processed on ``workers`` threads; only the frames of the
+    brackets in flight are in memory.
+
+    Raises
+    ------
+    BadInput
+        When frames differ in shape.
+    """
+    outcomes: list[BracketOutcome] = []
+    first_shape: tuple[Path, tuple[int, ...]] | None = None
+    total = sum(len(bracket.images) for bracket in brackets)
+    work = functools.partial(_select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction)
+    with reporter.step("selecting frames", total) as progress:
+        for outcome in ordered_map(work, brackets, workers):
+            for path, shape in outcome.shapes:
+                if first_shape is None:
+                    first_shape = (path, shape)
+                elif shape != first_shape[1]:
+                    raise BadInput(path, f"frame shape {shape} differs from {first_shape[1]} of {first_shape[0].name}")
+            if outcome.selected is None:
+                reason = "all frames overexposed" if len(outcome.overexposed) == len(outcome.bracket.images) else "no frame selected"
+                warnings.warn(CamcharWarning(f"bracket {outcome.bracket.wavelength}: {reason}; skipped"), stacklevel=2)
+            outcomes.append(outcome)
+            progress.advance(len(outcome.bracket.images), f"{outcome.bracket.wavelength}")
+    frames = tuple(outcome.selected for outcome in outcomes if outcome.selected is not None)
+    shape = tuple(first_shape[1]) if first_shape is not None else (0, 0, 0)
+    return Selection(frames, tuple(outcomes), shape)
+
+
+def compute_samples(
+    settings: Settings,
+    chosen: Chosen,
+    options: RunOptions = RunOptions(),
+    reporter: Reporter | None = None,
+) -> CameraSamples:
+    """Run selection and the noise model; return the statistics (not yet written).
+
+    Parameters
+    ----------
+    settings
+        The sweep.
+    chosen
+        The components.
+    options
+        Overrides of the settings.
+    reporter
+        Progress and summaries; silent by default.
+
+    Returns
+    -------
+    CameraSamples
+        Mean and temporal noise per wavelength and channel, with provenance.
+
+    Raises
+    ------
+    BadInput
+        For any problem with the input, including a sweep with no usable bracket.
+    """
+    reporter = reporter or silent()
+    loader, selector = chosen.loader.component, chosen.selector.component
+    noise_model = chosen.noise_model.component
+    request = LoadRequest(roi=settings.roi, crop=settings.crop, options=settings.data)
+    max_fraction = options.max_fraction(settings)
+    workers = options.worker_count()
+    brackets = brackets_of(settings, loader)
+    n_images = sum(len(bracket.images) for bracket in brackets)
+
+    started = time.perf_counter()
+    selection = select_frames(brackets, loader, selector, request, max_fraction, workers, reporter)
+    n_overexposed = sum(len(outcome.overexposed) for outcome in selection.outcomes)
+    reporter.summary(
+        f"read {n_images} images with loader {loader.name}; {n_overexposed} overexposed (max {max_fraction:g}); "
+        f"selector {selector.name} kept {len(selection.frames)} of {len(brackets)} brackets "
+        f"[{time.perf_counter() - started:.2f} s]"
+    )
+    if not selection.frames:
+        raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
+
+    started = time.perf_counter()
+    std = _estimate_noise(noise_model, selection, loader, request, workers, reporter, settings)
+    reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
+    return _samples(settings, selection, std, chosen, max_fraction)
+
+
+def _estimate_noise(noise_model, selection: Selection, loader, request, workers, reporter, settings) -> np.ndarray:
+    n_frames = len(selection.frames)
+    with reporter.step(f"noise model {noise_model.name}", n_frames, "pass 1") as progress:
+
+        def on_frame(index: int, pass_number: int) -> None:
+            if index == 0 and pass_number > 1:
+                progress.restart(n_frames, f"pass {pass_number}")
+            progress.advance()
+
+        stack = SelectedStack(selection.frames, loader, request, selection.shape, workers, on_frame)
+        try:
+            std = np.asarray(noise_model.estimate(stack), dtype=np.float64)
+        except BadInput as error:
+            if error.path is None:
+                raise BadInput(settings.path, error.problem) from None
+            raise
+    expected = (n_frames, selection.shape[2])
+    if std.shape != expected:
+        raise RuntimeError(f"noise model {noise_model.name} returned shape {std.shape}, expected {expected}")
+    return std
+
+
+def _samples(settings: Settings, selection: Selection, std: np.ndarray, chosen: Chosen, max_fraction: float) -> CameraSamples:
+    frames = selection.frames
+    samples = CameraSamples()
+    samples.nom_wl = np.array([frame.wavelength for frame in frames])
+    samples.wl_units = "nm"
+    samples.mean = np.array([frame.means for frame in frames], dtype=np.float64)
+    samples.std = std
+    samples.units = "counts/s"
+    samples.n = selection.shape[0] * selection.shape[1]
+    samples.exp_time = np.array([frame.exposure_time for frame in frames], dtype=np.float64)
+    samples.exp_time_units = "s"
+    samples.camera, samples.lens = settings.camera, settings.lens
+    samples.settings, samples.label = settings.settings, settings.label
+    samples.ND = settings.nd
+    samples.provenance = {
+        "version": __version__,
+        **chosen.provenance(),
+        "max": max_fraction,
+        "settings_file": str(settings.path),
+        "settings_yaml": settings.text,
+        "image_number": [frame.image_number for frame in frames],
+    }
+    return samples
+
+
+def write_samples(samples: CameraSamples, writer: Registered, path: Path) -> None:
+    """Write ``samples`` with ``writer`` to a temporary file and move it onto ``path``."""
+    with atomic_output(path) as temporary:
+        writer.component.write(samples, temporary)
+
+
+def run_stats(settings: Settings, components: Components, options: RunOptions = RunOptions(), reporter: Reporter | None = None) -> Path:
+    """The whole ``camchar stats`` run: choose components, compute, write.
+
+    Returns
+    -------
+    Path
+        The output file.
+    """
+    reporter = reporter or silent()
+    output = output_path(settings, options)
+    chosen = choose_components(components, settings, options, output)
+    check_output_path(output)
+    reporter.summary(
+        f"{settings.path.name} -> {output}: loader {chosen.loader.component.name}, selector "
+        f"{chosen.selector.component.name}, noise model {chosen.noise_model.component.name}, "
+        f"writer {chosen.writer.component.name}"
+    )
+    with reporter.live():
+        samples = compute_samples(settings, chosen, options, reporter)
+        started = time.perf_counter()
+        write_samples(samples, chosen.writer, output)
+    reporter.summary(f"wrote {output} ({len(samples.nom_wl)} wavelengths x {samples.mean.shape[1]} channels) [{time.perf_counter() - started:.2f} s]")
+    return output

@@ -1,0 +1,13 @@
+"""camchar's built-in plugins, one module per component, grouped by kind.
+
+The plugin manager registers the modules named in :data:`BUILTIN_PLUGINS`
+after any third-party plugins.
+"""
+
+#: Modules registered as built-in plugins, in registration order.
+BUILTIN_PLUGINS = (
+    "camchar.plugins.loaders.tiff",
+    "camchar.plugins.selectors.best_snr",
+    "camchar.plugins.noise_models.linear_fpn",
+    "camchar.plugins.writers.camera_samples_h5",
+)

@@ -1,0 +1,139 @@
+"""Loader ``tiff``: converted TIFFs, as the original workflow makes them.
+
+The original workflow converts each RAW photo with ``dcraw_emu -o 0 -q 0 -4 -T``
+and copies the EXIF across with ``exiftool -tagsFromFile``; the exposure time
+then sits in the Exif IFD. Files written by tifffile cannot carry an Exif IFD
+and hold the ExposureTime tag (33434) in IFD0 instead; both are read, the Exif
+IFD first. Pixels are read with tifffile, which keeps 16-bit samples exact.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import tifffile
+
+from camchar.errors import BadInput
+from camchar.frames import Frame, LoadRequest, Region
+from camchar.markers import hookimpl
+
+__all__ = ["TiffLoader", "read_exposure_time"]
+
+EXPOSURE_TIME_TAG = 33434
+
+
+class TiffLoader:
+    """Read an integer RGB or greyscale TIFF and its exposure time."""
+
+    name = "tiff"
+    description = "Integer TIFF (e.g. 16-bit from dcraw_emu -4 -T); exposure time from EXIF"
+    suffixes = (".tiff", ".tif")
+
+    def load(self, path: Path, request: LoadRequest) -> Frame:
+        """Decode ``path``, cut it to ``request.roi`` and read its exposure time.
+
+        Parameters
+        ----------
+        path
+            The TIFF file.
+        request
+            The run's load request; only ``roi`` is used.
+
+        Returns
+        -------
+        Frame
+            ``(H, W, C)`` pixels as stored, the exposure time, and the largest
+            value of the sample type as the saturation level.
+
+        Raises
+        ------
+        BadInput
+            When the file is missing or not a readable integer TIFF, has no
+            usable exposure time, or the ROI does not fit inside it.
+        """
+        path = Path(path)
+        try:
+            with tifffile.TiffFile(path) as tif:
+                page = tif.pages.first
+                exposure_time = read_exposure_time(page)
+                pixels = _as_height_width_channels(page.asarray(), page.axes)
+        except FileNotFoundError:
+            raise BadInput(path, "image file not found") from None
+        except (tifffile.TiffFileError, ValueError, OSError, EOFError, KeyError, IndexError) as exc:
+            raise BadInput(path, f"not a readable TIFF ({exc or type(exc).__name__})") from None
+        if pixels.dtype.kind not in "ui":
+            raise BadInput(path, f"sample type {pixels.dtype} is not supported; the tiff loader reads integer TIFFs")
+        if exposure_time is None:
+            raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
+        if not exposure_time > 0:
+            raise BadInput(path, f"exposure time {exposure_time} s is not positive")
+        pixels = _cut(pixels, request.roi, path)
+        return Frame(
+            pixels=pixels,
+            exposure_time=exposure_time,
+            saturation=float(np.iinfo(pixels.dtype).max),
+            path=path,
+        )
+
+
+def read_exposure_time(page: tifffile.TiffPage) -> float | None:
+    """The exposure time in seconds from a TIFF page's tags, or ``None``.
+
+    The Exif IFD's ExposureTime comes first, IFD0's tag 33434 second.
+
+    Parameters
+    ----------
+    page
+        The first page of the TIFF.
+
+    Returns
+    -------
+    float or None
+        The exposure time as the rational's quotient (e.g. 1/40 -> 0.025).
+    """
+    exif = page.tags.get("ExifTag")
+    if exif is not None and isinstance(exif.value, dict) and "ExposureTime" in exif.value:
+        return _rational(exif.value["ExposureTime"])
+    tag = page.tags.get(EXPOSURE_TIME_TAG)
+    if tag is not None:
+        return _rational(tag.value)
+    return None
+
+
+def _rational(value: object) -> float | None:
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        numerator, denominator = value
+        if denominator == 0:
+            return None
+        return numerator / denominator
+    if isinstance(value, (int, float, Fraction)):
+        return float(value)
+    return None
+
+
+def _as_height_width_channels(pixels: np.ndarray, axes: str) -> np.ndarray:
+    if axes == "YX":
+        return pixels[:, :, np.newaxis]
+    if axes == "YXS":
+        return pixels
+    if axes == "SYX":
+        return np.moveaxis(pixels, 0, -1)
+    raise ValueError(f"image layout {axes!r} is not a single greyscale or colour image")
+
+
+def _cut(pixels: np.ndarray, roi: Region | None, path: Path) -> np.ndarray:
+    if roi is None:
+        return pixels
+    height, width = pixels.shape[:2]
+    if not roi.fits(height, width):
+        raise BadInput(path, f"roi {roi.as_list()} does not fit inside the {width} x {height} image")
+    rows, columns = roi.slices
+    return pixels[rows, columns]
+
+
+@hookimpl
+def camchar_register_loaders(register):
+    """Register the ``tiff`` loader."""
+    register(TiffLoader())

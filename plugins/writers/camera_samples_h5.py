@@ -1,0 +1,29 @@
+"""Writer ``camera-samples-h5``: the original CameraSamples HDF5 layout (``docs/file-format.md``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from camchar.markers import hookimpl
+from camchar.samples import CameraSamples
+from camchar.samples_h5 import write_samples_h5
+
+__all__ = ["CameraSamplesH5Writer"]
+
+
+class CameraSamplesH5Writer:
+    """Write the statistics as the original ``image_stats`` does, plus camchar's provenance group."""
+
+    name = "camera-samples-h5"
+    description = "CameraSamples HDF5 file in the original image_stats layout"
+    suffixes = (".h5", ".hdf5")
+
+    def write(self, samples: CameraSamples, path: Path) -> None:
+        """Write ``samples`` to a new HDF5 file at ``path``."""
+        write_samples_h5(path, samples.fields(), samples.provenance)
+
+
+@hookimpl
+def camchar_register_writers(register):
+    """Register the ``camera-samples-h5`` writer."""
+    register(CameraSamplesH5Writer())
