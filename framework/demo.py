@@ -21,8 +21,14 @@ __all__ = ["run_demo", "comparison_table"]
 CHANNEL_NAMES = ("R", "G", "B")
 
 
-def run_demo(components: Components, reporter: Reporter, console: Console, options: RunOptions = RunOptions()) -> CameraSamples:
-    """Simulate the default sweep in a temporary folder, run ``stats`` on it and print the comparison.
+def run_demo(
+    components: Components,
+    reporter: Reporter,
+    console: Console,
+    options: RunOptions = RunOptions(),
+    folder: Path | None = None,
+) -> CameraSamples:
+    """Simulate the default sweep, run ``stats`` on it and print the comparison.
 
     Parameters
     ----------
@@ -34,23 +40,26 @@ def run_demo(components: Components, reporter: Reporter, console: Console, optio
         Where the comparison table goes (standard output).
     options
         Choices for the ``stats`` run (e.g. another noise model).
+    folder
+        Where to simulate; a temporary folder, removed afterwards, by default.
 
     Returns
     -------
     CameraSamples
         The statistics computed.
     """
-    with tempfile.TemporaryDirectory(prefix="camchar-demo-") as folder:
-        camera, plan = CameraModel(), SweepPlan()
-        settings_path = simulate_sweep(folder, camera, plan)
-        reporter.summary(
-            f"simulated {len(plan.wavelengths)} wavelengths x {len(plan.exposures)} exposures of a "
-            f"{camera.width} x {camera.height} camera in {folder}"
-        )
-        output = run_stats(read_settings(settings_path), components, options, reporter)
-        samples = CameraSamples(output)
-        truth = read_truth(Path(folder) / "truth.h5")
-    console.print(comparison_table(samples, truth))
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="camchar-demo-") as temporary:
+            return run_demo(components, reporter, console, options, Path(temporary))
+    camera, plan = CameraModel(), SweepPlan()
+    settings_path = simulate_sweep(folder, camera, plan)
+    reporter.summary(
+        f"simulated {len(plan.wavelengths)} wavelengths x {len(plan.exposures)} exposures of a "
+        f"{camera.width} x {camera.height} camera in {folder}"
+    )
+    output = run_stats(read_settings(settings_path), components, options, reporter)
+    samples = CameraSamples(output)
+    console.print(comparison_table(samples, read_truth(folder / "truth.h5")))
     return samples
 
 

@@ -93,6 +93,8 @@ def _parse_args(args: Sequence[str] | None, **kw: Any) -> argparse.Namespace:
     parser.add_argument("-o", "--output", type=Path, help="output h5 file")
     parser.add_argument("--quiet", action="store_true", help="suppress messages")
     parser.add_argument("--max", default=DEFAULTS["max"], type=float, help="overexposure threshold (0 - 1.0)")
+    if args is None and kw:
+        args = []  # keywords alone: do not mix in the host program's own sys.argv
     return parser.parse_args(args, argparse.Namespace(**kw))
 
 
@@ -102,7 +104,8 @@ def main(args: Sequence[str] | None = None, **kw: Any) -> None:
     Selects the best frame of each bracket (``load_images``), separates the
     fixed-pattern noise (``fpn``) and saves the statistics with
     ``CameraSamples``. Called without parameters, parses the command line;
-    arguments may also be a list of strings or keywords::
+    arguments may also be a list of strings or keywords (then the command
+    line is not read)::
 
         main(['-i', 'settings.yml', '--quiet'])
         main(input='settings.yml', quiet=True)

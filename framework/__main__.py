@@ -1,0 +1,7 @@
+"""``python -m camchar``: the same as the ``camchar`` command."""
+
+import sys
+
+from camchar.cli import main
+
+sys.exit(main())

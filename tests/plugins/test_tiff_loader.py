@@ -1,0 +1,83 @@
+"""The tiff loader: exact 16-bit pixels, exposure time from either EXIF place, clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tifffile
+
+from camchar.errors import BadInput
+from camchar.frames import LoadRequest, Region
+from camchar.plugins.loaders.tiff import TiffLoader
+
+from conftest import SWEEP
+
+
+def test_reads_a_dcraw_tiff_with_exposure_time_in_the_exif_ifd():
+    path = SWEEP / "raw" / "SWP_0001.tiff"
+    frame = TiffLoader().load(path, LoadRequest(roi=Region(16, 8, 64, 48)))
+    whole = tifffile.imread(path)
+    assert frame.pixels.dtype == np.uint16
+    assert np.array_equal(frame.pixels, whole[8:56, 16:80])
+    assert frame.exposure_time == 1 / 80
+    assert frame.saturation == 65535
+    assert frame.path == path
+
+
+def synthetic(tmp_path, pixels, exposure=(1, 40), **kwargs):
+    path = tmp_path / "img.tiff"
+    extratags = [(33434, 5, 1, exposure, True)] if exposure is not None else []
+    tifffile.imwrite(path, pixels, extratags=extratags, **kwargs)
+    return path
+
+
+def test_reads_exposure_time_from_ifd0_when_there_is_no_exif_ifd(tmp_path):
+    pixels = np.arange(4 * 5 * 3, dtype=np.uint16).reshape(4, 5, 3)
+    frame = TiffLoader().load(synthetic(tmp_path, pixels, photometric="rgb"), LoadRequest())
+    assert frame.exposure_time == 0.025
+    assert np.array_equal(frame.pixels, pixels)
+
+
+def test_greyscale_becomes_one_channel_and_planar_rgb_is_reordered(tmp_path):
+    grey = np.arange(20, dtype=np.uint16).reshape(4, 5)
+    frame = TiffLoader().load(synthetic(tmp_path, grey, photometric="minisblack"), LoadRequest())
+    assert frame.pixels.shape == (4, 5, 1)
+    rgb = np.arange(60, dtype=np.uint16).reshape(4, 5, 3)
+    planar = synthetic(tmp_path, np.moveaxis(rgb, -1, 0), photometric="rgb", planarconfig="separate")
+    assert np.array_equal(TiffLoader().load(planar, LoadRequest()).pixels, rgb)
+
+
+def test_eight_bit_saturation_is_255(tmp_path):
+    frame = TiffLoader().load(synthetic(tmp_path, np.zeros((4, 4, 3), np.uint8), photometric="rgb"), LoadRequest())
+    assert frame.saturation == 255
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: synthetic(p, np.zeros((4, 4, 3), np.uint16), exposure=None, photometric="rgb"), "no exposure time"),
+        (lambda p: synthetic(p, np.zeros((4, 4, 3), np.uint16), exposure=(0, 1), photometric="rgb"), "is not positive"),
+        (lambda p: synthetic(p, np.zeros((4, 4, 3), np.float32), photometric="rgb"), "float32 is not supported"),
+        (lambda p: p / "missing.tiff", "image file not found"),
+    ],
+)
+def test_bad_files_raise_bad_input_naming_the_file(tmp_path, make, message):
+    path = make(tmp_path)
+    with pytest.raises(BadInput, match=message) as caught:
+        TiffLoader().load(path, LoadRequest())
+    assert caught.value.path == path
+
+
+def test_truncated_tiff_is_bad_input(tmp_path):
+    source = (SWEEP / "raw" / "SWP_0001.tiff").read_bytes()
+    path = tmp_path / "cut.tiff"
+    path.write_bytes(source[:3000])
+    with pytest.raises(BadInput, match="not a readable TIFF") as caught:
+        TiffLoader().load(path, LoadRequest())
+    assert caught.value.path == path
+
+
+def test_roi_outside_the_image_is_bad_input():
+    path = SWEEP / "raw" / "SWP_0001.tiff"
+    with pytest.raises(BadInput, match=r"roi \[60, 8, 64, 48\] does not fit inside the 96 x 64 image"):
+        TiffLoader().load(path, LoadRequest(roi=Region(60, 8, 64, 48)))
