@@ -75,6 +75,8 @@ class Frame:
     ----------
     pixels
         ``(H, W, C)`` array of the values as decoded (counts, not normalised).
+        It may be a read-only view (of a memory-mapped file, for instance):
+        never modify it in place.
     exposure_time
         Exposure time in seconds.
     saturation

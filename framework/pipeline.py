@@ -28,6 +28,7 @@ from camchar.errors import BadInput, CamcharWarning
 from camchar.frames import Frame, LoadRequest
 from camchar.parallel import default_workers, ordered_map
 from camchar.progress import Reporter, silent
+from camchar.reductions import channel_totals
 from camchar.samples import CameraSamples
 from camchar.settings import Settings
 from camchar.stack import SelectedFrame, SelectedStack
@@ -192,7 +193,7 @@ def _select_bracket(bracket: Bracket, loader, selector, request: LoadRequest, ma
         number = next((n for n, frame in usable if frame is chosen), None)
         if number is None:
             raise RuntimeError(f"selector {selector.name} returned a frame that was not in the bracket")
-        means = np.mean(chosen.pixels, axis=(0, 1), dtype=np.float64) / chosen.exposure_time
+        means = channel_totals(chosen.pixels) / (chosen.pixels.shape[0] * chosen.pixels.shape[1]) / chosen.exposure_time
         selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means)
     return BracketOutcome(bracket, tuple(overexposed), selected, tuple(shapes))
 

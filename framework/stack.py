@@ -16,8 +16,8 @@ import attrs
 import numpy as np
 
 from camchar.components import Loader
-from camchar.frames import LoadRequest
-from camchar.parallel import ordered_map
+from camchar.frames import Frame, LoadRequest
+from camchar.parallel import RowSplitter, ordered_map, prefetch
 
 __all__ = ["SelectedFrame", "SelectedStack"]
 
@@ -119,32 +119,80 @@ class SelectedStack:
         """How many times a model has streamed the stack so far."""
         return self._passes
 
+    @property
+    def workers(self) -> int:
+        """Threads available to a model (decoding ahead, :meth:`map`, :meth:`split_rows`)."""
+        return self._workers
+
+    def frame(self, index: int) -> Frame:
+        """Decode frame ``index`` now: raw pixels ``(H, W, C)`` and exposure time."""
+        record = self._frames[index]
+        frame = self._loader.load(record.path, self._request)
+        if frame.pixels.shape != self.shape:
+            raise RuntimeError(f"{record.path} decoded to {frame.pixels.shape} on a second reading, not {self.shape}")
+        return frame
+
     def rates(self, index: int) -> np.ndarray:
         """Decode frame ``index`` and return it in counts/s, float64 ``(H, W, C)``."""
-        frame = self._frames[index]
-        return self._loader.load(frame.path, self._request).pixels / frame.exposure_time
+        return self.frame(index).rates()
 
-    def map(self, func: Callable[[int, np.ndarray], R]) -> list[R]:
-        """Apply ``func(index, rates)`` to every frame, on the worker threads.
+    def iter_frames(self) -> Iterator[tuple[int, Frame]]:
+        """Yield ``(index, frame)`` for every frame in order, raw counts, decoding ahead on worker threads.
 
-        ``func`` must be safe to run on several frames at once (pure numpy on
-        its arguments is); the results are returned in frame order. Only a
-        few frames are in memory at any moment.
+        Working on the raw counts block by block (see :meth:`split_rows`)
+        avoids a float64 copy of every frame.
         """
-        return list(self._stream(func))
+        return self._stream(self.frame)
+
+    def iter_batches(self, max_frames: int = 16, max_bytes: int = 64 << 20) -> Iterator[list[tuple[int, Frame]]]:
+        """Yield the frames in order, in batches of at most ``max_frames`` frames and ``max_bytes`` of raw pixels.
+
+        A batch lets a model bring a block of its per-pixel accumulators into
+        the CPU cache once and apply several frames to it, instead of
+        streaming the accumulators from memory for every frame. The next
+        batch is decoded while the model works on this one, so at most two
+        batches are in memory; the batch size depends only on the frame size,
+        never on ``N``.
+        """
+        return prefetch(self._batches(max_frames, max_bytes))
+
+    def _batches(self, max_frames: int, max_bytes: int) -> Iterator[list[tuple[int, Frame]]]:
+        batch: list[tuple[int, Frame]] = []
+        batch_bytes = 0
+        for index, frame in self.iter_frames():
+            batch.append((index, frame))
+            batch_bytes += frame.pixels.nbytes
+            if len(batch) == max_frames or batch_bytes + frame.pixels.nbytes > max_bytes:
+                yield batch
+                batch, batch_bytes = [], 0
+        if batch:
+            yield batch
 
     def iter_rates(self) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(index, rates)`` for every frame in order, decoding ahead on worker threads."""
-        return self._stream(lambda index, rates: (index, rates))
+        return self._stream(self.rates)
 
-    def _stream(self, func: Callable[[int, np.ndarray], R]) -> Iterator[R]:
+    def map(self, func: Callable[[int, Frame], R]) -> list[R]:
+        """Apply ``func(index, frame)`` to every frame, on the worker threads.
+
+        Each worker decodes a frame and runs ``func`` on it, so per-frame work
+        uses every core. ``func`` must be safe to run on several frames at
+        once (pure numpy on its arguments is); the results are returned in
+        frame order. Only a few frames are in memory at any moment.
+        """
+        return [result for _, result in self._stream(lambda index: func(index, self.frame(index)))]
+
+    def split_rows(self) -> RowSplitter:
+        """A :class:`~camchar.parallel.RowSplitter` for per-frame work in blocks of rows on the worker threads.
+
+        Use it as a context manager around a pass over the stack.
+        """
+        return RowSplitter(self._workers)
+
+    def _stream(self, load: Callable[[int], R]) -> Iterator[tuple[int, R]]:
         self._passes += 1
         pass_number = self._passes
-
-        def work(index: int) -> R:
-            return func(index, self.rates(index))
-
-        for index, result in enumerate(ordered_map(work, range(len(self)), self._workers)):
+        for index, result in enumerate(ordered_map(load, range(len(self)), self._workers)):
             if self._on_frame is not None:
                 self._on_frame(index, pass_number)
-            yield result
+            yield index, result

@@ -5,12 +5,22 @@ and copies the EXIF across with ``exiftool -tagsFromFile``; the exposure time
 then sits in the Exif IFD. Files written by tifffile cannot carry an Exif IFD
 and hold the ExposureTime tag (33434) in IFD0 instead; both are read, the Exif
 IFD first. Pixels are read with tifffile, which keeps 16-bit samples exact.
+
+Uncompressed, contiguous, interleaved files (what ``dcraw_emu -T`` and
+tifffile write) are not decoded at all: the file is memory-mapped and the
+frame's pixels are a read-only view of the region of interest in it, so only
+the pages of the ROI are ever touched and nothing is copied. The mapping
+lives as long as the pixels do. Every other layout is decoded whole by
+tifffile and then cut.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
 from fractions import Fraction
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import tifffile
@@ -55,10 +65,10 @@ class TiffLoader:
         """
         path = Path(path)
         try:
-            with tifffile.TiffFile(path) as tif:
+            with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
                 page = tif.pages.first
                 exposure_time = read_exposure_time(page)
-                pixels = _as_height_width_channels(page.asarray(), page.axes)
+                pixels = _read_region(handle, tif, page, request.roi, path)
         except FileNotFoundError:
             raise BadInput(path, "image file not found") from None
         except (tifffile.TiffFileError, ValueError, OSError, EOFError, KeyError, IndexError) as exc:
@@ -69,7 +79,6 @@ class TiffLoader:
             raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
         if not exposure_time > 0:
             raise BadInput(path, f"exposure time {exposure_time} s is not positive")
-        pixels = _cut(pixels, request.roi, path)
         return Frame(
             pixels=pixels,
             exposure_time=exposure_time,
@@ -123,14 +132,44 @@ def _as_height_width_channels(pixels: np.ndarray, axes: str) -> np.ndarray:
     raise ValueError(f"image layout {axes!r} is not a single greyscale or colour image")
 
 
-def _cut(pixels: np.ndarray, roi: Region | None, path: Path) -> np.ndarray:
-    if roi is None:
-        return pixels
-    height, width = pixels.shape[:2]
-    if not roi.fits(height, width):
+def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPage, roi: Region | None, path: Path) -> np.ndarray:
+    """The ``(H, W, C)`` pixels of ``roi`` (all of them for ``None``) in native byte order.
+
+    A read-only view of the memory-mapped file for plain layouts, a decoded
+    array otherwise.
+    """
+    height, width = page.imagelength, page.imagewidth
+    if roi is not None and not roi.fits(height, width):
         raise BadInput(path, f"roi {roi.as_list()} does not fit inside the {width} x {height} image")
-    rows, columns = roi.slices
-    return pixels[rows, columns]
+    rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
+    if not _is_plain(page):
+        pixels = _as_height_width_channels(page.asarray(), page.axes)[rows, columns]
+        return np.ascontiguousarray(pixels, dtype=pixels.dtype.newbyteorder("="))
+    channels = page.samplesperpixel
+    dtype = np.dtype(page.dtype).newbyteorder(tif.byteorder)
+    row_bytes = width * channels * dtype.itemsize
+    start = page.dataoffsets[0] + rows.start * row_bytes
+    count = (rows.stop - rows.start) * width * channels
+    if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
+        raise ValueError("the file ends before the image data does (truncated?)")
+    mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # kept alive by the view
+    view = np.frombuffer(mapped, dtype, count, start).reshape(-1, width, channels)[:, columns]
+    return view if dtype.isnative else view.astype(dtype.newbyteorder("="))
+
+
+def _is_plain(page: tifffile.TiffPage) -> bool:
+    """Whether the image data is one uncompressed, interleaved block of whole samples."""
+    return bool(
+        page.is_contiguous
+        and page.compression == 1
+        and not page.is_tiled
+        and page.planarconfig == 1
+        and page.predictor == 1
+        and page.fillorder == 1
+        and page.axes in ("YX", "YXS")
+        and page.dtype is not None
+        and np.dtype(page.dtype).itemsize * 8 == page.bitspersample
+    )
 
 
 @hookimpl

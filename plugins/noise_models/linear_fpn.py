@@ -14,9 +14,13 @@ The fit is ordinary least squares with population moments, as the original:
 ``bias = mean_n((x - mean x)(y - mean y)) / var(x)``. Since the centred
 stimulus ``X = x - mean x`` sums to zero, ``bias = sum_n X[n] y[n] / (N var x)``
 and the residual is ``r[n] = y[n] - mean_n y - bias X[n]``. The model streams
-the stack twice, frame by frame: once for the per-pixel sums ``sum y`` and
-``sum X y``, once for the residual sums ``sum r`` and ``sum r^2`` of each frame,
-so it never holds more than a few frames (the memory contract).
+the stack twice: once for the per-pixel sums ``sum y`` and ``sum X y``, once
+for the residual sums ``sum r`` and ``sum r^2`` of each frame. It holds two
+batches of raw frames (16 frames or 64 MiB each at most, whatever ``N``) and the per-pixel
+arrays, never the whole stack (the memory contract). The work goes by blocks
+of rows that fit the CPU cache, on the worker threads: each block of the
+per-pixel arrays is brought into cache once per batch rather than once per
+frame, which is what limits the speed otherwise.
 """
 
 from __future__ import annotations
@@ -83,10 +87,10 @@ class LineFit:
         """``(H, W, C)`` intercept of each pixel's line at zero stimulus."""
         return self.mean_y - self.bias * self.mean_stimulus
 
-    def residuals(self, index: int, y: np.ndarray) -> np.ndarray:
-        """``y - (offset + bias x[index])`` for frame ``index``, computed in ``y``'s place."""
-        np.subtract(y, self.mean_y, out=y)
-        y -= self.bias * self.centred_stimulus[index]
+    def residuals(self, index: int, y: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
+        """``y - (offset + bias x[index])`` for frame ``index`` (or its ``rows``), computed in ``y``'s place."""
+        y -= self.mean_y[rows]
+        y -= self.bias[rows] * self.centred_stimulus[index]
         return y
 
 
@@ -149,29 +153,66 @@ class LinearFpn:
         if len(stack) == 2:
             warnings.warn(
                 CamcharWarning(
-                    "linear-fpn with 2 brackets: a line through two points fits exactly, "
-                    "so the residual noise is 0"
+                    "linear-fpn with 2 brackets: a line through two points fits exactly, so the residual noise is 0"
                 ),
                 stacklevel=2,
             )
+        height, width, channels = stack.shape
+        row_items = width * channels
         centred = stimulus - stimulus.mean(axis=0)
-        sum_y = np.zeros(stack.shape, dtype=np.float64)
-        sum_xy = np.zeros(stack.shape, dtype=np.float64)
-        for index, rates in stack.iter_rates():
-            sum_y += rates
-            rates *= centred[index]
-            sum_xy += rates
-        fit = LineFit.from_sums(stimulus, sum_y, sum_xy)
-        del sum_y, sum_xy
+        # per-channel factors repeated along a row, so that they multiply (rows, W*C) blocks
+        # with a long inner loop (a (C,) broadcast runs several times slower)
+        centred_rows = np.tile(centred, (1, width))
+        sum_y = np.zeros((height, row_items))
+        sum_xy = np.zeros((height, row_items))
+        moments = np.zeros((len(stack), 2, channels))  # sum r, sum r^2 of each frame and channel
+        with stack.split_rows() as rows:
+            for batch in stack.iter_batches():
 
-        def residual_moments(index: int, rates: np.ndarray) -> np.ndarray:
-            residuals = fit.residuals(index, rates)
-            return np.stack([residuals.sum(axis=(0, 1)), np.einsum("hwc,hwc->c", residuals, residuals)])
+                def accumulate(block: slice) -> None:
+                    block_y, block_xy = sum_y[block], sum_xy[block]
+                    for index, frame in batch:
+                        y = _rates(frame.pixels.reshape(height, row_items)[block], frame.exposure_time)
+                        block_y += y
+                        y *= centred_rows[index]
+                        block_xy += y
 
-        moments = np.array(stack.map(residual_moments))  # (N, 2, C)
+                rows.run(accumulate, height, row_items)
+            fit = LineFit.from_sums(stimulus, sum_y.reshape(stack.shape), sum_xy.reshape(stack.shape))
+            del sum_y, sum_xy
+            mean_y, bias = fit.mean_y.reshape(height, row_items), fit.bias.reshape(height, row_items)
+            for batch in stack.iter_batches():
+
+                def residual_sums(block: slice) -> np.ndarray:
+                    # sums down the columns, then over the pixels of each channel: numpy's
+                    # reductions over a short last axis, and BLAS calls made from several
+                    # threads at once, are both several times slower
+                    sums = np.empty((len(batch), 2, row_items))
+                    for position, (index, frame) in enumerate(batch):
+                        y = _rates(frame.pixels.reshape(height, row_items)[block], frame.exposure_time)
+                        y -= mean_y[block]
+                        y -= np.multiply(bias[block], centred_rows[index])
+                        y.sum(axis=0, out=sums[position, 0])
+                        np.multiply(y, y, out=y)
+                        y.sum(axis=0, out=sums[position, 1])
+                    return sums.reshape(len(batch), 2, width, channels).sum(axis=2)
+
+                indices = [index for index, _ in batch]
+                moments[indices] = np.sum(rows.run(residual_sums, height, row_items), axis=0)
         mean = moments[:, 0] / stack.pixel_count
         mean_square = moments[:, 1] / stack.pixel_count
         return np.sqrt(np.maximum(mean_square - mean**2, 0.0))
+
+
+def _rates(counts: np.ndarray, exposure_time: float) -> np.ndarray:
+    """``counts / exposure_time`` as a new float64 array.
+
+    A cast, then an in-place multiplication by ``1 / exposure_time``: three
+    times faster than a mixed-type division, and within one rounding of it.
+    """
+    rates = counts.astype(np.float64)
+    rates *= 1.0 / exposure_time
+    return rates
 
 
 @hookimpl

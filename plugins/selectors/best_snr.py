@@ -12,7 +12,8 @@ sum, and ``snr = mean(s) / std(s)`` (``std`` with ``ddof=1``, as ``np.cov``).
 That form needs one channel sum and one variance instead of an ``N x N``
 covariance, and since the SNR does not change when the image is scaled, it is
 computed on the raw counts rather than on the counts divided by the exposure
-time: the same number without a float64 copy of every frame.
+time: the same number without a float64 copy of every frame. For integer
+counts of up to 16 bits the sums are exact integers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from numpy.typing import ArrayLike
 
 from camchar.frames import Frame
 from camchar.markers import hookimpl
+from camchar.reductions import pixel_sums
 
 __all__ = ["BestSnrSelector", "snr"]
 
@@ -55,12 +57,23 @@ def snr(img: ArrayLike) -> float:
     over channels, which is the same quantity (module docstring).
     """
     img = np.asarray(img)
-    channel_sum = img.reshape(-1, img.shape[-1]).sum(axis=1, dtype=np.float64)
-    mean = channel_sum.mean()
-    deviation = channel_sum - mean
+    sums = pixel_sums(img)
+    n = sums.size
+    if sums.dtype.kind == "i" and n * _largest_pixel_sum(img) ** 2 < 2.0**62:
+        total, squares = int(sums.sum()), int(np.dot(sums, sums))
+        mean, variance = total / n, (n * squares - total * total) / (n * (n - 1)) if n > 1 else float("nan")
+    else:
+        sums = sums.astype(np.float64, copy=False)
+        mean = float(sums.mean())
+        deviation = sums - mean
+        variance = float(np.dot(deviation, deviation)) / (n - 1) if n > 1 else float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
-        variance = np.dot(deviation, deviation) / (channel_sum.size - 1)
-        return float(mean / np.sqrt(variance))
+        return float(np.float64(mean) / np.sqrt(np.float64(variance)))
+
+
+def _largest_pixel_sum(img: np.ndarray) -> float:
+    limits = np.iinfo(img.dtype)
+    return float(img.shape[-1] * max(limits.max, -limits.min))
 
 
 class BestSnrSelector:

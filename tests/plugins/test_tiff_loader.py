@@ -81,3 +81,27 @@ def test_roi_outside_the_image_is_bad_input():
     path = SWEEP / "raw" / "SWP_0001.tiff"
     with pytest.raises(BadInput, match=r"roi \[60, 8, 64, 48\] does not fit inside the 96 x 64 image"):
         TiffLoader().load(path, LoadRequest(roi=Region(60, 8, 64, 48)))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"photometric": "rgb"},
+        {"photometric": "rgb", "rowsperstrip": 7},
+        {"photometric": "rgb", "byteorder": ">"},
+        {"photometric": "rgb", "compression": "zlib"},
+        {"photometric": "rgb", "tile": (16, 16)},
+        {"photometric": "minisblack"},
+    ],
+    ids=["one-strip", "many-strips", "big-endian", "zlib", "tiled", "grey"],
+)
+def test_roi_read_equals_a_full_decode_for_every_layout(tmp_path, options):
+    rng = np.random.default_rng(1)
+    shape = (48, 64) if options["photometric"] == "minisblack" else (48, 64, 3)
+    pixels = rng.integers(0, 65535, size=shape, dtype=np.uint16)
+    path = synthetic(tmp_path, pixels, **options)
+    roi = Region(5, 9, 40, 30)
+    frame = TiffLoader().load(path, LoadRequest(roi=roi))
+    expected = tifffile.imread(path)[9:39, 5:45]
+    assert np.array_equal(frame.pixels, expected.reshape(30, 40, -1))
+    assert frame.pixels.dtype.isnative

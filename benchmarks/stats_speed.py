@@ -1,0 +1,188 @@
+"""camchar stats against the naive in-memory baseline and against merely decoding the files.
+
+    python benchmarks/stats_speed.py             # full-size sweep: 111 brackets x 3 of 1350 x 1350, ROI 750 x 750
+    python benchmarks/stats_speed.py --scaling   # peak memory at 111 and at 444 brackets (600 x 600, ROI 300 x 300)
+
+Sweeps are simulated into benchmarks/data/ on the first run (a few minutes and
+3.6 GB for the full-size one) and reused afterwards. Every measurement runs in
+its own process, so that each peak RSS is that program's alone; the three are
+interleaved and repeated, the page cache warm, and the medians reported side
+by side with their ratios. The numbers of camchar and of the baseline are
+compared too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+
+
+def sweep(name: str, brackets: int, size: int, roi: tuple[int, int, int, int]) -> Path:
+    """The settings file of a simulated sweep, simulating it first if it is not there."""
+    from camchar.frames import Region
+    from camchar.simulate import CameraModel, SweepPlan, simulate_sweep
+
+    folder = DATA / name
+    settings = folder / "settings.yml"
+    if settings.exists():
+        return settings
+    print(f"simulating {name}: {brackets} brackets x 3 exposures of {size} x {size} ...", file=sys.stderr)
+    wavelengths = tuple(range(300, 851, 5)) if brackets == 111 else tuple(300 + i for i in range(brackets))
+    plan = SweepPlan(
+        wavelengths=wavelengths,
+        exposures=(Fraction(1, 160), Fraction(1, 80), Fraction(1, 40)),
+        roi=Region(*roi),
+        seed=brackets,
+    )
+    simulate_sweep(folder, CameraModel(height=size, width=size, peak_rate=6.0e6, vignetting=0.1), plan)
+    return settings
+
+
+def child(mode: str, settings: Path, output: Path) -> None:
+    """Run one measured program in this process and print its time and peak memory as JSON."""
+    import numpy as np
+    import tifffile
+    import yaml
+
+    if mode == "camchar":
+        from camchar.manager import build_host
+        from camchar.pipeline import RunOptions, run_stats
+        from camchar.settings import read_settings
+    else:
+        import naive_image_stats
+
+    started = time.perf_counter()
+    if mode == "decode":
+        config = yaml.safe_load(settings.read_text())
+        for numbers in config["images"].values():
+            for number in numbers:
+                path = settings.parent / config["image_dir"] / config["image_name"].format(number)
+                tifffile.imread(path.with_suffix(".tiff"))
+    elif mode == "camchar":
+        run_stats(read_settings(settings), build_host().components, RunOptions(output=output))
+    else:
+        wavelengths, times, mean, std = naive_image_stats.image_stats(settings)
+        np.savez(output, wavelengths=wavelengths, times=times, mean=mean, std=std)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_rss_mib()}))
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory since it started its program.
+
+    ``VmHWM`` rather than ``getrusage``'s ``ru_maxrss``, which a child process
+    inherits from the parent it was forked from.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(mode: str, settings: Path, output: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(settings), str(output)],
+        capture_output=True, text=True, check=True, cwd=HERE,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def compare(camchar_h5: Path, naive_npz: Path) -> dict:
+    import h5py
+    import numpy as np
+
+    naive = np.load(naive_npz)
+    with h5py.File(camchar_h5) as f:
+        ours = {name: f[name][()] for name in ("nominal_wavelength", "exposure_time", "samples", "samples_std")}
+    return {
+        "same wavelengths": bool(np.array_equal(ours["nominal_wavelength"], naive["wavelengths"])),
+        "same selected exposures": bool(np.array_equal(ours["exposure_time"], naive["times"])),
+        "max relative difference of mean": float(np.max(np.abs(ours["samples"] / naive["mean"] - 1))),
+        "max relative difference of std": float(np.max(np.abs(ours["samples_std"] / naive["std"] - 1))),
+    }
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import numpy
+
+    return f"{model}, {cores} cores, {memory:.0f} GiB; Python {platform.python_version()}, numpy {numpy.__version__}"
+
+
+def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
+    scratch = settings.parent
+    measure("decode", settings, scratch / "unused")  # warm the page cache
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for _ in range(repeat):
+        for mode in modes:
+            output = scratch / ("camchar-out.h5" if mode == "camchar" else "naive-out.npz")
+            runs[mode].append(measure(mode, settings, output))
+    return {
+        mode: {
+            "seconds": statistics.median(r["seconds"] for r in results),
+            "peak_mib": statistics.median(r["peak_mib"] for r in results),
+        }
+        for mode, results in runs.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scaling", action="store_true", help="peak memory at 111 and 444 brackets")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measurement (median reported)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "SETTINGS", "OUTPUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, settings, output = args.child
+        child(mode, Path(settings), Path(output))
+        return
+
+    print(f"machine: {machine()}")
+    if not args.scaling:
+        settings = sweep("full-111", 111, 1350, (300, 300, 750, 750))
+        results = run(settings, ["decode", "camchar", "naive"], args.repeat)
+        decode, ours, naive = results["decode"], results["camchar"], results["naive"]
+        print("sweep: 111 brackets x 3 exposures, 1350 x 1350 16-bit RGB TIFF, ROI 750 x 750")
+        print(f"{'':12}{'wall [s]':>10}{'peak RSS [MiB]':>16}")
+        for name, result in (("decode only", decode), ("camchar", ours), ("naive", naive)):
+            print(f"{name:12}{result['seconds']:>10.2f}{result['peak_mib']:>16.0f}")
+        print(f"naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 10x)")
+        print(f"camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 4x)")
+        print(f"naive / camchar peak RSS:    {naive['peak_mib'] / ours['peak_mib']:.1f}x   (target >= 8x)")
+        for key, value in compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz").items():
+            print(f"{key}: {value}")
+    else:
+        print("sweeps: 600 x 600 16-bit RGB TIFF, ROI 300 x 300, 3 exposures per bracket")
+        print(f"{'brackets':>8}{'camchar [s]':>13}{'camchar peak RSS [MiB]':>24}{'naive [s]':>11}{'naive peak RSS [MiB]':>22}")
+        for brackets in (111, 444):
+            settings = sweep(f"scale-{brackets}", brackets, 600, (150, 150, 300, 300))
+            results = run(settings, ["camchar", "naive"], args.repeat)
+            ours, naive = results["camchar"], results["naive"]
+            print(f"{brackets:>8}{ours['seconds']:>13.2f}{ours['peak_mib']:>24.0f}{naive['seconds']:>11.2f}{naive['peak_mib']:>22.0f}")
+            comparison = compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz")
+            print("         " + "; ".join(f"{key}: {value}" for key, value in comparison.items()))
+
+
+if __name__ == "__main__":
+    main()
