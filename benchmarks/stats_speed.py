@@ -56,10 +56,17 @@ def child(mode: str, settings: Path, output: Path) -> None:
     import tifffile
     import yaml
 
-    if mode == "camchar":
+    if mode.startswith("camchar"):
+        from rich.console import Console
+
         from camchar.manager import build_host
         from camchar.pipeline import RunOptions, run_stats
+        from camchar.progress import Reporter, silent
         from camchar.settings import read_settings
+
+        # "camchar-progress" draws the live progress bar as in a terminal (into /dev/null)
+        terminal = Console(stderr=False, file=open(os.devnull, "w"), force_terminal=True, width=120)
+        reporter = Reporter(console=terminal) if mode == "camchar-progress" else silent()
     else:
         import naive_image_stats
 
@@ -70,8 +77,8 @@ def child(mode: str, settings: Path, output: Path) -> None:
             for number in numbers:
                 path = settings.parent / config["image_dir"] / config["image_name"].format(number)
                 tifffile.imread(path.with_suffix(".tiff"))
-    elif mode == "camchar":
-        run_stats(read_settings(settings), build_host().components, RunOptions(output=output))
+    elif mode.startswith("camchar"):
+        run_stats(read_settings(settings), build_host().components, RunOptions(output=output), reporter)
     else:
         wavelengths, times, mean, std = naive_image_stats.image_stats(settings)
         np.savez(output, wavelengths=wavelengths, times=times, mean=mean, std=std)
@@ -136,7 +143,7 @@ def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
     runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     for _ in range(repeat):
         for mode in modes:
-            output = scratch / ("camchar-out.h5" if mode == "camchar" else "naive-out.npz")
+            output = scratch / (f"{mode}-out.h5" if mode.startswith("camchar") else "naive-out.npz")
             runs[mode].append(measure(mode, settings, output))
     return {
         mode: {
@@ -161,15 +168,17 @@ def main() -> None:
     print(f"machine: {machine()}")
     if not args.scaling:
         settings = sweep("full-111", 111, 1350, (300, 300, 750, 750))
-        results = run(settings, ["decode", "camchar", "naive"], args.repeat)
+        results = run(settings, ["decode", "camchar", "camchar-progress", "naive"], args.repeat)
         decode, ours, naive = results["decode"], results["camchar"], results["naive"]
         print("sweep: 111 brackets x 3 exposures, 1350 x 1350 16-bit RGB TIFF, ROI 750 x 750")
-        print(f"{'':12}{'wall [s]':>10}{'peak RSS [MiB]':>16}")
-        for name, result in (("decode only", decode), ("camchar", ours), ("naive", naive)):
-            print(f"{name:12}{result['seconds']:>10.2f}{result['peak_mib']:>16.0f}")
+        print(f"{'':26}{'wall [s]':>10}{'peak RSS [MiB]':>16}")
+        names = {"decode": "decode only", "camchar": "camchar", "camchar-progress": "camchar, live progress bar", "naive": "naive"}
+        for mode, name in names.items():
+            print(f"{name:26}{results[mode]['seconds']:>10.2f}{results[mode]['peak_mib']:>16.0f}")
         print(f"naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 10x)")
         print(f"camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 4x)")
         print(f"naive / camchar peak RSS:    {naive['peak_mib'] / ours['peak_mib']:.1f}x   (target >= 8x)")
+        print(f"progress bar / none:         {results['camchar-progress']['seconds'] / ours['seconds']:.2f}x")
         for key, value in compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz").items():
             print(f"{key}: {value}")
     else:

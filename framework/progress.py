@@ -16,6 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 __all__ = ["Reporter", "StepProgress", "silent"]
 
+#: Redraws of the progress bar per second: enough to look live, few enough that
+#: drawing (Python code holding the GIL) does not slow the worker threads.
+REFRESH_PER_SECOND = 4
+
 
 class StepProgress:
     """The progress bar of one step of a run."""
@@ -62,6 +66,7 @@ class Reporter:
                 TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
+                refresh_per_second=REFRESH_PER_SECOND,
             )
 
     @contextlib.contextmanager

@@ -2,8 +2,10 @@
 
 numpy reduces slowly over a short last axis (summing the 3 channels of each
 pixel, or each channel over an ``(H, W, 3)`` frame, runs at a fraction of
-memory speed), so these helpers work column by column instead. Integer
-pixels of up to 16 bits are summed in int64, which is exact.
+memory speed), so these helpers work on one channel plane at a time instead.
+They accept strided views (such as a memory-mapped ROI) without copying them,
+and call no BLAS routine (BLAS calls from several threads at once are slow).
+Integer pixels of up to 16 bits are summed in int64, which is exact.
 """
 
 from __future__ import annotations
@@ -23,10 +25,8 @@ def channel_totals(pixels: np.ndarray) -> np.ndarray:
 
     Exact (summed in int64) for integer pixels of up to 16 bits.
     """
-    flat = pixels.reshape(-1, pixels.shape[-1])
-    if is_exact_integer(pixels):
-        return np.array([int(flat[:, c].sum(dtype=np.int64)) for c in range(flat.shape[1])], dtype=np.float64)
-    return np.ones(flat.shape[0]) @ flat.astype(np.float64, copy=False)
+    accumulator = np.int64 if is_exact_integer(pixels) else np.float64
+    return np.array([pixels[..., c].sum(dtype=accumulator) for c in range(pixels.shape[-1])], dtype=np.float64)
 
 
 def pixel_sums(pixels: np.ndarray) -> np.ndarray:
@@ -34,10 +34,7 @@ def pixel_sums(pixels: np.ndarray) -> np.ndarray:
 
     int64 for integer pixels of up to 16 bits, float64 otherwise.
     """
-    flat = pixels.reshape(-1, pixels.shape[-1])
-    if is_exact_integer(pixels):
-        total = flat[:, 0].astype(np.int64)
-        for c in range(1, flat.shape[1]):
-            total += flat[:, c]
-        return total
-    return flat.astype(np.float64, copy=False) @ np.ones(flat.shape[1])
+    total = pixels[..., 0].astype(np.int64 if is_exact_integer(pixels) else np.float64)
+    for c in range(1, pixels.shape[-1]):
+        total += pixels[..., c]
+    return total.ravel()

@@ -12,10 +12,12 @@ import tifffile
 
 from camchar.errors import BadInput, CamcharWarning
 from camchar.frames import Region
+from camchar.parallel import RowSplitter
 from camchar.pipeline import RunOptions, run_stats
 from camchar.samples import CameraSamples
 from camchar.settings import read_settings
 from camchar.simulate import CameraModel, SweepPlan, simulate_sweep
+from camchar.stack import SelectedStack
 
 from oracle import seed_oracle
 
@@ -114,3 +116,15 @@ def test_frames_of_different_shapes_are_bad_input(sweep, host):
     settings_path.write_text(settings_path.read_text().replace("roi: [16, 8, 64, 48]\n", ""))
     with pytest.raises(BadInput, match=r"SWP_0007.tiff: frame shape \(64, 90, 3\) differs"):
         run_stats(read_settings(settings_path), host.components, RunOptions(output=sweep.parent / "o.h5"))
+
+
+def test_numbers_do_not_depend_on_the_number_of_threads(tmp_path, host, monkeypatch):
+    # small row blocks, so that the noise model's work is split many ways
+    monkeypatch.setattr(SelectedStack, "split_rows", lambda stack: RowSplitter(stack.workers, block_bytes=8 * 300 * 4))
+    settings = read_settings(simulate_sweep(tmp_path, CameraModel(height=90, width=120), SweepPlan(roi=Region(10, 10, 100, 70))))
+    results = []
+    for workers in (1, 3):
+        output = run_stats(settings, host.components, RunOptions(output=tmp_path / f"w{workers}.h5", workers=workers))
+        results.append(CameraSamples(output))
+    assert np.array_equal(results[0].mean, results[1].mean)
+    assert np.array_equal(results[0].std, results[1].std)
