@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--exposures", type=_parsed(parse_exposures), help="exposure bracket, s (default 1/80,1/40,1/20)")
     simulate.add_argument("--roi", type=_region, help="x,y,w,h written into the settings (default: the centre two thirds)")
     simulate.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
+    simulate.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
     for name, help_text in (
         ("dark-offset", "mean dark level, counts"),
         ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),
@@ -170,7 +171,7 @@ def _stats(args: argparse.Namespace, reporter: Reporter) -> None:
 
 
 def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
-    from camchar.simulate import CameraModel, SweepPlan, simulate_sweep
+    from camchar.simulate import DNG_PEAK_RATE, CameraModel, SweepPlan, simulate_sweep
 
     width, height = args.size
     model_options = {
@@ -178,6 +179,8 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
         for name in ("dark_offset", "dark_spread", "gain_spread", "conversion_gain", "read_noise", "peak_rate", "vignetting")
         if getattr(args, name) is not None
     }
+    if args.format == "dng":
+        model_options.setdefault("peak_rate", DNG_PEAK_RATE)
     camera = CameraModel(height=height, width=width, **model_options)
     roi = args.roi or Region(width // 6, height // 6, width - 2 * (width // 6), height - 2 * (height // 6))
     if not roi.fits(height, width):
@@ -191,7 +194,10 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
     )
     if args.outdir.exists() and not args.outdir.is_dir():
         raise BadInput(args.outdir, "exists and is not a folder")
-    settings_path = simulate_sweep(args.outdir, camera, plan)
+    try:
+        settings_path = simulate_sweep(args.outdir, camera, plan, args.format)
+    except ValueError as exc:
+        raise BadInput(None, str(exc)) from None
     n_images = len(plan.wavelengths) * len(plan.exposures)
     exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
     reporter.summary(f"wrote {n_images} images ({width} x {height}, exposures {exposures} s), {settings_path} and truth.h5")

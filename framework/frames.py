@@ -58,12 +58,16 @@ class LoadRequest:
         The settings' ``crop`` ``[x, y, w, h]``: for loaders that convert RAW
         files, the crop the original RAW-to-TIFF conversion applied before the
         ROI. Loaders of already converted images ignore it.
+    white_level
+        The settings' ``white_level``: the raw value at which the sensor
+        clips, overriding the file's metadata, for loaders of RAW files.
     options
         The whole settings mapping, for loader-specific keys.
     """
 
     roi: Region | None = None
     crop: Region | None = None
+    white_level: float | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
 
 
@@ -80,9 +84,9 @@ class Frame:
     exposure_time
         Exposure time in seconds.
     saturation
-        The value a pixel reads when the sensor or the file format clips it;
-        the overexposure test rejects a frame with any pixel above
-        ``max x saturation``.
+        The value a pixel reads when the sensor or the file format clips it,
+        one number or one per channel; the overexposure test rejects a frame
+        with any pixel above ``max x saturation``.
     path
         The file the frame came from.
     metadata
@@ -91,7 +95,7 @@ class Frame:
 
     pixels: np.ndarray
     exposure_time: float
-    saturation: float
+    saturation: float | tuple[float, ...]
     path: Path
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
 
@@ -105,5 +109,19 @@ class Frame:
         return self.pixels / self.exposure_time
 
     def is_overexposed(self, max_fraction: float) -> bool:
-        """Whether any pixel exceeds ``max_fraction x saturation``."""
-        return bool(self.pixels.max() > max_fraction * self.saturation)
+        """Whether any pixel exceeds ``max_fraction x saturation`` (of its channel)."""
+        if np.ndim(self.saturation) == 0:
+            return bool(self.pixels.max() > max_fraction * self.saturation)
+        return any(
+            self.pixels[..., c].max() > max_fraction * level for c, level in enumerate(np.ravel(self.saturation))
+        )
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """Names of the channels: ``metadata["channel_names"]``, else R, G, B for three channels."""
+        names = self.metadata.get("channel_names")
+        if names is not None:
+            return tuple(names)
+        if self.channels == 3:
+            return ("R", "G", "B")
+        return tuple(f"C{c}" for c in range(self.channels))

@@ -16,11 +16,10 @@ from typing import Any, Sequence, Tuple
 import numpy as np
 
 from camchar.manager import build_host
-from camchar.pipeline import DEFAULTS, RunOptions, brackets_of, run_stats, select_frames
+from camchar.pipeline import DEFAULTS, RunOptions, brackets_of, load_request, run_stats, select_frames
 from camchar.plugins.noise_models.linear_fpn import fpn
 from camchar.plugins.selectors.best_snr import snr
 from camchar.progress import Reporter
-from camchar.frames import LoadRequest
 from camchar.samples import CameraSamples
 from camchar.settings import Settings as ParsedSettings
 from camchar.settings import read_settings
@@ -164,7 +163,7 @@ def load_images(settings: Settings | ParsedSettings | str | Path, overexp: float
     components = build_host().components
     loader = components.get("loaders", DEFAULTS["loader"]).component
     selector = components.get("selectors", DEFAULTS["selector"]).component
-    request = LoadRequest(roi=settings.roi, crop=settings.crop, options=settings.data)
+    request = load_request(settings)
     reporter = Reporter()
     selection = select_frames(brackets_of(settings, loader), loader, selector, request, overexp, 1, reporter)
     reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")

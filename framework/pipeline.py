@@ -12,6 +12,7 @@ The host owns only this order, progress reporting and error handling.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import warnings
@@ -25,6 +26,7 @@ from camchar._version import __version__
 from camchar.atomic import atomic_output, check_output_path
 from camchar.components import Components, Registered
 from camchar.errors import BadInput, CamcharWarning
+from camchar.frame_cache import FrameCache
 from camchar.frames import Frame, LoadRequest
 from camchar.parallel import default_workers, ordered_map
 from camchar.progress import Reporter, silent
@@ -41,6 +43,8 @@ __all__ = [
     "BracketOutcome",
     "Selection",
     "choose_components",
+    "default_loader",
+    "load_request",
     "output_path",
     "brackets_of",
     "select_frames",
@@ -50,7 +54,10 @@ __all__ = [
 ]
 
 #: Components and threshold used when neither the settings nor the command line choose.
+#: The loader's default depends on the files (:func:`default_loader`); "tiff" is its last resort.
 DEFAULTS = {"loader": "tiff", "selector": "best-snr", "noise_model": "linear-fpn", "max": 0.995}
+#: The loader for a sweep of RAW files with no converted TIFFs beside them.
+RAW_DEFAULT_LOADER = "raw-rgb"
 
 
 @attrs.frozen
@@ -114,7 +121,8 @@ def choose_components(components: Components, settings: Settings, options: RunOp
     """
 
     def pick(kind: str, key: str) -> Registered:
-        name = getattr(options, key) or getattr(settings, key) or DEFAULTS[key]
+        default = default_loader(settings, components) if key == "loader" else DEFAULTS[key]
+        name = getattr(options, key) or getattr(settings, key) or default
         try:
             return components.get(kind, name)
         except BadInput as error:
@@ -126,6 +134,33 @@ def choose_components(components: Components, settings: Settings, options: RunOp
         known = sorted({suffix for entry in components.by_kind["writers"].values() for suffix in entry.component.suffixes})
         raise BadInput(output, f"no writer for suffix '{output.suffix}'; known suffixes: {', '.join(known)}")
     return Chosen(pick("loaders", "loader"), pick("selectors", "selector"), pick("noise_models", "noise_model"), writers[0])
+
+
+def default_loader(settings: Settings, components: Components) -> str:
+    """The loader when neither the command line nor the settings name one.
+
+    As the original workflow: if the converted ``.tiff`` sits beside the first
+    image's RAW name, ``tiff``. If only the file itself exists, the loader
+    that reads its suffix (``raw-rgb`` for RAW files). Otherwise ``tiff``,
+    whose error then names the missing file.
+    """
+    first = settings.image_file(next(iter(settings.images.values()))[0])
+    loaders = components.by_kind["loaders"]
+    tiff = loaders.get(DEFAULTS["loader"])
+    if tiff is not None and (first.suffix.lower() in tiff.component.suffixes or first.with_suffix(".tiff").exists()):
+        return DEFAULTS["loader"]
+    if first.exists():
+        claimants = sorted(name for name, entry in loaders.items() if first.suffix.lower() in entry.component.suffixes)
+        if RAW_DEFAULT_LOADER in claimants:
+            return RAW_DEFAULT_LOADER
+        if claimants:
+            return claimants[0]
+    return DEFAULTS["loader"]
+
+
+def load_request(settings: Settings) -> LoadRequest:
+    """What every loader call of a run receives, from the settings."""
+    return LoadRequest(roi=settings.roi, crop=settings.crop, white_level=settings.white_level, options=settings.data)
 
 
 @attrs.frozen
@@ -176,7 +211,9 @@ class Selection:
     shape: tuple[int, int, int]
 
 
-def _select_bracket(bracket: Bracket, loader, selector, request: LoadRequest, max_fraction: float) -> BracketOutcome:
+def _select_bracket(
+    bracket: Bracket, loader, selector, request: LoadRequest, max_fraction: float, cache: FrameCache | None
+) -> BracketOutcome:
     usable: list[tuple[int, Frame]] = []
     overexposed: list[int] = []
     shapes = []
@@ -194,7 +231,9 @@ def _select_bracket(bracket: Bracket, loader, selector, request: LoadRequest, ma
         if number is None:
             raise RuntimeError(f"selector {selector.name} returned a frame that was not in the bracket")
         means = channel_totals(chosen.pixels) / (chosen.pixels.shape[0] * chosen.pixels.shape[1]) / chosen.exposure_time
-        selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means)
+        metadata = {**chosen.metadata, "channel_names": chosen.channel_names}
+        cached = cache.store(chosen.pixels) if cache is not None else None
+        selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means, metadata, cached)
     return BracketOutcome(bracket, tuple(overexposed), selected, tuple(shapes))
 
 
@@ -206,11 +245,13 @@ def select_frames(
     max_fraction: float,
     workers: int,
     reporter: Reporter,
+    cache: FrameCache | None = None,
 ) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
 
     Brackets are processed on ``workers`` threads; only the frames of the
-    brackets in flight are in memory.
+    brackets in flight are in memory. With a ``cache``, each selected frame's
+    pixels are stored in it for the noise model.
 
     Raises
     ------
@@ -220,7 +261,9 @@ def select_frames(
     outcomes: list[BracketOutcome] = []
     first_shape: tuple[Path, tuple[int, ...]] | None = None
     total = sum(len(bracket.images) for bracket in brackets)
-    work = functools.partial(_select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction)
+    work = functools.partial(
+        _select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction, cache=cache
+    )
     with reporter.step("selecting frames", total) as progress:
         for outcome in ordered_map(work, brackets, workers):
             for path, shape in outcome.shapes:
@@ -270,26 +313,27 @@ def compute_samples(
     reporter = reporter or silent()
     loader, selector = chosen.loader.component, chosen.selector.component
     noise_model = chosen.noise_model.component
-    request = LoadRequest(roi=settings.roi, crop=settings.crop, options=settings.data)
+    request = load_request(settings)
     max_fraction = options.max_fraction(settings)
     workers = options.worker_count()
     brackets = brackets_of(settings, loader)
     n_images = sum(len(bracket.images) for bracket in brackets)
 
-    started = time.perf_counter()
-    selection = select_frames(brackets, loader, selector, request, max_fraction, workers, reporter)
-    n_overexposed = sum(len(outcome.overexposed) for outcome in selection.outcomes)
-    reporter.summary(
-        f"read {n_images} images with loader {loader.name}; {n_overexposed} overexposed (max {max_fraction:g}); "
-        f"selector {selector.name} kept {len(selection.frames)} of {len(brackets)} brackets "
-        f"[{time.perf_counter() - started:.2f} s]"
-    )
-    if not selection.frames:
-        raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
+    with FrameCache() if getattr(loader, "cache_decoded", False) else contextlib.nullcontext() as cache:
+        started = time.perf_counter()
+        selection = select_frames(brackets, loader, selector, request, max_fraction, workers, reporter, cache)
+        n_overexposed = sum(len(outcome.overexposed) for outcome in selection.outcomes)
+        reporter.summary(
+            f"read {n_images} images with loader {loader.name}; {n_overexposed} overexposed (max {max_fraction:g}); "
+            f"selector {selector.name} kept {len(selection.frames)} of {len(brackets)} brackets "
+            f"[{time.perf_counter() - started:.2f} s]"
+        )
+        if not selection.frames:
+            raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
 
-    started = time.perf_counter()
-    std = _estimate_noise(noise_model, selection, loader, request, workers, reporter, settings)
-    reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
+        started = time.perf_counter()
+        std = _estimate_noise(noise_model, selection, loader, request, workers, reporter, settings)
+        reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
     return _samples(settings, selection, std, chosen, max_fraction)
 
 
@@ -336,8 +380,15 @@ def _samples(settings: Settings, selection: Selection, std: np.ndarray, chosen: 
         "settings_file": str(settings.path),
         "settings_yaml": settings.text,
         "image_number": [frame.image_number for frame in frames],
+        "channel_names": list(frames[0].metadata["channel_names"]),
+        **_per_frame_metadata(frames, ("iso", "capture_time")),
     }
     return samples
+
+
+def _per_frame_metadata(frames: Sequence[SelectedFrame], keys: Sequence[str]) -> dict[str, list]:
+    """``{key: [value of each frame]}`` for the keys every selected frame reported."""
+    return {key: [frame.metadata[key] for frame in frames] for key in keys if all(key in frame.metadata for frame in frames)}
 
 
 def write_samples(samples: CameraSamples, writer: Registered, path: Path) -> None:

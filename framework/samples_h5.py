@@ -10,9 +10,10 @@ Layout (names, types and attributes as the original writes them)::
                                   to /nominal_wavelength
     /samples_std           (N, C) as /samples
     /ND                    ()     float64
-    /camchar               group of provenance added by camchar (attributes
-                                  and /camchar/image_number); the original
-                                  layout above is unchanged by it
+    /camchar               group of provenance added by camchar (attributes,
+                                  and datasets image_number, channel_names,
+                                  iso, capture_time); the original layout
+                                  above is unchanged by it
 """
 
 from __future__ import annotations
@@ -72,13 +73,20 @@ def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Ma
             _write_provenance(f, provenance)
 
 
+#: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.
+_PROVENANCE_DATASETS = {"image_number": np.int64, "iso": np.float64, "capture_time": str, "channel_names": str}
+
+
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
     group = f.create_group(PROVENANCE_GROUP)
     for key, value in provenance.items():
         if value is None:
             continue
-        if key == "image_number":
-            group.create_dataset(key, data=np.asarray(value, dtype=np.int64))
+        kind = _PROVENANCE_DATASETS.get(key)
+        if kind is str:
+            group.create_dataset(key, data=[str(item) for item in value], dtype=h5py.string_dtype())
+        elif kind is not None:
+            group.create_dataset(key, data=np.asarray(value, dtype=kind))
         else:
             group.attrs[key] = value
 
@@ -145,7 +153,10 @@ def _read_provenance(f: h5py.File) -> dict[str, Any]:
         return {}
     provenance = {key: _plain(value) for key, value in group.attrs.items()}
     for key, value in group.items():
-        provenance[key] = value[()]
+        data = value[()]
+        if data.dtype.kind == "O":
+            data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
+        provenance[key] = data
     return provenance
 
 

@@ -46,7 +46,7 @@ ORIGINAL_KEYS = (
     "images",
 )
 #: camchar's own optional keys.
-CAMCHAR_KEYS = ("loader", "selector", "noise_model", "max")
+CAMCHAR_KEYS = ("loader", "selector", "noise_model", "max", "white_level")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
 
 Wavelength = int | float
@@ -79,6 +79,7 @@ class Settings:
     selector: str | None = None
     noise_model: str | None = None
     max: float | None = None
+    white_level: float | None = None
     data: Mapping[str, Any] = attrs.field(factory=dict)
     lines: Mapping[str, int] = attrs.field(factory=dict)
 
@@ -251,6 +252,9 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
     max_fraction = check.number("max", None)
     if max_fraction is not None and not 0 < max_fraction <= 1:
         raise check.fail("max", f"'max' is a fraction of full scale in (0, 1], got {max_fraction!r}")
+    white_level = check.number("white_level", None)
+    if white_level is not None and white_level <= 0:
+        raise check.fail("white_level", f"'white_level' must be a positive number of raw counts, got {white_level!r}")
     non_negative = data.get("non_negative")
     return Settings(
         path=path,
@@ -272,6 +276,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         selector=check.component("selector"),
         noise_model=check.component("noise_model"),
         max=max_fraction,
+        white_level=white_level,
         data=data,
         lines=lines,
     )

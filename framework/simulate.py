@@ -1,5 +1,8 @@
 """A simulated camera with known noise, and the synthetic sweeps it photographs.
 
+It writes 16-bit RGB TIFFs (as a RAW conversion would give) or 12-bit RGGB
+Bayer DNGs (as a camera would), with the ground truth beside them.
+
 The camera model, per pixel ``p`` and channel ``c``::
 
     electrons  ~ Poisson(rate[c](wavelength) * illumination[p] * gain[p, c] * t)
@@ -29,6 +32,8 @@ import yaml
 from camchar.frames import Region
 
 __all__ = [
+    "FORMATS",
+    "DNG_PEAK_RATE",
     "CameraModel",
     "SweepPlan",
     "simulate_sweep",
@@ -112,54 +117,72 @@ class SweepPlan:
     seed: int = 2022
 
 
-def simulate_sweep(outdir: str | Path, camera: CameraModel = CameraModel(), plan: SweepPlan = SweepPlan()) -> Path:
+#: Image formats the simulator writes.
+FORMATS = ("tiff", "dng")
+#: Default peak rate (electrons/s) for DNGs: their 12-bit range holds 1/16 of the TIFFs' 16 bits.
+DNG_PEAK_RATE = 2.5e5
+#: The Bayer pattern of simulated DNGs: colour index (0 R, 1 G, 2 B) of the 2 x 2 sites.
+BAYER_PATTERN = ((0, 1), (1, 2))
+
+
+def simulate_sweep(
+    outdir: str | Path,
+    camera: CameraModel = CameraModel(),
+    plan: SweepPlan = SweepPlan(),
+    image_format: str = "tiff",
+) -> Path:
     """Photograph a monochromator sweep with the simulated camera.
 
     Writes ``images/SIM_0001.tiff`` ... (16-bit RGB, exposure time in tag
-    33434), ``settings.yml`` in the original format, and ``truth.h5``.
+    33434) or ``images/SIM_0001.dng`` ... (12-bit RGGB Bayer DNGs), a
+    ``settings.yml`` in the original format, and ``truth.h5``.
 
     Parameters
     ----------
     outdir
         Folder to write into (created if missing).
     camera
-        The sensor.
+        The sensor. For DNGs, ``height`` and ``width`` are the sensor's (even)
+        size and each pixel is one Bayer site.
     plan
         The wavelengths, exposures, ROI and random seed.
+    image_format
+        ``"tiff"`` or ``"dng"``.
 
     Returns
     -------
     Path
         The settings file.
     """
+    if image_format not in FORMATS:
+        raise ValueError(f"image format must be one of {FORMATS}, got {image_format!r}")
     outdir = Path(outdir)
     image_dir = outdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
+    layout = _TiffLayout(camera) if image_format == "tiff" else _BayerLayout(camera)
     rng = np.random.default_rng(plan.seed)
-    shape = (camera.height, camera.width, 3)
-    dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(shape)
-    gain = 1.0 + camera.gain_spread * rng.standard_normal(shape)
-    sensitivity = gain * camera.illumination()[:, :, np.newaxis]
-    roi = plan.roi.slices if plan.roi is not None else (slice(None), slice(None))
+    dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(layout.shape)
+    gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
+    sensitivity = gain * layout.spread(camera.illumination())
 
     truth = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std")}
     images: dict[int, list[int]] = {}
     number = 0
     for wavelength in plan.wavelengths:
-        rate = camera.peak_rate * camera.response(wavelength)  # electrons/s at unit sensitivity
+        rate = layout.colour(camera.peak_rate * camera.response(wavelength))  # electrons/s at unit sensitivity
         images[wavelength] = []
         for exposure in plan.exposures:
             number += 1
             t = float(exposure)
             expected_electrons = sensitivity * rate * t
             electrons = rng.poisson(expected_electrons)
-            counts = dark + camera.conversion_gain * electrons + camera.read_noise * rng.standard_normal(shape)
-            pixels = np.clip(np.rint(counts), 0, FULL_SCALE).astype(np.uint16)
-            _write_tiff(image_dir / f"SIM_{number:04}.tiff", pixels, exposure)
+            counts = dark + camera.conversion_gain * electrons + camera.read_noise * rng.standard_normal(layout.shape)
+            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
             images[wavelength].append(number)
 
-            roi_electrons = expected_electrons[roi].reshape(-1, 3)
-            roi_dark = dark[roi].reshape(-1, 3)
+            roi_electrons = layout.by_channel(expected_electrons, plan.roi)
+            roi_dark = layout.by_channel(dark, plan.roi) - layout.black_level
             variance = camera.conversion_gain**2 * roi_electrons + camera.read_noise**2 + 1.0 / 12.0
             signal = camera.conversion_gain * roi_electrons.mean(axis=0) / t
             truth["image_number"].append(number)
@@ -170,21 +193,90 @@ def simulate_sweep(outdir: str | Path, camera: CameraModel = CameraModel(), plan
             truth["temporal_std"].append(np.sqrt(variance.mean(axis=0)) / t)
 
     settings_path = outdir / "settings.yml"
-    _write_settings(settings_path, camera, plan, images)
-    _write_truth(outdir / "truth.h5", truth, camera, plan)
+    _write_settings(settings_path, camera, plan, images, image_format)
+    _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
     return settings_path
 
 
-def _write_tiff(path: Path, pixels: np.ndarray, exposure: Fraction) -> None:
-    tifffile.imwrite(
-        path,
-        pixels,
-        photometric="rgb",
-        extratags=[(33434, 5, 1, (exposure.numerator, exposure.denominator), True)],
-    )
+class _TiffLayout:
+    """16-bit RGB TIFFs: every pixel has all three channels, as a demosaiced image."""
+
+    channel_names = ("R", "G", "B")
+    full_scale = FULL_SCALE
+    black_level = 0.0
+
+    def __init__(self, camera: CameraModel):
+        self.shape = (camera.height, camera.width, 3)
+
+    def spread(self, illumination: np.ndarray) -> np.ndarray:
+        return illumination[:, :, np.newaxis]
+
+    def colour(self, rgb: np.ndarray) -> np.ndarray:
+        return rgb
+
+    def by_channel(self, values: np.ndarray, roi: Region | None) -> np.ndarray:
+        if roi is not None:
+            values = values[roi.slices]
+        return values.reshape(-1, 3)
+
+    def write(self, path: Path, pixels: np.ndarray, exposure: Fraction) -> None:
+        tifffile.imwrite(
+            path,
+            pixels,
+            photometric="rgb",
+            extratags=[(33434, 5, 1, (exposure.numerator, exposure.denominator), True)],
+        )
 
 
-def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]]) -> None:
+class _BayerLayout:
+    """12-bit RGGB Bayer DNGs; truth per site R, G1, G2, B above the black level, as the raw-bayer loader reads them."""
+
+    channel_names = ("R", "G1", "G2", "B")
+    full_scale = 4095
+
+    def __init__(self, camera: CameraModel):
+        if camera.height % 2 or camera.width % 2:
+            raise ValueError(f"a Bayer sensor needs an even size, got {camera.width} x {camera.height}")
+        self.shape = (camera.height, camera.width)
+        self.black_level = float(round(camera.dark_offset))
+        pattern = np.array(BAYER_PATTERN)
+        self.colour_of = np.tile(pattern, (camera.height // 2, camera.width // 2))
+
+    def spread(self, illumination: np.ndarray) -> np.ndarray:
+        return illumination
+
+    def colour(self, rgb: np.ndarray) -> np.ndarray:
+        return rgb[self.colour_of]
+
+    def by_channel(self, values: np.ndarray, roi: Region | None) -> np.ndarray:
+        if roi is not None:
+            half = Region(roi.x // 2, roi.y // 2, roi.w // 2, roi.h // 2)
+            values = values[2 * half.y : 2 * (half.y + half.h), 2 * half.x : 2 * (half.x + half.w)]
+        sites = [values[0::2, 0::2], values[0::2, 1::2], values[1::2, 0::2], values[1::2, 1::2]]
+        return np.stack([site.ravel() for site in sites], axis=-1)
+
+    def write(self, path: Path, pixels: np.ndarray, exposure: Fraction) -> None:
+        cfa_pattern = bytes(value for row in BAYER_PATTERN for value in row)
+        tifffile.imwrite(
+            path,
+            pixels,
+            photometric=32803,
+            extratags=[
+                (33421, "H", 2, (2, 2), True),  # CFARepeatPatternDim
+                (33422, "B", 4, cfa_pattern, True),  # CFAPattern
+                (50706, "B", 4, (1, 4, 0, 0), True),  # DNGVersion
+                (50708, "s", 0, "camchar simulated camera", True),  # UniqueCameraModel
+                (50714, "I", 1, int(self.black_level), True),  # BlackLevel
+                (50717, "I", 1, self.full_scale, True),  # WhiteLevel
+                (50721, "2i", 9, (1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1), True),  # ColorMatrix1: identity
+                (50778, "H", 1, 21, True),  # CalibrationIlluminant1: D65
+                (50728, "2I", 3, (1, 1, 1, 1, 1, 1), True),  # AsShotNeutral: no white balance
+                (33434, "2I", 1, (exposure.numerator, exposure.denominator), True),  # ExposureTime
+            ],
+        )
+
+
+def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]], image_format: str) -> None:
     settings = {
         "camera": "camchar simulated camera",
         "lens": "none",
@@ -193,7 +285,7 @@ def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: di
         "ND": 0.0,
         "roi": plan.roi.as_list() if plan.roi is not None else None,
         "image_dir": "images",
-        "image_name": "SIM_{:04}.tiff",
+        "image_name": f"SIM_{{:04}}.{image_format}",
         "images": images,
     }
     if settings["roi"] is None:
@@ -205,10 +297,11 @@ def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: di
     )
 
 
-def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: SweepPlan) -> None:
+def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: SweepPlan, channel_names: tuple[str, ...]) -> None:
     with h5py.File(path, "w") as f:
         for key, values in truth.items():
             f.create_dataset(key, data=np.asarray(values))
+        f.create_dataset("channel_names", data=list(channel_names), dtype=h5py.string_dtype())
         f["mean_rate"].attrs["units"] = "counts/s"
         f["signal_rate"].attrs["units"] = "counts/s"
         f["temporal_std"].attrs["units"] = "counts/s"
@@ -223,7 +316,9 @@ def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: 
 def read_truth(path: str | Path) -> dict[str, np.ndarray]:
     """Read a ``truth.h5`` written by :func:`simulate_sweep`, keyed by dataset name."""
     with h5py.File(path, "r") as f:
-        return {key: f[key][()] for key in f}
+        truth = {key: f[key][()] for key in f}
+    truth["channel_names"] = [name.decode() if isinstance(name, bytes) else name for name in truth["channel_names"]]
+    return truth
 
 
 def parse_exposures(text: str) -> tuple[Fraction, ...]:

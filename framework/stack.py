@@ -10,12 +10,13 @@ Decoding runs ahead on worker threads while the model computes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 import attrs
 import numpy as np
 
 from camchar.components import Loader
+from camchar.frame_cache import FrameCache
 from camchar.frames import Frame, LoadRequest
 from camchar.parallel import RowSplitter, ordered_map, prefetch
 
@@ -40,6 +41,13 @@ class SelectedFrame:
         Exposure time in seconds.
     means
         ``(C,)`` mean of each channel over the ROI, counts/s.
+    metadata
+        What the loader reported beyond the pixels (channel names, ISO,
+        capture time ...), kept for provenance.
+    cached
+        Where a decoded copy of the ROI pixels is stored, for loaders whose
+        decoding is expensive (:mod:`camchar.frame_cache`); ``None`` to decode
+        the file again.
     """
 
     wavelength: int | float
@@ -47,6 +55,8 @@ class SelectedFrame:
     path: Path
     exposure_time: float
     means: np.ndarray
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    cached: Path | None = None
 
 
 class SelectedStack:
@@ -127,7 +137,10 @@ class SelectedStack:
     def frame(self, index: int) -> Frame:
         """Decode frame ``index`` now: raw pixels ``(H, W, C)`` and exposure time."""
         record = self._frames[index]
-        frame = self._loader.load(record.path, self._request)
+        if record.cached is not None:
+            frame = Frame(FrameCache.load(record.cached), record.exposure_time, np.inf, record.path, record.metadata)
+        else:
+            frame = self._loader.load(record.path, self._request)
         if frame.pixels.shape != self.shape:
             raise RuntimeError(f"{record.path} decoded to {frame.pixels.shape} on a second reading, not {self.shape}")
         return frame

@@ -7,6 +7,8 @@ after any third-party plugins.
 #: Modules registered as built-in plugins, in registration order.
 BUILTIN_PLUGINS = (
     "camchar.plugins.loaders.tiff",
+    "camchar.plugins.loaders.raw_rgb",
+    "camchar.plugins.loaders.raw_bayer",
     "camchar.plugins.selectors.best_snr",
     "camchar.plugins.noise_models.linear_fpn",
     "camchar.plugins.writers.camera_samples_h5",

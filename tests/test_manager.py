@@ -13,7 +13,7 @@ from camchar.plugins import BUILTIN_PLUGINS
 
 
 def test_builtins_register_one_component_of_each_kind(host):
-    assert host.components.names("loaders") == ["tiff"]
+    assert host.components.names("loaders") == ["raw-bayer", "raw-rgb", "tiff"]
     assert host.components.names("selectors") == ["best-snr"]
     assert host.components.names("noise_models") == ["linear-fpn"]
     assert host.components.names("writers") == ["camera-samples-h5"]
@@ -94,4 +94,4 @@ def test_plugin_implementing_an_unknown_hook_is_dropped(monkeypatch):
     with pytest.warns(CamcharWarning, match="plugin misspelt is skipped"):
         host = build_host()
     assert host.manager.get_plugin("misspelt") is None
-    assert host.components.names("loaders") == ["tiff"]
+    assert host.components.names("loaders") == ["raw-bayer", "raw-rgb", "tiff"]

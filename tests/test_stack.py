@@ -69,7 +69,7 @@ def test_noise_model_memory_does_not_grow_with_the_number_of_frames():
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     frame_float_bytes = 120 * 100 * 3 * 8
-    assert peaks[1] < 1.25 * peaks[0], peaks
+    assert peaks[1] < 1.5 * peaks[0], peaks  # a stack held in memory would need 4x
     assert peaks[1] < 40 * frame_float_bytes, "far below the 160-frame float64 stack"
 
 

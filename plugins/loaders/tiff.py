@@ -68,6 +68,7 @@ class TiffLoader:
             with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
                 page = tif.pages.first
                 exposure_time = read_exposure_time(page)
+                metadata = _capture_metadata(page)
                 pixels = _read_region(handle, tif, page, request.roi, path)
         except FileNotFoundError:
             raise BadInput(path, "image file not found") from None
@@ -84,6 +85,7 @@ class TiffLoader:
             exposure_time=exposure_time,
             saturation=float(np.iinfo(pixels.dtype).max),
             path=path,
+            metadata=metadata,
         )
 
 
@@ -109,6 +111,22 @@ def read_exposure_time(page: tifffile.TiffPage) -> float | None:
     if tag is not None:
         return _rational(tag.value)
     return None
+
+
+def _capture_metadata(page: tifffile.TiffPage) -> dict[str, object]:
+    """ISO and capture time from the Exif IFD, where present."""
+    exif = page.tags.get("ExifTag")
+    values = exif.value if exif is not None and isinstance(exif.value, dict) else {}
+    metadata: dict[str, object] = {}
+    iso = values.get("ISOSpeedRatings")
+    if isinstance(iso, (tuple, list)):
+        iso = iso[0] if iso else None
+    if isinstance(iso, (int, float)) and iso > 0:
+        metadata["iso"] = float(iso)
+    taken = values.get("DateTimeOriginal")
+    if isinstance(taken, str) and len(taken) >= 19:
+        metadata["capture_time"] = taken[:10].replace(":", "-") + "T" + taken[11:19]
+    return metadata
 
 
 def _rational(value: object) -> float | None:

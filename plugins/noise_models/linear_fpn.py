@@ -160,21 +160,25 @@ class LinearFpn:
         height, width, channels = stack.shape
         row_items = width * channels
         centred = stimulus - stimulus.mean(axis=0)
-        # per-channel factors repeated along a row, so that they multiply (rows, W*C) blocks
-        # with a long inner loop (a (C,) broadcast runs several times slower)
-        centred_rows = np.tile(centred, (1, width))
+
+        def centred_row(index: int) -> np.ndarray:
+            # frame index's per-channel factors repeated along a row, so that they multiply
+            # (rows, W*C) blocks with a long inner loop (a (C,) broadcast runs several times slower)
+            return np.tile(centred[index], width)
         sum_y = np.zeros((height, row_items))
         sum_xy = np.zeros((height, row_items))
         moments = np.zeros((len(stack), 2, channels))  # sum r, sum r^2 of each frame and channel
         with stack.split_rows() as rows:
             for batch in stack.iter_batches():
 
+                rows_of_batch = [centred_row(index) for index, _ in batch]
+
                 def accumulate(block: slice) -> None:
                     block_y, block_xy = sum_y[block], sum_xy[block]
-                    for index, frame in batch:
+                    for (_, frame), centred_factors in zip(batch, rows_of_batch):
                         y = _rates(frame.pixels.reshape(height, row_items)[block], frame.exposure_time)
                         block_y += y
-                        y *= centred_rows[index]
+                        y *= centred_factors
                         block_xy += y
 
                 rows.run(accumulate, height, row_items)
@@ -183,15 +187,17 @@ class LinearFpn:
             mean_y, bias = fit.mean_y.reshape(height, row_items), fit.bias.reshape(height, row_items)
             for batch in stack.iter_batches():
 
+                rows_of_batch = [centred_row(index) for index, _ in batch]
+
                 def residual_sums(block: slice) -> np.ndarray:
                     # sums down the columns, then over the pixels of each channel: numpy's
                     # reductions over a short last axis, and BLAS calls made from several
                     # threads at once, are both several times slower
                     sums = np.empty((len(batch), 2, row_items))
-                    for position, (index, frame) in enumerate(batch):
+                    for position, ((_, frame), centred_factors) in enumerate(zip(batch, rows_of_batch)):
                         y = _rates(frame.pixels.reshape(height, row_items)[block], frame.exposure_time)
                         y -= mean_y[block]
-                        y -= np.multiply(bias[block], centred_rows[index])
+                        y -= np.multiply(bias[block], centred_factors)
                         y.sum(axis=0, out=sums[position, 0])
                         np.multiply(y, y, out=y)
                         y.sum(axis=0, out=sums[position, 1])

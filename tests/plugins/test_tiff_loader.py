@@ -105,3 +105,8 @@ def test_roi_read_equals_a_full_decode_for_every_layout(tmp_path, options):
     expected = tifffile.imread(path)[9:39, 5:45]
     assert np.array_equal(frame.pixels, expected.reshape(30, 40, -1))
     assert frame.pixels.dtype.isnative
+
+
+def test_iso_and_capture_time_from_the_exif_ifd():
+    frame = TiffLoader().load(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest())
+    assert frame.metadata == {"iso": 100.0, "capture_time": "2022-10-11T10:00:00"}
