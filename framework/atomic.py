@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 from pathlib import Path
@@ -10,7 +11,27 @@ from typing import Iterator
 
 from camchar.errors import BadInput
 
-__all__ = ["atomic_output", "check_output_path"]
+__all__ = ["atomic_output", "check_output_path", "process_is_gone", "remove_stale_temporaries"]
+
+
+def process_is_gone(pid: int) -> bool:
+    """Whether no process ``pid`` exists any more (its temporary files are then orphans)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, owned by someone else
+        return False
+    return False
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporaries of ``path`` left by camchar processes that were killed (``kill -9``, power loss)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = stale.name[len(path.name) + 2 :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and process_is_gone(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def check_output_path(path: str | Path) -> None:
@@ -37,8 +58,9 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
 
     The temporary file lives in the target folder (so the final rename is
     atomic on the same file system) and is removed on any failure, Ctrl-C
-    included; an existing file at ``path`` is untouched until the new one is
-    complete.
+    and SIGTERM included; an existing file at ``path`` is untouched until the
+    new one is complete. A temporary left by a process killed outright is
+    removed by the next run writing the same output.
 
     Parameters
     ----------
@@ -57,12 +79,13 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     check_output_path(path)
+    remove_stale_temporaries(path)
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         yield temporary
         os.replace(temporary, path)
-    except PermissionError as exc:
-        raise BadInput(path, f"cannot write the output ({exc.strerror})") from None
+    except OSError as exc:
+        raise BadInput(path, f"cannot write the output ({exc.strerror or exc})") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()

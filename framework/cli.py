@@ -8,6 +8,7 @@ problem), 1 an internal error (rerun with ``--debug`` for the traceback),
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -114,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--workers", type=_positive_int, help="threads for decoding and arithmetic (default: CPUs, at most 8)")
     stats.set_defaults(handler=_stats)
 
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="check a sweep without computing: settings, components, every file's header, ROI, output",
+        description="Check everything about a sweep that needs no computation, and report. Exit 0 when "
+        "camchar stats would start cleanly, 2 when it would not.",
+    )
+    validate.add_argument("settings", type=Path, help="settings YAML file")
+    validate.add_argument("-o", "--output", type=Path, help="output file to check (default: as stats)")
+    validate.add_argument("--loader", help="image loader (default: as stats)")
+    validate.add_argument("--selector", help="bracket selector (default: as stats)")
+    validate.add_argument("--noise-model", help="temporal-noise model (default: as stats)")
+    validate.set_defaults(handler=_validate)
+
     simulate = commands.add_parser(
         "simulate",
         parents=[common],
@@ -168,6 +183,28 @@ def _stats(args: argparse.Namespace, reporter: Reporter) -> None:
         workers=args.workers,
     )
     run_stats(settings, host.components, options, reporter)
+
+
+def _validate(args: argparse.Namespace, reporter: Reporter) -> None:
+    from camchar.preflight import validate
+
+    host = build_host()
+    settings = read_settings(args.settings)
+    options = RunOptions(output=args.output, loader=args.loader, selector=args.selector, noise_model=args.noise_model)
+    with reporter.live():
+        report = validate(settings, host.components, options, reporter)
+    console = Console(highlight=False, soft_wrap=True)
+    if not args.quiet:
+        for line in report.lines:
+            console.print(line, markup=False)
+    for problem in report.problems:
+        console.print(f"problem     {problem}", markup=False)
+    if report.ok:
+        if not args.quiet:
+            console.print("ok: camchar stats would start cleanly", markup=False)
+        return
+    count = len(report.problems)
+    raise BadInput(args.settings, f"{count} problem{'s' if count > 1 else ''} found; camchar stats would stop")
 
 
 def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
@@ -230,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet)
+    if not args.debug:
+        # tifffile logs every unreadable tag of a damaged file; camchar reports the file once instead
+        logging.getLogger("tifffile").setLevel(logging.CRITICAL)
     previous_handler = signal.signal(signal.SIGTERM, _on_sigterm) if _in_main_thread() else None
     try:
         with warnings.catch_warnings():

@@ -6,11 +6,13 @@ first time. For a loader that sets ``cache_decoded = True``, the pipeline
 writes each selected frame's ROI pixels once to an uncompressed ``.npy`` file
 in a temporary folder, and the stack maps those instead of decoding again.
 Memory stays bounded (the files are memory-mapped), and the folder is removed
-when the run ends, whatever happens.
+when the run ends, whatever happens; folders of processes killed outright
+are removed by the next run.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from camchar.atomic import process_is_gone
 from camchar.errors import BadInput
 
 __all__ = ["FrameCache"]
@@ -35,7 +38,12 @@ class FrameCache:
         self._lock = threading.Lock()
 
     def __enter__(self) -> "FrameCache":
-        self._folder = Path(tempfile.mkdtemp(prefix="camchar-frames-"))
+        root = Path(tempfile.gettempdir())
+        for stale in root.glob("camchar-frames-*-*"):
+            pid = stale.name.split("-")[2]
+            if pid.isdigit() and process_is_gone(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        self._folder = Path(tempfile.mkdtemp(prefix=f"camchar-frames-{os.getpid()}-"))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

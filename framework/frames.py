@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import attrs
 import numpy as np
 
-__all__ = ["Region", "LoadRequest", "Frame"]
+__all__ = ["Region", "LoadRequest", "Frame", "ImageInfo"]
 
 
 @attrs.frozen
@@ -125,3 +125,32 @@ class Frame:
         if self.channels == 3:
             return ("R", "G", "B")
         return tuple(f"C{c}" for c in range(self.channels))
+
+
+@attrs.frozen
+class ImageInfo:
+    """What a loader's ``probe`` learns from a file's header, without decoding its pixels.
+
+    Parameters
+    ----------
+    path
+        The file.
+    width, height
+        Size of the image the ROI applies to (after the crop, for loaders of
+        RAW files), in pixels.
+    channels
+        Number of channels of the frames ``load`` returns.
+    exposure_time
+        Exposure time in seconds.
+    """
+
+    path: Path
+    width: int
+    height: int
+    channels: int
+    exposure_time: float
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)``."""
+        return self.width, self.height

@@ -29,6 +29,7 @@ from camchar.errors import BadInput, CamcharWarning
 from camchar.frame_cache import FrameCache
 from camchar.frames import Frame, LoadRequest
 from camchar.parallel import default_workers, ordered_map
+from camchar.preflight import check_files_exist, check_first_image, check_image_folder, warn_repeated_images
 from camchar.progress import Reporter, silent
 from camchar.reductions import channel_totals
 from camchar.samples import CameraSamples
@@ -193,13 +194,31 @@ def brackets_of(settings: Settings, loader: object) -> list[Bracket]:
 
 
 @attrs.frozen
+class Geometry:
+    """The size of a frame and of the image it was cut from; all frames of a sweep must agree."""
+
+    shape: tuple[int, ...]
+    image_size: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, frame: Frame) -> "Geometry":
+        size = frame.metadata.get("image_size")
+        return cls(tuple(frame.pixels.shape), tuple(size) if size is not None else None)
+
+    def describe(self) -> str:
+        """E.g. ``is 96 x 64 with 3 channels``."""
+        width, height = self.image_size if self.image_size is not None else self.shape[1::-1]
+        return f"is {width} x {height} with {self.shape[2]} channel{'s' if self.shape[2] != 1 else ''}"
+
+
+@attrs.frozen
 class BracketOutcome:
     """What happened to one bracket during selection."""
 
     bracket: Bracket
     overexposed: tuple[int, ...]
     selected: SelectedFrame | None
-    shapes: tuple[tuple[Path, tuple[int, ...]], ...]
+    geometry: tuple[tuple[Path, "Geometry"], ...]
 
 
 @attrs.frozen
@@ -216,10 +235,10 @@ def _select_bracket(
 ) -> BracketOutcome:
     usable: list[tuple[int, Frame]] = []
     overexposed: list[int] = []
-    shapes = []
+    geometry = []
     for number, path in bracket.images:
         frame = loader.load(path, request)
-        shapes.append((path, frame.pixels.shape))
+        geometry.append((path, Geometry.of(frame)))
         if frame.is_overexposed(max_fraction):
             overexposed.append(number)
         else:
@@ -234,7 +253,7 @@ def _select_bracket(
         metadata = {**chosen.metadata, "channel_names": chosen.channel_names}
         cached = cache.store(chosen.pixels) if cache is not None else None
         selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means, metadata, cached)
-    return BracketOutcome(bracket, tuple(overexposed), selected, tuple(shapes))
+    return BracketOutcome(bracket, tuple(overexposed), selected, tuple(geometry))
 
 
 def select_frames(
@@ -259,25 +278,25 @@ def select_frames(
         When frames differ in shape.
     """
     outcomes: list[BracketOutcome] = []
-    first_shape: tuple[Path, tuple[int, ...]] | None = None
+    first: tuple[Path, Geometry] | None = None
     total = sum(len(bracket.images) for bracket in brackets)
     work = functools.partial(
         _select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction, cache=cache
     )
     with reporter.step("selecting frames", total) as progress:
         for outcome in ordered_map(work, brackets, workers):
-            for path, shape in outcome.shapes:
-                if first_shape is None:
-                    first_shape = (path, shape)
-                elif shape != first_shape[1]:
-                    raise BadInput(path, f"frame shape {shape} differs from {first_shape[1]} of {first_shape[0].name}")
+            for path, geometry in outcome.geometry:
+                if first is None:
+                    first = (path, geometry)
+                elif geometry != first[1]:
+                    raise BadInput(path, f"{geometry.describe()}, but the sweep's first image {first[0].name} {first[1].describe()}")
             if outcome.selected is None:
                 reason = "all frames overexposed" if len(outcome.overexposed) == len(outcome.bracket.images) else "no frame selected"
                 warnings.warn(CamcharWarning(f"bracket {outcome.bracket.wavelength}: {reason}; skipped"), stacklevel=2)
             outcomes.append(outcome)
             progress.advance(len(outcome.bracket.images), f"{outcome.bracket.wavelength}")
     frames = tuple(outcome.selected for outcome in outcomes if outcome.selected is not None)
-    shape = tuple(first_shape[1]) if first_shape is not None else (0, 0, 0)
+    shape = first[1].shape if first is not None else (0, 0, 0)
     return Selection(frames, tuple(outcomes), shape)
 
 
@@ -316,7 +335,11 @@ def compute_samples(
     request = load_request(settings)
     max_fraction = options.max_fraction(settings)
     workers = options.worker_count()
+    check_image_folder(settings)
     brackets = brackets_of(settings, loader)
+    check_files_exist(brackets)
+    warn_repeated_images(settings)
+    check_first_image(brackets, loader, request)
     n_images = sum(len(bracket.images) for bracket in brackets)
 
     with FrameCache() if getattr(loader, "cache_decoded", False) else contextlib.nullcontext() as cache:

@@ -114,7 +114,7 @@ def test_frames_of_different_shapes_are_bad_input(sweep, host):
     odd = sweep.parent / "raw" / "SWP_0007.tiff"
     tifffile.imwrite(odd, np.zeros((64, 90, 3), np.uint16), photometric="rgb", extratags=[(33434, 5, 1, (1, 80), True)])
     settings_path.write_text(settings_path.read_text().replace("roi: [16, 8, 64, 48]\n", ""))
-    with pytest.raises(BadInput, match=r"SWP_0007.tiff: frame shape \(64, 90, 3\) differs"):
+    with pytest.raises(BadInput, match=r"SWP_0007.tiff: is 90 x 64 with 3 channels, but the sweep's first image SWP_0001.tiff is 96 x 64"):
         run_stats(read_settings(settings_path), host.components, RunOptions(output=sweep.parent / "o.h5"))
 
 

@@ -18,9 +18,18 @@ import rawpy
 import tifffile
 
 from camchar.errors import BadInput
-from camchar.frames import Region
+from camchar.frames import LoadRequest, Region
 
-__all__ = ["RAW_SUFFIXES", "open_raw", "nominal_exposure_time", "exposure_time", "capture_metadata", "cut"]
+__all__ = [
+    "RAW_SUFFIXES",
+    "open_raw",
+    "nominal_exposure_time",
+    "exposure_time",
+    "capture_metadata",
+    "output_size",
+    "check_geometry",
+    "cut",
+]
 
 #: Suffixes of the RAW formats LibRaw reads (the common ones; LibRaw knows more).
 RAW_SUFFIXES = (
@@ -141,6 +150,30 @@ def capture_metadata(raw: rawpy.RawPy) -> dict[str, object]:
     elif timestamp:
         metadata["capture_time"] = datetime.datetime.fromtimestamp(timestamp).isoformat()
     return metadata
+
+
+def output_size(raw: rawpy.RawPy) -> tuple[int, int]:
+    """``(width, height)`` of the image LibRaw's postprocess returns (rotated as the camera recorded)."""
+    width, height = raw.sizes.width, raw.sizes.height
+    return (height, width) if raw.sizes.flip in (5, 6) else (width, height)
+
+
+def check_geometry(width: int, height: int, request: LoadRequest, path: Path) -> tuple[int, int]:
+    """Check that the crop fits the image and the ROI the cropped image; return the cropped size.
+
+    Raises
+    ------
+    BadInput
+        Naming the file, the region and the image size.
+    """
+    if request.crop is not None:
+        if not request.crop.fits(height, width):
+            raise BadInput(path, f"crop {request.crop.as_list()} does not fit inside the {width} x {height} image")
+        width, height = request.crop.w, request.crop.h
+    if request.roi is not None and not request.roi.fits(height, width):
+        where = "cropped " if request.crop is not None else ""
+        raise BadInput(path, f"roi {request.roi.as_list()} does not fit inside the {width} x {height} {where}image")
+    return width, height
 
 
 def cut(pixels: np.ndarray, region: Region | None, path: Path, name: str) -> np.ndarray:

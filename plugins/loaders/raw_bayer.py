@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from camchar.errors import BadInput
-from camchar.frames import Frame, LoadRequest, Region
+from camchar.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.markers import hookimpl
-from camchar.plugins.loaders._raw import RAW_SUFFIXES, capture_metadata, cut, exposure_time, open_raw
+from camchar.plugins.loaders._raw import RAW_SUFFIXES, capture_metadata, check_geometry, cut, exposure_time, open_raw
 
 __all__ = ["RawBayerLoader", "CHANNEL_NAMES", "bayer_sites"]
 
@@ -41,6 +41,17 @@ class RawBayerLoader:
     suffixes = RAW_SUFFIXES
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
+
+    def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
+        """Read ``path``'s metadata: size, exposure time, Bayer pattern; check that the crop and ROI fit."""
+        path = Path(path)
+        with open_raw(path) as raw:
+            seconds = exposure_time(raw, path)
+            height, width = raw.raw_image_visible.shape
+            width, height = check_geometry(width, height, request, path)
+            top, left = (request.crop.y, request.crop.x) if request.crop is not None else (0, 0)
+            bayer_sites(raw.raw_colors_visible[top : top + 2, left : left + 2], raw.color_desc.decode("ascii", "replace"), path)
+        return ImageInfo(path, width, height, len(CHANNEL_NAMES), seconds)
 
     def load(self, path: Path, request: LoadRequest) -> Frame:
         """Read the raw sites of ``path`` inside the crop and the (halved) ROI.
@@ -63,6 +74,7 @@ class RawBayerLoader:
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             metadata = capture_metadata(raw)
+            metadata["image_size"] = check_geometry(raw.raw_image_visible.shape[1], raw.raw_image_visible.shape[0], request, path)
             visible = cut(raw.raw_image_visible, request.crop, path, "crop")
             colors = cut(raw.raw_colors_visible, request.crop, path, "crop")
             sites = bayer_sites(colors[:2, :2], raw.color_desc.decode("ascii", "replace"), path)

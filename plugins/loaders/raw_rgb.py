@@ -19,9 +19,17 @@ from pathlib import Path
 import numpy as np
 import rawpy
 
-from camchar.frames import Frame, LoadRequest
+from camchar.frames import Frame, ImageInfo, LoadRequest
 from camchar.markers import hookimpl
-from camchar.plugins.loaders._raw import RAW_SUFFIXES, capture_metadata, cut, exposure_time, open_raw
+from camchar.plugins.loaders._raw import (
+    RAW_SUFFIXES,
+    capture_metadata,
+    check_geometry,
+    cut,
+    exposure_time,
+    open_raw,
+    output_size,
+)
 
 __all__ = ["RawRgbLoader", "DCRAW_EMU_OPTIONS"]
 
@@ -48,6 +56,14 @@ class RawRgbLoader:
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
 
+    def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
+        """Read ``path``'s metadata: size, exposure time; check that the crop and ROI fit."""
+        path = Path(path)
+        with open_raw(path) as raw:
+            seconds = exposure_time(raw, path)
+            width, height = check_geometry(*output_size(raw), request, path)
+        return ImageInfo(path, width, height, 3, seconds)
+
     def load(self, path: Path, request: LoadRequest) -> Frame:
         """Decode and demosaic ``path``, cut the crop and then the ROI.
 
@@ -73,6 +89,7 @@ class RawRgbLoader:
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             metadata = capture_metadata(raw)
+            metadata["image_size"] = check_geometry(*output_size(raw), request, path)
             rgb = raw.postprocess(**options)
         pixels = cut(cut(rgb, request.crop, path, "crop"), request.roi, path, "roi")
         return Frame(np.ascontiguousarray(pixels), seconds, FULL_SCALE, path, metadata)

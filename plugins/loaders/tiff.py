@@ -16,17 +16,19 @@ tifffile and then cut.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
+import struct
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import numpy as np
 import tifffile
 
 from camchar.errors import BadInput
-from camchar.frames import Frame, LoadRequest, Region
+from camchar.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.markers import hookimpl
 
 __all__ = ["TiffLoader", "read_exposure_time"]
@@ -40,6 +42,20 @@ class TiffLoader:
     name = "tiff"
     description = "Integer TIFF (e.g. 16-bit from dcraw_emu -4 -T); exposure time from EXIF"
     suffixes = (".tiff", ".tif")
+
+    def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
+        """Read the header of ``path``: size, channels, exposure time; check that the ROI fits.
+
+        Raises
+        ------
+        BadInput
+            As :meth:`load`, without decoding any pixels.
+        """
+        path = Path(path)
+        with _open_tiff(path) as (_, tif, page):
+            info = _image_info(path, tif, page)
+        _check_roi(info, request.roi, path)
+        return info
 
     def load(self, path: Path, request: LoadRequest) -> Frame:
         """Decode ``path``, cut it to ``request.roi`` and read its exposure time.
@@ -64,29 +80,64 @@ class TiffLoader:
             usable exposure time, or the ROI does not fit inside it.
         """
         path = Path(path)
-        try:
-            with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
-                page = tif.pages.first
-                exposure_time = read_exposure_time(page)
-                metadata = _capture_metadata(page)
-                pixels = _read_region(handle, tif, page, request.roi, path)
-        except FileNotFoundError:
-            raise BadInput(path, "image file not found") from None
-        except (tifffile.TiffFileError, ValueError, OSError, EOFError, KeyError, IndexError) as exc:
-            raise BadInput(path, f"not a readable TIFF ({exc or type(exc).__name__})") from None
-        if pixels.dtype.kind not in "ui":
-            raise BadInput(path, f"sample type {pixels.dtype} is not supported; the tiff loader reads integer TIFFs")
-        if exposure_time is None:
-            raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
-        if not exposure_time > 0:
-            raise BadInput(path, f"exposure time {exposure_time} s is not positive")
+        with _open_tiff(path) as (handle, tif, page):
+            info = _image_info(path, tif, page)
+            _check_roi(info, request.roi, path)
+            metadata = {**_capture_metadata(page), "image_size": info.size}
+            pixels = _read_region(handle, tif, page, request.roi, path)
         return Frame(
             pixels=pixels,
-            exposure_time=exposure_time,
+            exposure_time=info.exposure_time,
             saturation=float(np.iinfo(pixels.dtype).max),
             path=path,
             metadata=metadata,
         )
+
+
+@contextlib.contextmanager
+def _open_tiff(path: Path) -> Iterator[tuple[BinaryIO, tifffile.TiffFile, tifffile.TiffPage]]:
+    """Open ``path`` and its first page; any failure to read becomes a :class:`BadInput`."""
+    try:
+        with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
+            yield handle, tif, tif.pages.first
+    except FileNotFoundError:
+        raise BadInput(path, "image file not found") from None
+    except IsADirectoryError:
+        raise BadInput(path, "is a folder, not an image file") from None
+    except (tifffile.TiffFileError, ValueError, TypeError, OverflowError, OSError, EOFError, KeyError, IndexError, struct.error) as exc:
+        # a damaged header sends odd values (tuples, huge numbers) anywhere into the parsing
+        raise BadInput(path, f"not a readable TIFF ({exc or type(exc).__name__})") from None
+    except MemoryError:
+        raise BadInput(path, "not a readable TIFF (it declares an image too large to decode; damaged header?)") from None
+
+
+def _image_info(path: Path, tif: tifffile.TiffFile, page: tifffile.TiffPage) -> ImageInfo:
+    """Size, channels and exposure time from the page's tags, checking what ``load`` needs."""
+    sizes = (page.imagewidth, page.imagelength, page.samplesperpixel)
+    if not all(isinstance(value, int) and value > 0 for value in sizes):
+        raise BadInput(path, f"not a readable TIFF (width, height and samples per pixel are {sizes})")
+    ends = [offset + count for offset, count in zip(page.dataoffsets, page.databytecounts)]
+    if ends and max(ends) > tif.filehandle.size:
+        raise BadInput(path, "the file ends before its image data does (truncated?)")
+    if page.dtype is not None and page.compression == 1:
+        declared = page.imagewidth * page.imagelength * page.samplesperpixel * np.dtype(page.dtype).itemsize
+        if declared > sum(page.databytecounts):
+            raise BadInput(path, f"declares a {page.imagewidth} x {page.imagelength} image but holds less image data (damaged header?)")
+    if page.dtype is None or np.dtype(page.dtype).kind not in "ui":
+        raise BadInput(path, f"sample type {page.dtype} is not supported; the tiff loader reads integer TIFFs")
+    if page.axes not in ("YX", "YXS", "SYX"):
+        raise BadInput(path, f"image layout {page.axes!r} is not a single greyscale or colour image")
+    exposure_time = read_exposure_time(page)
+    if exposure_time is None:
+        raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
+    if not exposure_time > 0:
+        raise BadInput(path, f"exposure time {exposure_time} s is not positive")
+    return ImageInfo(path, page.imagewidth, page.imagelength, page.samplesperpixel, exposure_time)
+
+
+def _check_roi(info: ImageInfo, roi: Region | None, path: Path) -> None:
+    if roi is not None and not roi.fits(info.height, info.width):
+        raise BadInput(path, f"roi {roi.as_list()} does not fit inside the {info.width} x {info.height} image")
 
 
 def read_exposure_time(page: tifffile.TiffPage) -> float | None:
@@ -151,14 +202,12 @@ def _as_height_width_channels(pixels: np.ndarray, axes: str) -> np.ndarray:
 
 
 def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPage, roi: Region | None, path: Path) -> np.ndarray:
-    """The ``(H, W, C)`` pixels of ``roi`` (all of them for ``None``) in native byte order.
+    """The ``(H, W, C)`` pixels of ``roi`` (all of them for ``None``, which must fit) in native byte order.
 
     A read-only view of the memory-mapped file for plain layouts, a decoded
     array otherwise.
     """
     height, width = page.imagelength, page.imagewidth
-    if roi is not None and not roi.fits(height, width):
-        raise BadInput(path, f"roi {roi.as_list()} does not fit inside the {width} x {height} image")
     rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
     if not _is_plain(page):
         pixels = _as_height_width_channels(page.asarray(), page.axes)[rows, columns]
@@ -169,7 +218,7 @@ def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPa
     start = page.dataoffsets[0] + rows.start * row_bytes
     count = (rows.stop - rows.start) * width * channels
     if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
-        raise ValueError("the file ends before the image data does (truncated?)")
+        raise BadInput(path, "the file ends before its image data does (truncated?)")
     mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # kept alive by the view
     view = np.frombuffer(mapped, dtype, count, start).reshape(-1, width, channels)[:, columns]
     return view if dtype.isnative else view.astype(dtype.newbyteorder("="))

@@ -72,9 +72,12 @@ def test_truncated_tiff_is_bad_input(tmp_path):
     source = (SWEEP / "raw" / "SWP_0001.tiff").read_bytes()
     path = tmp_path / "cut.tiff"
     path.write_bytes(source[:3000])
-    with pytest.raises(BadInput, match="not a readable TIFF") as caught:
+    with pytest.raises(BadInput, match="truncated") as caught:
         TiffLoader().load(path, LoadRequest())
     assert caught.value.path == path
+    path.write_bytes(source[:100])
+    with pytest.raises(BadInput, match="not a readable TIFF"):
+        TiffLoader().load(path, LoadRequest())
 
 
 def test_roi_outside_the_image_is_bad_input():
@@ -109,4 +112,11 @@ def test_roi_read_equals_a_full_decode_for_every_layout(tmp_path, options):
 
 def test_iso_and_capture_time_from_the_exif_ifd():
     frame = TiffLoader().load(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest())
-    assert frame.metadata == {"iso": 100.0, "capture_time": "2022-10-11T10:00:00"}
+    assert frame.metadata == {"iso": 100.0, "capture_time": "2022-10-11T10:00:00", "image_size": (96, 64)}
+
+
+def test_probe_reads_the_header_only():
+    info = TiffLoader().probe(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest(roi=Region(16, 8, 64, 48)))
+    assert (info.width, info.height, info.channels, info.exposure_time) == (96, 64, 3, 1 / 80)
+    with pytest.raises(BadInput, match="does not fit"):
+        TiffLoader().probe(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest(roi=Region(50, 8, 64, 48)))
