@@ -9,7 +9,7 @@ noise per colour channel. Plugin authors decorate hook implementations with
 
 from camchar._version import __version__
 from camchar.errors import BadInput, CamcharWarning
-from camchar.frames import Frame, LoadRequest, Region
+from camchar.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.markers import hookimpl
 from camchar.samples import CameraSamples
 from camchar.settings import Settings, read_settings
@@ -20,6 +20,7 @@ __all__ = [
     "BadInput",
     "CamcharWarning",
     "Frame",
+    "ImageInfo",
     "LoadRequest",
     "Region",
     "CameraSamples",

@@ -8,6 +8,7 @@ problem), 1 an internal error (rerun with ``--debug`` for the traceback),
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", action="store_true", help="print nothing but errors")
     common.add_argument("--debug", action="store_true", help="show tracebacks and library warnings")
+    common.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="also load this module as a plugin, for this run (repeatable)")
+    common.add_argument("--no-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable; see CAMCHAR_DISABLE_PLUGINS)")
 
     parser = argparse.ArgumentParser(
         prog="camchar",
@@ -163,7 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--selector", help=f"bracket selector (default {DEFAULTS['selector']})")
     demo.add_argument("--noise-model", help=f"temporal-noise model (default {DEFAULTS['noise_model']})")
     demo.set_defaults(handler=_demo)
+
+    plugins = commands.add_parser(
+        "plugins",
+        parents=[common],
+        help="list the installed plugins and the components they register",
+        description="List third-party plugins (with --all, the built-ins too): version, origin, and their loaders, "
+        "selectors, noise models and writers.",
+    )
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+    plugins.add_argument("--all", action="store_true", help="include camchar's built-in plugins")
+    plugins.set_defaults(handler=_plugins)
     return parser
+
+
+def _host(args: argparse.Namespace):
+    return build_host(local_modules=args.plugin, disabled=args.no_plugin)
 
 
 def _stats(args: argparse.Namespace, reporter: Reporter) -> None:
@@ -172,7 +190,7 @@ def _stats(args: argparse.Namespace, reporter: Reporter) -> None:
         raise BadInput(None, "no settings file given: camchar stats SETTINGS.yml")
     if args.settings is not None and args.input is not None and args.settings != args.input:
         raise BadInput(None, f"two settings files given ({args.settings} and {args.input}); give one")
-    host = build_host()
+    host = _host(args)
     settings = read_settings(settings_path)
     options = RunOptions(
         output=args.output,
@@ -188,7 +206,7 @@ def _stats(args: argparse.Namespace, reporter: Reporter) -> None:
 def _validate(args: argparse.Namespace, reporter: Reporter) -> None:
     from camchar.preflight import validate
 
-    host = build_host()
+    host = _host(args)
     settings = read_settings(args.settings)
     options = RunOptions(output=args.output, loader=args.loader, selector=args.selector, noise_model=args.noise_model)
     with reporter.live():
@@ -243,9 +261,19 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
 def _demo(args: argparse.Namespace, reporter: Reporter) -> None:
     from camchar.demo import run_demo
 
-    host = build_host()
+    host = _host(args)
     options = RunOptions(selector=args.selector, noise_model=args.noise_model)
     run_demo(host.components, reporter, Console(), options)
+
+
+def _plugins(args: argparse.Namespace, reporter: Reporter) -> None:
+    from camchar.plugin_listing import describe_plugins, format_plugins
+
+    entries = describe_plugins(_host(args), include_builtins=args.all)
+    if args.json:
+        print(json.dumps(entries, indent=2))
+    else:
+        Console(highlight=False, soft_wrap=True).print(format_plugins(entries), markup=False)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:

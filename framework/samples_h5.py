@@ -51,9 +51,8 @@ def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Ma
         becomes the dataset ``/camchar/image_number``.
     """
     with h5py.File(path, "w") as f:
-        for name in _ROOT_ATTRS:
-            if fields.get(name) is not None:
-                f.attrs[name] = str(fields[name])
+        for name in _ROOT_ATTRS:  # always present, as scripts for the original expect them
+            f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
         wavelength = f.create_dataset("nominal_wavelength", data=np.asarray(fields["nom_wl"]))
         wavelength.attrs["units"] = fields.get("wl_units") or "nm"
         exposure = f.create_dataset("exposure_time", data=np.asarray(fields["exp_time"], dtype=np.float64))
