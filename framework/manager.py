@@ -150,6 +150,8 @@ def _register_local_module(manager: pluggy.PluginManager, plugins: dict[str, Plu
         return
     try:
         module = _import_local(module_name)
+        if manager.is_registered(module):  # installed already, under its entry-point name
+            return
         manager.register(module, name=module_name)
     except Exception as exc:  # a broken plugin must not stop unrelated work
         warnings.warn(CamcharWarning(f"plugin {module_name} (--plugin) failed to load and is skipped: {exc!r}"), stacklevel=3)
