@@ -139,12 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write 16-bit TIFFs of a simulated monochromator sweep, a settings.yml and truth.h5.",
     )
     simulate.add_argument("outdir", type=Path, help="folder to write into")
-    simulate.add_argument("--size", type=_size, default=(96, 64), help="WIDTHxHEIGHT in pixels (default 96x64)")
-    simulate.add_argument("--wavelengths", type=_parsed(parse_wavelengths), help="start:stop:step or a list, nm (default 450:650:50)")
+    simulate.add_argument("--size", type=_size, default=(160, 120), help="WIDTHxHEIGHT in pixels (default 160x120)")
+    simulate.add_argument("--wavelengths", type=_parsed(parse_wavelengths), help="start:stop:step or a list, nm (default 400:700:20)")
     simulate.add_argument("--exposures", type=_parsed(parse_exposures), help="exposure bracket, s (default 1/80,1/40,1/20)")
     simulate.add_argument("--roi", type=_region, help="x,y,w,h written into the settings (default: the centre two thirds)")
     simulate.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
     simulate.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
+    simulate.add_argument("--frames-per-exposure", type=_positive_int, default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
+    simulate.add_argument("--dark-frames", type=int, default=0, help="dark frames per exposure time, listed under dark: (default 0)")
     for name, help_text in (
         ("dark-offset", "mean dark level, counts"),
         ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),
@@ -226,7 +228,7 @@ def _validate(args: argparse.Namespace, reporter: Reporter) -> None:
 
 
 def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
-    from camchar.simulate import DNG_PEAK_RATE, CameraModel, SweepPlan, simulate_sweep
+    from camchar.simulate import DNG_PEAK_RATE, CameraModel, SweepPlan, centre_roi, simulate_sweep
 
     width, height = args.size
     model_options = {
@@ -237,7 +239,7 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
     if args.format == "dng":
         model_options.setdefault("peak_rate", DNG_PEAK_RATE)
     camera = CameraModel(height=height, width=width, **model_options)
-    roi = args.roi or Region(width // 6, height // 6, width - 2 * (width // 6), height - 2 * (height // 6))
+    roi = args.roi or centre_roi(width, height)
     if not roi.fits(height, width):
         raise BadInput(None, f"--roi {roi.as_list()} does not fit inside the {width} x {height} image")
     defaults = SweepPlan()
@@ -246,6 +248,8 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
         exposures=args.exposures or defaults.exposures,
         roi=roi,
         seed=args.seed,
+        frames_per_exposure=args.frames_per_exposure,
+        dark_frames=max(0, args.dark_frames),
     )
     if args.outdir.exists() and not args.outdir.is_dir():
         raise BadInput(args.outdir, "exists and is not a folder")
@@ -253,9 +257,10 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
         settings_path = simulate_sweep(args.outdir, camera, plan, args.format)
     except ValueError as exc:
         raise BadInput(None, str(exc)) from None
-    n_images = len(plan.wavelengths) * len(plan.exposures)
+    n_images = len(plan.wavelengths) * len(plan.exposures) * plan.frames_per_exposure
     exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
-    reporter.summary(f"wrote {n_images} images ({width} x {height}, exposures {exposures} s), {settings_path} and truth.h5")
+    darks = f" and {plan.dark_frames * len(plan.exposures)} dark frames" if plan.dark_frames else ""
+    reporter.summary(f"wrote {n_images} images{darks} ({width} x {height}, exposures {exposures} s), {settings_path} and truth.h5")
 
 
 def _demo(args: argparse.Namespace, reporter: Reporter) -> None:

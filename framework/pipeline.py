@@ -26,6 +26,7 @@ from camchar._version import __version__
 from camchar.atomic import atomic_output, check_output_path
 from camchar.components import Components, Registered
 from camchar.errors import BadInput, CamcharWarning
+from camchar.darks import DarkFrames, load_darks
 from camchar.frame_cache import FrameCache
 from camchar.frames import Frame, LoadRequest
 from camchar.parallel import default_workers, ordered_map
@@ -180,17 +181,17 @@ def brackets_of(settings: Settings, loader: object) -> list[Bracket]:
     ``tiff`` loader reads ``DSC_0001.tiff`` for ``DSC_{:04}.NEF``).
     """
     suffixes = tuple(getattr(loader, "suffixes", ()))
-
-    def file_of(number: int) -> Path:
-        path = settings.image_file(number)
-        if not suffixes or path.suffix.lower() in suffixes:
-            return path
-        return path.with_suffix(suffixes[0])
-
     return [
-        Bracket(wavelength, tuple((number, file_of(number)) for number in numbers))
+        Bracket(wavelength, tuple((number, _file_for(settings, number, suffixes)) for number in numbers))
         for wavelength, numbers in settings.images.items()
     ]
+
+
+def _file_for(settings: Settings, number: int, suffixes: tuple[str, ...]) -> Path:
+    path = settings.image_file(number)
+    if not suffixes or path.suffix.lower() in suffixes:
+        return path
+    return path.with_suffix(suffixes[0])
 
 
 @attrs.frozen
@@ -231,7 +232,13 @@ class Selection:
 
 
 def _select_bracket(
-    bracket: Bracket, loader, selector, request: LoadRequest, max_fraction: float, cache: FrameCache | None
+    bracket: Bracket,
+    loader,
+    selector,
+    request: LoadRequest,
+    max_fraction: float,
+    cache: FrameCache | None,
+    darks: DarkFrames | None = None,
 ) -> BracketOutcome:
     usable: list[tuple[int, Frame]] = []
     overexposed: list[int] = []
@@ -242,7 +249,7 @@ def _select_bracket(
         if frame.is_overexposed(max_fraction):
             overexposed.append(number)
         else:
-            usable.append((number, frame))
+            usable.append((number, darks.subtract(frame) if darks is not None else frame))
     chosen = selector.select([frame for _, frame in usable])
     selected = None
     if chosen is not None:
@@ -251,9 +258,29 @@ def _select_bracket(
             raise RuntimeError(f"selector {selector.name} returned a frame that was not in the bracket")
         means = channel_totals(chosen.pixels) / (chosen.pixels.shape[0] * chosen.pixels.shape[1]) / chosen.exposure_time
         metadata = {**chosen.metadata, "channel_names": chosen.channel_names}
+        partner = _partner_of(chosen, [frame for _, frame in usable])
         cached = cache.store(chosen.pixels) if cache is not None else None
-        selected = SelectedFrame(bracket.wavelength, number, chosen.path, chosen.exposure_time, means, metadata, cached)
+        partner_cached = cache.store(partner.pixels) if cache is not None and partner is not None else None
+        selected = SelectedFrame(
+            bracket.wavelength,
+            number,
+            chosen.path,
+            chosen.exposure_time,
+            means,
+            metadata,
+            cached,
+            partner.path if partner is not None else None,
+            partner_cached,
+        )
     return BracketOutcome(bracket, tuple(overexposed), selected, tuple(geometry))
+
+
+def _partner_of(chosen: Frame, usable: Sequence[Frame]) -> Frame | None:
+    """The first other usable frame of the bracket with the chosen frame's exposure time (EMVA 1288 pairs)."""
+    for frame in usable:
+        if frame is not chosen and abs(frame.exposure_time - chosen.exposure_time) <= 1e-9 * chosen.exposure_time:
+            return frame
+    return None
 
 
 def select_frames(
@@ -265,6 +292,7 @@ def select_frames(
     workers: int,
     reporter: Reporter,
     cache: FrameCache | None = None,
+    darks: DarkFrames | None = None,
 ) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
 
@@ -281,7 +309,7 @@ def select_frames(
     first: tuple[Path, Geometry] | None = None
     total = sum(len(bracket.images) for bracket in brackets)
     work = functools.partial(
-        _select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction, cache=cache
+        _select_bracket, loader=loader, selector=selector, request=request, max_fraction=max_fraction, cache=cache, darks=darks
     )
     with reporter.step("selecting frames", total) as progress:
         for outcome in ordered_map(work, brackets, workers):
@@ -342,9 +370,11 @@ def compute_samples(
     check_first_image(brackets, loader, request)
     n_images = sum(len(bracket.images) for bracket in brackets)
 
-    with FrameCache() if getattr(loader, "cache_decoded", False) else contextlib.nullcontext() as cache:
+    darks = _load_darks(settings, loader, request, reporter)
+    caching = getattr(loader, "cache_decoded", False) or darks is not None  # dark-subtracted frames are not on disk
+    with FrameCache() if caching else contextlib.nullcontext() as cache:
         started = time.perf_counter()
-        selection = select_frames(brackets, loader, selector, request, max_fraction, workers, reporter, cache)
+        selection = select_frames(brackets, loader, selector, request, max_fraction, workers, reporter, cache, darks)
         n_overexposed = sum(len(outcome.overexposed) for outcome in selection.outcomes)
         reporter.summary(
             f"read {n_images} images with loader {loader.name}; {n_overexposed} overexposed (max {max_fraction:g}); "
@@ -358,6 +388,20 @@ def compute_samples(
         std = _estimate_noise(noise_model, selection, loader, request, workers, reporter, settings)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
     return _samples(settings, selection, std, chosen, max_fraction)
+
+
+def _load_darks(settings: Settings, loader, request: LoadRequest, reporter: Reporter) -> DarkFrames | None:
+    if not settings.dark:
+        return None
+    started = time.perf_counter()
+    suffixes = tuple(getattr(loader, "suffixes", ()))
+    numbers = [number for group in settings.dark.values() for number in group]
+    files = {number: _file_for(settings, number, suffixes) for number in numbers}
+    check_files_exist([Bracket("dark", tuple(files.items()))])
+    darks = load_darks(settings.dark, files, loader, request)
+    groups = ", ".join("every exposure" if seconds is None else f"{seconds:g} s" for seconds in darks.masters)
+    reporter.summary(f"averaged {len(numbers)} dark frames ({groups}) [{time.perf_counter() - started:.2f} s]")
+    return darks
 
 
 def _estimate_noise(noise_model, selection: Selection, loader, request, workers, reporter, settings) -> np.ndarray:
@@ -404,6 +448,7 @@ def _samples(settings: Settings, selection: Selection, std: np.ndarray, chosen: 
         "settings_yaml": settings.text,
         "image_number": [frame.image_number for frame in frames],
         "channel_names": list(frames[0].metadata["channel_names"]),
+        "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
         **_per_frame_metadata(frames, ("iso", "capture_time")),
     }
     return samples

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from fractions import Fraction
 import warnings
 from pathlib import Path
 from typing import Any, Mapping
@@ -46,7 +47,7 @@ ORIGINAL_KEYS = (
     "images",
 )
 #: camchar's own optional keys.
-CAMCHAR_KEYS = ("loader", "selector", "noise_model", "max", "white_level")
+CAMCHAR_KEYS = ("loader", "selector", "noise_model", "max", "white_level", "dark")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
 
 Wavelength = int | float
@@ -80,6 +81,7 @@ class Settings:
     noise_model: str | None = None
     max: float | None = None
     white_level: float | None = None
+    dark: Mapping[float | None, tuple[int, ...]] | None = None
     data: Mapping[str, Any] = attrs.field(factory=dict)
     lines: Mapping[str, int] = attrs.field(factory=dict)
 
@@ -149,9 +151,9 @@ def _parse_yaml(path: Path, text: str) -> tuple[dict, dict[str, int]]:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             lines[str(key_node.value)] = key_node.start_mark.line + 1
-            if key_node.value == "images" and isinstance(value_node, yaml.MappingNode):
-                for wl_node, _ in value_node.value:
-                    lines[f"images.{wl_node.value}"] = wl_node.start_mark.line + 1
+            if key_node.value in ("images", "dark") and isinstance(value_node, yaml.MappingNode):
+                for item_node, _ in value_node.value:
+                    lines[f"{key_node.value}.{item_node.value}"] = item_node.start_mark.line + 1
     return data, lines
 
 
@@ -231,6 +233,33 @@ class _Checker:
             brackets[wavelength] = tuple(numbers)
         return dict(sorted(brackets.items()))
 
+    def dark(self) -> dict[float | None, tuple[int, ...]] | None:
+        """``{exposure time in s: dark image numbers}``, or ``{None: numbers}`` for one set used for every frame."""
+        value = self.data.get("dark")
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return {None: self._numbers("dark", value, "dark")}
+        if not isinstance(value, dict) or not value:
+            raise self.fail("dark", "'dark' must be a list of dark image numbers, or map exposure times (s) to such lists")
+        groups: dict[float | None, tuple[int, ...]] = {}
+        for exposure, numbers in value.items():
+            seconds = _seconds(exposure)
+            if seconds is None:
+                raise self.fail(f"dark.{exposure}", f"exposure time {exposure!r} in 'dark' is not a positive number of seconds (e.g. 0.025 or 1/40)")
+            groups[seconds] = self._numbers(f"dark.{exposure}", numbers, f"dark frames of {exposure}")
+        return groups
+
+    def _numbers(self, key: str, numbers: Any, what: str) -> tuple[int, ...]:
+        if isinstance(numbers, int) and not isinstance(numbers, bool):
+            numbers = [numbers]
+        if not isinstance(numbers, list) or not numbers:
+            raise self.fail(key, f"{what} must be a list of image numbers, got {numbers!r}")
+        for number in numbers:
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise self.fail(key, f"image number {number!r} in {what} is not an integer")
+        return tuple(numbers)
+
     def component(self, key: str) -> str | None:
         value = self.data.get(key)
         if value is None:
@@ -277,9 +306,21 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         noise_model=check.component("noise_model"),
         max=max_fraction,
         white_level=white_level,
+        dark=check.dark(),
         data=data,
         lines=lines,
     )
+
+
+def _seconds(value: Any) -> float | None:
+    """A positive exposure time from a number or a fraction text such as ``1/40``."""
+    if isinstance(value, bool):
+        return None
+    try:
+        seconds = float(Fraction(str(value).strip())) if isinstance(value, str) else float(value)
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
 def _warn_unknown_keys(path: Path, data: dict, lines: dict[str, int]) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "simulate_sweep",
     "read_truth",
     "parse_exposures",
+    "centre_roi",
     "parse_wavelengths",
     "CHANNEL_PEAKS_NM",
 ]
@@ -73,8 +74,8 @@ class CameraModel:
         Relative illumination fall-off at the image corners (0: flat).
     """
 
-    height: int = 64
-    width: int = 96
+    height: int = 120
+    width: int = 160
     dark_offset: float = 256.0
     dark_spread: float = 4.0
     gain_spread: float = 0.01
@@ -106,15 +107,23 @@ class SweepPlan:
     exposures
         Exposure times of every bracket, seconds (exact fractions).
     roi
-        Region of interest written into the settings.
+        Region of interest written into the settings; ``None`` for the whole
+        image (:func:`centre_roi` gives the usual centre two thirds).
     seed
         Seed of the random generator: the same plan gives the same files.
+    frames_per_exposure
+        Frames taken at each exposure of a bracket (2 for EMVA 1288 pairs).
+    dark_frames
+        Dark frames (no light) taken at each exposure time after the sweep,
+        listed in the settings' ``dark:`` section.
     """
 
-    wavelengths: tuple[int, ...] = (450, 500, 550, 600, 650)
+    wavelengths: tuple[int, ...] = tuple(range(400, 701, 20))
     exposures: tuple[Fraction, ...] = (Fraction(1, 80), Fraction(1, 40), Fraction(1, 20))
-    roi: Region | None = Region(16, 8, 64, 48)
+    roi: Region | None = None
     seed: int = 2022
+    frames_per_exposure: int = 1
+    dark_frames: int = 0
 
 
 #: Image formats the simulator writes.
@@ -123,6 +132,11 @@ FORMATS = ("tiff", "dng")
 DNG_PEAK_RATE = 2.5e5
 #: The Bayer pattern of simulated DNGs: colour index (0 R, 1 G, 2 B) of the 2 x 2 sites.
 BAYER_PATTERN = ((0, 1), (1, 2))
+
+
+def centre_roi(width: int, height: int) -> Region:
+    """The centre two thirds of a ``width x height`` image, the simulator's usual ROI."""
+    return Region(width // 6, height // 6, width - 2 * (width // 6), height - 2 * (height // 6))
 
 
 def simulate_sweep(
@@ -171,7 +185,7 @@ def simulate_sweep(
     for wavelength in plan.wavelengths:
         rate = layout.colour(camera.peak_rate * camera.response(wavelength))  # electrons/s at unit sensitivity
         images[wavelength] = []
-        for exposure in plan.exposures:
+        for exposure in [exposure for exposure in plan.exposures for _ in range(plan.frames_per_exposure)]:
             number += 1
             t = float(exposure)
             expected_electrons = sensitivity * rate * t
@@ -192,8 +206,18 @@ def simulate_sweep(
             truth["mean_rate"].append(signal + roi_dark.mean(axis=0) / t)
             truth["temporal_std"].append(np.sqrt(variance.mean(axis=0)) / t)
 
+    darks: dict[str, list[int]] = {}
+    for exposure in plan.exposures if plan.dark_frames else ():
+        darks[str(exposure)] = []
+        for _ in range(plan.dark_frames):
+            number += 1
+            counts = dark + camera.read_noise * rng.standard_normal(layout.shape)
+            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
+            darks[str(exposure)].append(number)
+
     settings_path = outdir / "settings.yml"
-    _write_settings(settings_path, camera, plan, images, image_format)
+    _write_settings(settings_path, camera, plan, images, image_format, darks)
     _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
     return settings_path
 
@@ -276,7 +300,9 @@ class _BayerLayout:
         )
 
 
-def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]], image_format: str) -> None:
+def _write_settings(
+    path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]], image_format: str, darks: dict[str, list[int]]
+) -> None:
     settings = {
         "camera": "camchar simulated camera",
         "lens": "none",
@@ -288,6 +314,8 @@ def _write_settings(path: Path, camera: CameraModel, plan: SweepPlan, images: di
         "image_name": f"SIM_{{:04}}.{image_format}",
         "images": images,
     }
+    if darks:
+        settings["dark"] = darks
     if settings["roi"] is None:
         del settings["roi"]
     path.write_text(

@@ -48,6 +48,10 @@ class SelectedFrame:
         Where a decoded copy of the ROI pixels is stored, for loaders whose
         decoding is expensive (:mod:`camchar.frame_cache`); ``None`` to decode
         the file again.
+    partner
+        Another frame of the bracket at the same exposure time (for
+        pair-based noise models), or ``None``; its ``cached`` copy, if any, in
+        ``partner_cached``.
     """
 
     wavelength: int | float
@@ -57,6 +61,8 @@ class SelectedFrame:
     means: np.ndarray
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
     cached: Path | None = None
+    partner: Path | None = None
+    partner_cached: Path | None = None
 
 
 class SelectedStack:
@@ -144,6 +150,15 @@ class SelectedStack:
         if frame.pixels.shape != self.shape:
             raise RuntimeError(f"{record.path} decoded to {frame.pixels.shape} on a second reading, not {self.shape}")
         return frame
+
+    def partner(self, index: int) -> Frame | None:
+        """Decode the other frame of frame ``index``'s bracket at the same exposure time, if there is one."""
+        record = self._frames[index]
+        if record.partner is None:
+            return None
+        if record.partner_cached is not None:
+            return Frame(FrameCache.load(record.partner_cached), record.exposure_time, np.inf, record.partner, record.metadata)
+        return self._loader.load(record.partner, self._request)
 
     def rates(self, index: int) -> np.ndarray:
         """Decode frame ``index`` and return it in counts/s, float64 ``(H, W, C)``."""

@@ -10,6 +10,10 @@ BUILTIN_PLUGINS = (
     "camchar.plugins.loaders.raw_rgb",
     "camchar.plugins.loaders.raw_bayer",
     "camchar.plugins.selectors.best_snr",
+    "camchar.plugins.selectors.longest_unsaturated",
     "camchar.plugins.noise_models.linear_fpn",
+    "camchar.plugins.noise_models.fpn_unbiased",
+    "camchar.plugins.noise_models.spatial",
+    "camchar.plugins.noise_models.pairs",
     "camchar.plugins.writers.camera_samples_h5",
 )

@@ -20,11 +20,11 @@ def test_demo_table_and_means_against_the_simulated_truth(host, tmp_path):
     plan = SweepPlan()
     assert samples.nom_wl.tolist() == list(plan.wavelengths)
     table = output.getvalue()
-    assert "true noise" in table
-    assert len([line for line in table.splitlines() if line.startswith("│")]) == len(plan.wavelengths) * 3
+    assert "noise G" in table
+    assert len([line for line in table.splitlines() if line.startswith("│")]) == len(plan.wavelengths)
     truth = read_truth(tmp_path / "truth.h5")
     rows = [truth["image_number"].tolist().index(n) for n in samples.provenance["image_number"]]
-    # the ROI mean of ~3000 pixels is within a fraction of a per-mille of its expectation
+    # the ROI mean of ~8500 pixels is within a fraction of a per-mille of its expectation
     np.testing.assert_allclose(samples.mean, truth["mean_rate"][rows], rtol=1e-3)
     assert np.all(samples.exp_time == truth["exposure_time"][rows])
 

@@ -12,10 +12,10 @@ from camchar.manager import build_host
 from camchar.plugins import BUILTIN_PLUGINS
 
 
-def test_builtins_register_one_component_of_each_kind(host):
+def test_builtins_register_their_components(host):
     assert host.components.names("loaders") == ["raw-bayer", "raw-rgb", "tiff"]
-    assert host.components.names("selectors") == ["best-snr"]
-    assert host.components.names("noise_models") == ["linear-fpn"]
+    assert host.components.names("selectors") == ["best-snr", "longest-unsaturated"]
+    assert host.components.names("noise_models") == ["fpn-unbiased", "linear-fpn", "pairs", "spatial"]
     assert host.components.names("writers") == ["camera-samples-h5"]
     for module in BUILTIN_PLUGINS:
         assert host.plugins[module].origin == "built-in"
@@ -72,7 +72,7 @@ def test_plugin_failing_in_its_hook_is_skipped_with_a_warning(monkeypatch):
     monkeypatch.setattr(pluggy.PluginManager, "check_pending", register_broken_first)
     with pytest.warns(CamcharWarning, match=r"plugin broken failed in camchar_register_selectors: RuntimeError\(.boom.\)"):
         host = build_host()
-    assert host.components.names("selectors") == ["best-snr"]
+    assert host.components.names("selectors") == ["best-snr", "longest-unsaturated"]
 
 
 def test_plugin_implementing_an_unknown_hook_is_dropped(monkeypatch):

@@ -95,7 +95,7 @@ def test_no_usable_bracket_is_bad_input_and_writes_nothing(tmp_path, host):
 
 
 def test_unknown_component_lists_the_available_ones(sweep, host):
-    with pytest.raises(BadInput, match="no noise model named 'nope'; available: linear-fpn"):
+    with pytest.raises(BadInput, match="no noise model named 'nope'; available: fpn-unbiased, linear-fpn"):
         run_stats(read_settings(sweep), host.components, RunOptions(noise_model="nope"))
 
 

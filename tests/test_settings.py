@@ -104,3 +104,15 @@ def test_yaml_error_reports_the_line(tmp_path):
     with pytest.raises(BadInput) as caught:
         read_settings(path)
     assert caught.value.line is not None and caught.value.line >= 4
+
+
+def test_dark_section_per_exposure_or_one_set(tmp_path):
+    base = "image_dir: x\nimage_name: a{}.tif\nimages: {450: [1, 2]}\n"
+    per_exposure = read_settings(write(tmp_path, base + "dark:\n  1/80: [5, 6]\n  0.025: [7]\n"))
+    assert per_exposure.dark == {0.0125: (5, 6), 0.025: (7,)}
+    one_set = read_settings(write(tmp_path, base + "dark: [5, 6, 7]\n"))
+    assert one_set.dark == {None: (5, 6, 7)}
+    with pytest.raises(BadInput, match=r":5: exposure time 'soon' in 'dark' is not a positive number"):
+        read_settings(write(tmp_path, base + "dark:\n  soon: [5]\n"))
+    with pytest.raises(BadInput, match="image number 'x' in dark frames of 1/80 is not an integer"):
+        read_settings(write(tmp_path, base + "dark:\n  1/80: [x]\n"))

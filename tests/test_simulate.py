@@ -69,3 +69,14 @@ def test_simulate_command(tmp_path):
     assert settings.roi == Region(6, 5, 28, 20)
     bad = run_camchar("simulate", tmp_path / "t", "--roi", "0,0,50,50", "--size", "40x30")
     assert bad.returncode == 2 and "does not fit" in bad.stderr
+
+
+def test_pairs_and_dark_frames_in_the_plan(tmp_path):
+    plan = SweepPlan(wavelengths=(500, 600), exposures=(Fraction(1, 80), Fraction(1, 40)), roi=None, frames_per_exposure=2, dark_frames=3)
+    settings = read_settings(simulate_sweep(tmp_path, CameraModel(height=10, width=12), plan))
+    assert settings.images == {500: (1, 2, 3, 4), 600: (5, 6, 7, 8)}
+    assert settings.dark == {0.0125: (9, 10, 11), 0.025: (12, 13, 14)}
+    truth = read_truth(tmp_path / "truth.h5")
+    assert truth["exposure_time"].tolist() == [1 / 80, 1 / 80, 1 / 40, 1 / 40] * 2
+    dark = tifffile.imread(settings.image_file(9)).astype(float)
+    assert abs(dark.mean() - 256) < 2, "a dark frame holds the dark offset only"

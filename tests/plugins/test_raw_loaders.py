@@ -179,7 +179,7 @@ def test_white_level_from_the_settings_decides_saturation(tmp_path):
 
 def test_raw_bayer_recovers_the_simulated_sensor(tmp_path, host):
     camera = CameraModel(height=128, width=160, peak_rate=2.5e5)
-    plan = SweepPlan(roi=Region(16, 16, 128, 96))
+    plan = SweepPlan(wavelengths=(450, 500, 550, 600, 650), roi=Region(16, 16, 128, 96))
     settings = read_settings(simulate_sweep(tmp_path, camera, plan, "dng"))
     output = run_stats(settings, host.components, RunOptions(output=tmp_path / "b.h5", loader="raw-bayer"))
     truth = read_truth(tmp_path / "truth.h5")
