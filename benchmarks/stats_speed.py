@@ -141,8 +141,9 @@ def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
     scratch = settings.parent
     measure("decode", settings, scratch / "unused")  # warm the page cache
     runs: dict[str, list[dict]] = {mode: [] for mode in modes}
-    for _ in range(repeat):
-        for mode in modes:
+    for repetition in range(repeat):
+        # rotate the order, so that no program always runs right after the same other one
+        for mode in modes[repetition % len(modes) :] + modes[: repetition % len(modes)]:
             output = scratch / (f"{mode}-out.h5" if mode.startswith("camchar") else "naive-out.npz")
             runs[mode].append(measure(mode, settings, output))
     return {

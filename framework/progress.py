@@ -18,7 +18,7 @@ __all__ = ["Reporter", "StepProgress", "silent"]
 
 #: Redraws of the progress bar per second: enough to look live, few enough that
 #: drawing (Python code holding the GIL) does not slow the worker threads.
-REFRESH_PER_SECOND = 4
+REFRESH_PER_SECOND = 2
 
 
 class StepProgress:
