@@ -223,14 +223,7 @@ class _Checker:
             key = f"images.{wavelength}"
             if isinstance(wavelength, bool) or not isinstance(wavelength, (int, float)) or not math.isfinite(wavelength):
                 raise self.fail(key, f"wavelength {wavelength!r} in 'images' is not a number")
-            if isinstance(numbers, int) and not isinstance(numbers, bool):
-                numbers = [numbers]
-            if not isinstance(numbers, list) or not numbers:
-                raise self.fail(key, f"images at {wavelength} must be a list of image numbers, got {numbers!r}")
-            for number in numbers:
-                if isinstance(number, bool) or not isinstance(number, int):
-                    raise self.fail(key, f"image number {number!r} at {wavelength} is not an integer")
-            brackets[wavelength] = tuple(numbers)
+            brackets[wavelength] = self._numbers(key, numbers, f"images at {wavelength}", f"at {wavelength}")
         return dict(sorted(brackets.items()))
 
     def dark(self) -> dict[float | None, tuple[int, ...]] | None:
@@ -239,7 +232,7 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, list):
-            return {None: self._numbers("dark", value, "dark")}
+            return {None: self._numbers("dark", value, "dark", "in dark")}
         if not isinstance(value, dict) or not value:
             raise self.fail("dark", "'dark' must be a list of dark image numbers, or map exposure times (s) to such lists")
         groups: dict[float | None, tuple[int, ...]] = {}
@@ -247,17 +240,19 @@ class _Checker:
             seconds = _seconds(exposure)
             if seconds is None:
                 raise self.fail(f"dark.{exposure}", f"exposure time {exposure!r} in 'dark' is not a positive number of seconds (e.g. 0.025 or 1/40)")
-            groups[seconds] = self._numbers(f"dark.{exposure}", numbers, f"dark frames of {exposure}")
+            label = f"dark frames of {exposure}"
+            groups[seconds] = self._numbers(f"dark.{exposure}", numbers, label, f"in {label}")
         return groups
 
-    def _numbers(self, key: str, numbers: Any, what: str) -> tuple[int, ...]:
+    def _numbers(self, key: str, numbers: Any, label: str, where: str) -> tuple[int, ...]:
+        """A list of image numbers (a single number is a list of one)."""
         if isinstance(numbers, int) and not isinstance(numbers, bool):
             numbers = [numbers]
         if not isinstance(numbers, list) or not numbers:
-            raise self.fail(key, f"{what} must be a list of image numbers, got {numbers!r}")
+            raise self.fail(key, f"{label} must be a list of image numbers, got {numbers!r}")
         for number in numbers:
             if isinstance(number, bool) or not isinstance(number, int):
-                raise self.fail(key, f"image number {number!r} in {what} is not an integer")
+                raise self.fail(key, f"image number {number!r} {where} is not an integer")
         return tuple(numbers)
 
     def component(self, key: str) -> str | None:
