@@ -22,6 +22,7 @@ otherwise.
 
 from __future__ import annotations
 
+import functools
 from typing import Tuple
 
 import attrs
@@ -144,54 +145,83 @@ def residual_moments(stack: SelectedStack, scales: np.ndarray, stimulus: np.ndar
         ``(N, 2, C)``: the sum over the ROI of the residuals and of their
         squares, per frame and channel.
     """
-    height, width, channels = stack.shape
-    row_items = width * channels
-    centred = stimulus - stimulus.mean(axis=0)
-
-    def centred_row(index: int) -> np.ndarray:
-        # frame index's per-channel factors repeated along a row, so that they multiply
-        # (rows, W*C) blocks with a long inner loop (a (C,) broadcast runs several times slower)
-        return np.tile(centred[index], width)
-
-    sum_y = np.zeros((height, row_items))
-    sum_xy = np.zeros((height, row_items))
-    moments = np.zeros((len(stack), 2, channels))
+    terms = _Terms(stack, scales, stimulus, stimulus - stimulus.mean(axis=0))
+    moments = np.zeros((len(stack), 2, stack.shape[2]))
     with stack.split_rows() as rows:
+        fit = _fit_lines(stack, terms, rows)
         for batch in stack.iter_batches():
-            rows_of_batch = [centred_row(index) for index, _ in batch]
-
-            def accumulate(block: slice) -> None:
-                block_y, block_xy = sum_y[block], sum_xy[block]
-                for (index, frame), centred_factors in zip(batch, rows_of_batch):
-                    y = _scaled(frame.pixels.reshape(height, row_items)[block], scales[index])
-                    block_y += y
-                    y *= centred_factors
-                    block_xy += y
-
-            rows.run(accumulate, height, row_items)
-        fit = LineFit.from_sums(stimulus, sum_y.reshape(stack.shape), sum_xy.reshape(stack.shape))
-        del sum_y, sum_xy
-        mean_y, bias = fit.mean_y.reshape(height, row_items), fit.bias.reshape(height, row_items)
-        for batch in stack.iter_batches():
-            rows_of_batch = [centred_row(index) for index, _ in batch]
-
-            def residual_sums(block: slice) -> np.ndarray:
-                # sums down the columns, then over the pixels of each channel: numpy's
-                # reductions over a short last axis, and BLAS calls made from several
-                # threads at once, are both several times slower
-                sums = np.empty((len(batch), 2, row_items))
-                for position, ((index, frame), centred_factors) in enumerate(zip(batch, rows_of_batch)):
-                    y = _scaled(frame.pixels.reshape(height, row_items)[block], scales[index])
-                    y -= mean_y[block]
-                    y -= np.multiply(bias[block], centred_factors)
-                    y.sum(axis=0, out=sums[position, 0])
-                    np.multiply(y, y, out=y)
-                    y.sum(axis=0, out=sums[position, 1])
-                return sums.reshape(len(batch), 2, width, channels).sum(axis=2)
-
-            indices = [index for index, _ in batch]
-            moments[indices] = np.sum(rows.run(residual_sums, height, row_items), axis=0)
+            batch = terms.with_centred_rows(batch)
+            block_sums = rows.run(functools.partial(terms.residual_sums, batch, fit), terms.height, terms.row_items)
+            moments[[index for index, _, _ in batch]] = np.sum(block_sums, axis=0)
     return moments
+
+
+@attrs.frozen(eq=False)
+class _Terms:
+    """What both passes need: the frame geometry, each frame's scale and centred stimulus."""
+
+    stack: SelectedStack
+    scales: np.ndarray
+    stimulus: np.ndarray
+    centred: np.ndarray
+
+    @property
+    def height(self) -> int:
+        return self.stack.shape[0]
+
+    @property
+    def row_items(self) -> int:
+        return self.stack.shape[1] * self.stack.shape[2]
+
+    def with_centred_rows(self, batch) -> list:
+        """``(index, frame, centred row)`` for a batch: frame ``index``'s centred stimulus repeated along a row.
+
+        Multiplying ``(rows, W*C)`` blocks by the row has a long inner loop;
+        a ``(C,)`` broadcast runs several times slower.
+        """
+        return [(index, frame, np.tile(self.centred[index], self.stack.shape[1])) for index, frame in batch]
+
+    def values(self, frame, index: int, block: slice) -> np.ndarray:
+        """Rows ``block`` of frame ``index`` as scaled float64 ``(rows, W*C)``."""
+        return _scaled(frame.pixels.reshape(self.height, self.row_items)[block], self.scales[index])
+
+    def accumulate(self, batch, sum_y: np.ndarray, sum_xy: np.ndarray, block: slice) -> None:
+        """Add the batch's ``y`` and ``X y`` to rows ``block`` of the per-pixel sums."""
+        block_y, block_xy = sum_y[block], sum_xy[block]
+        for index, frame, centred_row in batch:
+            y = self.values(frame, index, block)
+            block_y += y
+            y *= centred_row
+            block_xy += y
+
+    def residual_sums(self, batch, fit: LineFit, block: slice) -> np.ndarray:
+        """``(len(batch), 2, C)`` sums of the residuals and their squares over rows ``block``.
+
+        Sums go down the columns first, then over the pixels of each
+        channel: numpy's reductions over a short last axis, and BLAS calls
+        made from several threads at once, are both several times slower.
+        """
+        mean_y = fit.mean_y.reshape(self.height, self.row_items)[block]
+        bias = fit.bias.reshape(self.height, self.row_items)[block]
+        sums = np.empty((len(batch), 2, self.row_items))
+        for position, (index, frame, centred_row) in enumerate(batch):
+            y = self.values(frame, index, block)
+            y -= mean_y
+            y -= np.multiply(bias, centred_row)
+            y.sum(axis=0, out=sums[position, 0])
+            np.multiply(y, y, out=y)
+            y.sum(axis=0, out=sums[position, 1])
+        return sums.reshape(len(batch), 2, self.stack.shape[1], self.stack.shape[2]).sum(axis=2)
+
+
+def _fit_lines(stack: SelectedStack, terms: _Terms, rows) -> LineFit:
+    """Pass 1: the per-pixel sums ``sum y`` and ``sum X y``, then the lines through them."""
+    sum_y = np.zeros((terms.height, terms.row_items))
+    sum_xy = np.zeros((terms.height, terms.row_items))
+    for batch in stack.iter_batches():
+        batch = terms.with_centred_rows(batch)
+        rows.run(functools.partial(terms.accumulate, batch, sum_y, sum_xy), terms.height, terms.row_items)
+    return LineFit.from_sums(terms.stimulus, sum_y.reshape(stack.shape), sum_xy.reshape(stack.shape))
 
 
 def _scaled(counts: np.ndarray, scale: float) -> np.ndarray:
