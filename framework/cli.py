@@ -56,6 +56,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -146,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
     simulate.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
     simulate.add_argument("--frames-per-exposure", type=_positive_int, default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
-    simulate.add_argument("--dark-frames", type=int, default=0, help="dark frames per exposure time, listed under dark: (default 0)")
+    simulate.add_argument("--dark-frames", type=_count, default=0, help="dark frames per exposure time, listed under dark: (default 0)")
     for name, help_text in (
         ("dark-offset", "mean dark level, counts"),
         ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),
@@ -249,7 +259,7 @@ def _simulate(args: argparse.Namespace, reporter: Reporter) -> None:
         roi=roi,
         seed=args.seed,
         frames_per_exposure=args.frames_per_exposure,
-        dark_frames=max(0, args.dark_frames),
+        dark_frames=args.dark_frames,
     )
     if args.outdir.exists() and not args.outdir.is_dir():
         raise BadInput(args.outdir, "exists and is not a folder")
