@@ -61,6 +61,11 @@ def run_demo(
     output = run_stats(read_settings(settings_path), components, options, reporter)
     samples = CameraSamples(output)
     console.print(comparison_table(samples, read_truth(folder / "truth.h5")))
+    if samples.provenance.get("noise_model") == "linear-fpn":
+        reporter.summary(
+            "the original model's noise is biased where the selected exposures change; compare "
+            "camchar demo --noise-model fpn-unbiased --selector longest-unsaturated (docs/noise-models.md)"
+        )
     return samples
 
 
