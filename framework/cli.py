@@ -46,24 +46,19 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
+def _integer_from(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum``."""
 
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
+    return convert
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -125,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--loader", help=f"image loader (default {DEFAULTS['loader']})")
     stats.add_argument("--selector", help=f"bracket selector (default {DEFAULTS['selector']})")
     stats.add_argument("--noise-model", help=f"temporal-noise model (default {DEFAULTS['noise_model']})")
-    stats.add_argument("--workers", type=_positive_int, help="threads for decoding and arithmetic (default: CPUs, at most 8)")
+    stats.add_argument("--workers", type=_integer_from(1), help="threads for decoding and arithmetic (default: CPUs, at most 8)")
     stats.set_defaults(handler=_stats)
 
     validate = commands.add_parser(
@@ -155,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--roi", type=_region, help="x,y,w,h written into the settings (default: the centre two thirds)")
     simulate.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
     simulate.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
-    simulate.add_argument("--frames-per-exposure", type=_positive_int, default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
-    simulate.add_argument("--dark-frames", type=_count, default=0, help="dark frames per exposure time, listed under dark: (default 0)")
+    simulate.add_argument("--frames-per-exposure", type=_integer_from(1), default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
+    simulate.add_argument("--dark-frames", type=_integer_from(0), default=0, help="dark frames per exposure time, listed under dark: (default 0)")
     for name, help_text in (
         ("dark-offset", "mean dark level, counts"),
         ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),

@@ -143,22 +143,24 @@ class SelectedStack:
     def frame(self, index: int) -> Frame:
         """Decode frame ``index`` now: raw pixels ``(H, W, C)`` and exposure time."""
         record = self._frames[index]
-        if record.cached is not None:
-            frame = Frame(FrameCache.load(record.cached), record.exposure_time, np.inf, record.path, record.metadata)
-        else:
-            frame = self._loader.load(record.path, self._request)
-        if frame.pixels.shape != self.shape:
-            raise RuntimeError(f"{record.path} decoded to {frame.pixels.shape} on a second reading, not {self.shape}")
-        return frame
+        return self._read(record, record.path, record.cached)
 
     def partner(self, index: int) -> Frame | None:
         """Decode the other frame of frame ``index``'s bracket at the same exposure time, if there is one."""
         record = self._frames[index]
         if record.partner is None:
             return None
-        if record.partner_cached is not None:
-            return Frame(FrameCache.load(record.partner_cached), record.exposure_time, np.inf, record.partner, record.metadata)
-        return self._loader.load(record.partner, self._request)
+        return self._read(record, record.partner, record.partner_cached)
+
+    def _read(self, record: SelectedFrame, path: Path, cached: Path | None) -> Frame:
+        """``path`` from its cached copy if there is one, else decoded again; it must keep its shape."""
+        if cached is not None:
+            frame = Frame(FrameCache.load(cached), record.exposure_time, np.inf, path, record.metadata)
+        else:
+            frame = self._loader.load(path, self._request)
+        if frame.pixels.shape != self.shape:
+            raise RuntimeError(f"{path} decoded to {frame.pixels.shape} on a second reading, not {self.shape}")
+        return frame
 
     def rates(self, index: int) -> np.ndarray:
         """Decode frame ``index`` and return it in counts/s, float64 ``(H, W, C)``."""
