@@ -22,12 +22,15 @@ sys.path.insert(0, str(HERE))
 
 from stats_speed import machine  # noqa: E402
 
-from camchar.frames import Region  # noqa: E402
-from camchar.manager import build_host  # noqa: E402
-from camchar.parallel import ordered_map  # noqa: E402
-from camchar.pipeline import RunOptions, brackets_of, load_request, run_stats  # noqa: E402
+from camchar.core.frames import Region  # noqa: E402
+from camchar.host.manager import build_host  # noqa: E402
+from camchar.runtime.parallel import ordered_map  # noqa: E402
+from camchar.stats.options import RunOptions  # noqa: E402
+from camchar.stats.plan import load_request, plan_sweep  # noqa: E402
+from camchar.stats.run import run_stats  # noqa: E402
 from camchar.settings import read_settings  # noqa: E402
-from camchar.simulate import DNG_PEAK_RATE, CameraModel, SweepPlan, simulate_sweep  # noqa: E402
+from camchar.simulation.camera import CameraModel  # noqa: E402
+from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, simulate_sweep  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 
@@ -50,7 +53,7 @@ def sweep() -> Path:
 def main() -> None:
     settings = read_settings(sweep())
     components = build_host().components
-    files = [path for bracket in brackets_of(settings, None) for _, path in bracket.images]
+    files = [path for bracket in plan_sweep(settings, components.get("loaders", "raw-rgb").component).brackets for _, path in bracket.images]
     request = load_request(settings)
     megapixels = WIDTH * HEIGHT / 1e6
     print(f"machine: {machine()}")

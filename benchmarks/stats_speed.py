@@ -31,8 +31,9 @@ DATA = HERE / "data"
 
 def sweep(name: str, brackets: int, size: int, roi: tuple[int, int, int, int]) -> Path:
     """The settings file of a simulated sweep, simulating it first if it is not there."""
-    from camchar.frames import Region
-    from camchar.simulate import CameraModel, SweepPlan, simulate_sweep
+    from camchar.core.frames import Region
+    from camchar.simulation.camera import CameraModel
+    from camchar.simulation.sweep import SweepPlan, simulate_sweep
 
     folder = DATA / name
     settings = folder / "settings.yml"
@@ -59,9 +60,10 @@ def child(mode: str, settings: Path, output: Path) -> None:
     if mode.startswith("camchar"):
         from rich.console import Console
 
-        from camchar.manager import build_host
-        from camchar.pipeline import RunOptions, run_stats
-        from camchar.progress import Reporter, silent
+        from camchar.host.manager import build_host
+        from camchar.stats.options import RunOptions
+        from camchar.stats.run import run_stats
+        from camchar.runtime.progress import Reporter, silent
         from camchar.settings import read_settings
 
         # "camchar-progress" draws the live progress bar as in a terminal (into /dev/null)

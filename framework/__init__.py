@@ -2,28 +2,61 @@
 
 ``camchar stats settings.yml`` turns a monochromator sweep (an exposure
 bracket of photos at each wavelength) into per-wavelength mean and temporal
-noise per colour channel. Plugin authors decorate hook implementations with
-:data:`hookimpl`; people migrating from the original script use
-``from camchar import image_stats``.
+noise per colour channel. Plugin authors import from :mod:`camchar.api`
+(its names are also available here); people migrating from the original
+script use ``from camchar import image_stats``.
+
+Names are imported on first use, so that ``camchar --help`` starts fast.
 """
 
-from camchar._version import __version__
-from camchar.errors import BadInput, CamcharWarning
-from camchar.frames import Frame, ImageInfo, LoadRequest, Region
-from camchar.markers import hookimpl
-from camchar.samples import CameraSamples
-from camchar.settings import Settings, read_settings
+from __future__ import annotations
 
-__all__ = [
-    "__version__",
-    "hookimpl",
-    "BadInput",
-    "CamcharWarning",
-    "Frame",
-    "ImageInfo",
-    "LoadRequest",
-    "Region",
-    "CameraSamples",
-    "Settings",
-    "read_settings",
-]
+import importlib
+from typing import Any
+
+from camchar._version import __version__
+
+#: Public names and the module each comes from.
+_EXPORTS = {
+    "hookimpl": "camchar.host.markers",
+    "Component": "camchar.host.components",
+    "Loader": "camchar.host.components",
+    "Selector": "camchar.host.components",
+    "NoiseModel": "camchar.host.components",
+    "Writer": "camchar.host.components",
+    "Option": "camchar.host.options",
+    "Frame": "camchar.core.frames",
+    "LoadRequest": "camchar.core.frames",
+    "ImageInfo": "camchar.core.frames",
+    "Region": "camchar.core.frames",
+    "SelectedStack": "camchar.stats.stack",
+    "SelectedFrame": "camchar.stats.stack",
+    "BadInput": "camchar.core.errors",
+    "PluginError": "camchar.core.errors",
+    "CamcharWarning": "camchar.core.errors",
+    "CameraSamples": "camchar.files.camera_samples",
+    "Settings": "camchar.settings.model",
+    "read_settings": "camchar.settings.reader",
+    "RunOptions": "camchar.stats.options",
+    "run_stats": "camchar.stats.run",
+    "build_host": "camchar.host.manager",
+}
+#: Public modules reachable as attributes.
+_MODULES = {"image_stats": "camchar.compat.image_stats", "api": "camchar.api", "testing": "camchar.testing"}
+
+__all__ = ["__version__", *_EXPORTS, *_MODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    else:
+        raise AttributeError(f"module 'camchar' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -2,6 +2,6 @@
 
 import sys
 
-from camchar.cli import main
+from camchar.cli.main import main
 
 sys.exit(main())

@@ -1,15 +1,25 @@
-"""Shared fixtures: copies of the reference data, simulated sweeps, the plugin host."""
+"""Shared fixtures: copies of the reference data, simulated sweeps, the plugin host, two ways to run camchar."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-from camchar.manager import build_host
+from camchar.host.manager import build_host
+
+# property-based tests: a fixed, derandomised set of examples unless HYPOTHESIS_PROFILE=explore
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DATA = Path(__file__).parent / "data"
 SWEEP = DATA / "sweep"
@@ -32,8 +42,32 @@ def sweep(tmp_path: Path) -> Path:
     return target / "settings.yml"
 
 
+class Ran(NamedTuple):
+    """What a camchar run printed and returned (the fields of ``subprocess.CompletedProcess`` the tests use)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(*args: object) -> Ran:
+    """``camchar ARGS`` through ``camchar.cli.main.main`` in this process: fast, same exit status and output."""
+    from camchar.cli import main as cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = cli.main([str(arg) for arg in args])
+    return Ran(status, stdout.getvalue(), stderr.getvalue())
+
+
+@pytest.fixture(params=["in-process", pytest.param("process", marks=pytest.mark.slow)])
+def run(request):
+    """Run camchar in this process (the default suite) and as a real ``python -m camchar`` (the slow suite)."""
+    return run_in_process if request.param == "in-process" else run_camchar
+
+
 def run_camchar(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python -m camchar ARGS`` as a user would, capturing its output."""
+    """Run ``python -m camchar ARGS`` as a user would, in a new process, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "camchar", *map(str, args)],
         capture_output=True,

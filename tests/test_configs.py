@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import REPO, SWEEP, run_camchar
+from conftest import REPO, SWEEP, run_in_process
 
 CONFIGS = sorted((REPO / "configs").glob("*.yml"))
 
@@ -18,7 +18,7 @@ def test_there_are_examples():
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda path: path.name)
 def test_config_runs_and_reproduces_the_fixture(config, tmp_path):
     output = tmp_path / "out.h5"
-    result = run_camchar("stats", config, "-o", output)
+    result = run_in_process("stats", config, "-o", output)
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
     with h5py.File(output) as got, h5py.File(SWEEP / "expected.h5") as want:

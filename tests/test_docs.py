@@ -1,38 +1,58 @@
-"""Documentation is part of the work: every hook, component, flag and settings key is documented."""
+"""Documentation is part of the work: every hook, component, option, flag and settings key is documented,
+the API reference is generated from the code, and every example follows the rules the docs state."""
 
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib.util
 import re
 
 import numpy as np
 import pytest
 
-from camchar import hookspecs
-from camchar.cli import build_parser
-from camchar.components import Components
-from camchar.pipeline import RunOptions, run_stats
+import camchar
+import camchar.api
+from camchar.cli.main import build_parser
+from camchar.host.kinds import KINDS
 from camchar.settings import CAMCHAR_KEYS, ORIGINAL_KEYS, read_settings
+from camchar.testing import build_host
 
 from conftest import REPO
 
 DOCS = REPO / "docs"
 
 
-def hook_names() -> list[str]:
-    return [name for name in dir(hookspecs) if name.startswith("camchar_")]
+def load_generator():
+    spec = importlib.util.spec_from_file_location("generate_api_reference", DOCS / "generate_api_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize("hook", hook_names())
-def test_every_hook_has_a_section(hook):
-    assert re.search(rf"^## `{hook}\(register\)`$", (DOCS / "plugins" / "hooks.md").read_text(), re.M)
+def test_the_api_reference_is_generated_from_the_code():
+    generator = load_generator()
+    assert (DOCS / "plugins" / "api.md").read_text() == generator.render(), "run python docs/generate_api_reference.py"
 
 
-def test_every_builtin_component_has_a_section(host):
+def test_every_public_api_name_is_in_the_reference():
+    text = (DOCS / "plugins" / "api.md").read_text()
+    for name in camchar.api.__all__:
+        assert f"## `{name}`" in text, name
+
+
+@pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
+def test_every_hook_has_a_section(kind):
+    assert re.search(rf"^## `{kind.hook}\(register\)`$", (DOCS / "plugins" / "hooks.md").read_text(), re.M)
+
+
+def test_every_builtin_component_and_its_options_are_documented(host):
     text = (DOCS / "components.md").read_text()
-    for kind, name, entry in host.components:
-        if entry.plugin.startswith("camchar.plugins."):
-            assert re.search(rf"^### `{re.escape(name)}`$", text, re.M), f"{kind} {name} is undocumented"
+    for registered in host.components:
+        if registered.plugin.built_in:
+            assert re.search(rf"^### `{re.escape(registered.name)}`$", text, re.M), f"{registered.title} is undocumented"
+            for option in registered.component.options:
+                assert f"`{registered.name}.{option.name}`" in text, f"option {option.name} of {registered.title}"
 
 
 def test_every_settings_key_is_documented():
@@ -53,22 +73,58 @@ def test_every_command_and_flag_is_documented():
                     assert flag in text, f"camchar {command} {flag}"
 
 
-def test_hook_examples_run(sweep, host):
+def python_blocks(path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", path.read_text(), re.S)
+
+
+def every_example():
+    """Python code in the docs and in the example plugin package: (where, source)."""
+    for page in sorted(DOCS.rglob("*.md")):
+        for number, block in enumerate(python_blocks(page)):
+            yield f"{page.relative_to(REPO)}#{number}", block
+    for source in sorted((DOCS / "examples").rglob("*.py")):
+        yield str(source.relative_to(REPO)), source.read_text()
+
+
+PUBLIC_MODULES = {"camchar", "camchar.api", "camchar.testing"}
+
+
+@pytest.mark.parametrize(("where", "source"), list(every_example()), ids=[where for where, _ in every_example()])
+def test_examples_use_only_the_public_api_and_raise_bad_input(where, source):
+    """Examples import camchar, camchar.api or camchar.testing only, and never raise a bare ValueError for input."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        pytest.skip("a fragment, not a whole example")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "camchar":
+            assert node.module in PUBLIC_MODULES or "migrating" in where, f"{where} imports {node.module}"
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "camchar":
+                    assert alias.name in PUBLIC_MODULES, f"{where} imports {alias.name}"
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            raised = ast.unparse(node.exc)
+            assert not raised.startswith(("ValueError", "TypeError", "RuntimeError", "Exception")), f"{where}: raise {raised}"
+
+
+def test_hook_examples_run(sweep):
     """The examples in the hook reference are real: register them and run a sweep through them."""
-    blocks = re.findall(r"```python\n(.*?)```", (DOCS / "plugins" / "hooks.md").read_text(), re.S)
-    examples = [block for block in blocks if "def camchar_register_" in block and "class " in block]
-    assert len(examples) == 4
-    components = Components()
-    for kind, entry in ((kind, entry) for kind, _, entry in host.components):
-        components.add(kind, entry.component, entry.plugin, entry.version)
-    for block in examples:
+    blocks = [block for block in python_blocks(DOCS / "plugins" / "hooks.md") if "def camchar_register_" in block and "class " in block]
+    assert len(blocks) == 4
+    plugins = []
+    for block in blocks:
         namespace: dict = {}
-        exec(compile("import camchar\n" + block, "hooks.md", "exec"), namespace)
-        for name, hook in namespace.items():
-            if name.startswith("camchar_register_"):
-                hook(components.register_callback(name.removeprefix("camchar_register_"), "docs-example", None))
-    settings = read_settings(sweep)
-    output = run_stats(settings, components, RunOptions(selector="longest", noise_model="spatial-example", output=sweep.parent / "o.csv"))
+        exec(compile(block, "hooks.md", "exec"), namespace)
+        plugins.append(type("DocsExample", (), {name: staticmethod(hook) for name, hook in namespace.items() if name.startswith("camchar_register_")}))
+    host = build_host(plugins=[plugin() for plugin in plugins])
+    options = camchar.RunOptions(selector="longest", noise_model="spatial-example", output=sweep.parent / "o.csv")
+    output = camchar.run_stats(read_settings(sweep), host.components, options)
     table = np.loadtxt(output, delimiter=",")
     assert table.shape == (5, 8)
     assert table[:, 1].tolist() == [0.05, 0.05, 0.05, 0.05, 0.025]  # the longest unsaturated exposures
+
+
+def test_configs_are_documented_settings_files():
+    for config in sorted((REPO / "configs").glob("*.yml")):
+        read_settings(config)

@@ -21,6 +21,8 @@ import pytest
 
 from conftest import REPO, SWEEP
 
+pytestmark = pytest.mark.slow  # pip builds and installs the example plugin: seconds per test
+
 EXAMPLE = REPO / "docs" / "examples" / "camchar-mvbin"
 
 
@@ -70,12 +72,21 @@ def test_installed_plugin_is_listed(site):
     result = camchar(site, "plugins", "--json")
     assert result.returncode == 0, result.stderr
     (entry,) = json.loads(result.stdout)
-    assert entry["name"] == "mvbin" and entry["version"] == "0.1.0" and entry["origin"] == "entry point"
+    assert entry["name"] == "mvbin" and entry["version"] == "0.2.0" and entry["origin"] == "entry point"
     assert entry["distribution"] == "camchar-mvbin"
-    assert entry["components"]["loaders"][0]["name"] == "mvbin"
-    assert entry["components"]["loaders"][0]["suffixes"] == [".bin"]
+    (loader,) = entry["components"]["loaders"]
+    assert loader["name"] == "mvbin" and loader["suffixes"] == [".bin"]
+    assert loader["options"] == [
+        {
+            "name": "bits",
+            "type": "an integer",
+            "default": 16,
+            "doc": "significant bits of Mono16 data: a 12-bit sensor stored in 16 bits saturates at 4095",
+        }
+    ]
     text = camchar(site, "plugins").stdout
-    assert text.startswith("mvbin 0.1.0 (entry point camchar_mvbin, distribution camchar-mvbin)")
+    assert text.startswith("mvbin 0.2.0 (entry point camchar_mvbin, distribution camchar-mvbin)")
+    assert "option mvbin.bits (an integer, default 16): significant bits of Mono16 data" in text
 
 
 def test_stats_runs_through_the_installed_plugin(site, tmp_path):
@@ -87,11 +98,45 @@ def test_stats_runs_through_the_installed_plugin(site, tmp_path):
 
     with h5py.File(tmp_path / "out.h5") as f:
         assert f["camchar"].attrs["loader"] == "mvbin"
-        assert f["camchar"].attrs["loader_plugin"] == "mvbin 0.1.0"
+        assert f["camchar"].attrs["loader_plugin"] == "camchar-mvbin 0.2.0"
+        assert json.loads(f["camchar"].attrs["options"])["loader"] == {"bits": 16}
         numbers = f["camchar/image_number"][()]
         np.testing.assert_allclose(f["samples"][()][:, 0], [means[n] for n in numbers], rtol=1e-12)
         assert f["samples"].attrs["n"] == 24 * 16
 
+
+def test_the_recorded_plugin_is_the_same_however_it_was_loaded(site, tmp_path):
+    import h5py
+
+    settings, _ = mvbin_sweep(tmp_path / "sweep")
+    ways = {
+        "entry point": camchar(site, "stats", settings, "-o", tmp_path / "a.h5"),
+        "allow-list": camchar(site, "stats", settings, "-o", tmp_path / "b.h5", env={"CAMCHAR_LOAD_PLUGINS": "mvbin"}),
+        "--plugin": camchar(site, "stats", settings, "-o", tmp_path / "c.h5", "--plugin", "camchar_mvbin", env={"CAMCHAR_LOAD_PLUGINS": ""}),
+    }
+    for way, result in ways.items():
+        assert result.returncode == 0, (way, result.stderr)
+    recorded = set()
+    for name in ("a", "b", "c"):
+        with h5py.File(tmp_path / f"{name}.h5") as f:
+            recorded.add(f["camchar"].attrs["loader_plugin"])
+    assert recorded == {"camchar-mvbin 0.2.0"}
+
+
+def test_a_bad_option_value_names_the_settings_line(site, tmp_path):
+    settings, _ = mvbin_sweep(tmp_path / "sweep")
+    settings.write_text(settings.read_text() + "plugins:\n  mvbin:\n    bits: 20\n")
+    result = camchar(site, "stats", settings, "-o", tmp_path / "o.h5")
+    assert result.returncode == 2
+    assert result.stderr == f"camchar: error: {settings}:11: option 'bits' of loader 'mvbin' must be at most 16, got 20\n"
+    settings.write_text(settings.read_text().replace("bits: 20", "bitz: 12"))
+    result = camchar(site, "validate", settings)
+    assert result.returncode == 2 and f"{settings}:11: loader 'mvbin' has no option 'bitz'; did you mean 'bits'?" in result.stdout
+    settings.write_text(settings.read_text().split("plugins:")[0])
+    flagged = camchar(site, "stats", settings, "--option", "mvbin.bits=true")
+    assert flagged.returncode == 2
+    assert flagged.stderr == "camchar: error: --option mvbin.bits=true: option 'bits' of loader 'mvbin' must be an integer, got True\n"
+    assert not (tmp_path / "o.h5").exists()
 
 def test_load_control(site, tmp_path):
     assert camchar(site, "plugins", env={"CAMCHAR_LOAD_PLUGINS": ""}).stdout.startswith("no third-party plugins")
@@ -107,7 +152,7 @@ def test_load_control(site, tmp_path):
 def test_local_module_for_one_run(tmp_path):
     (tmp_path / "my_selector.py").write_text(
         "import camchar\n\n"
-        "class First:\n"
+        "class First(camchar.Selector):\n"
         "    name = 'first'\n"
         "    description = 'The first frame of the bracket'\n\n"
         "    def select(self, frames):\n"
@@ -159,7 +204,7 @@ def test_broken_and_duplicate_plugins_warn_and_the_rest_works(site, tmp_path):
     assert any("plugin broken (camchar_broken) failed to load and is skipped: ImportError('this plugin is broken')" in w for w in warnings)
     assert any("plugin dupe: loader 'tiff' is registered already by camchar.plugins.loaders.tiff; keeping that one" in w for w in warnings)
     listing = camchar(broken_site, "plugins")
-    assert listing.returncode == 0 and "mvbin 0.1.0" in listing.stdout and "dupe 1.0" in listing.stdout
+    assert listing.returncode == 0 and "mvbin 0.2.0" in listing.stdout and "dupe 1.0" in listing.stdout
 
 
 def test_the_example_plugins_own_tests_pass(site, tmp_path):

@@ -17,8 +17,7 @@ import numpy as np
 import rawpy
 import tifffile
 
-from camchar.errors import BadInput
-from camchar.frames import LoadRequest, Region
+from camchar.api import BadInput, LoadRequest, Region
 
 __all__ = [
     "RAW_SUFFIXES",

@@ -23,9 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from camchar.errors import BadInput
-from camchar.frames import Frame, ImageInfo, LoadRequest, Region
-from camchar.markers import hookimpl
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl
 from camchar.plugins.loaders._raw import RAW_SUFFIXES, capture_metadata, check_geometry, cut, exposure_time, open_raw
 
 __all__ = ["RawBayerLoader", "CHANNEL_NAMES", "bayer_sites"]
@@ -33,12 +31,14 @@ __all__ = ["RawBayerLoader", "CHANNEL_NAMES", "bayer_sites"]
 CHANNEL_NAMES = ("R", "G1", "G2", "B")
 
 
-class RawBayerLoader:
+class RawBayerLoader(Loader):
     """The R, G1, G2 and B sites of a Bayer sensor at half resolution, black level subtracted."""
 
     name = "raw-bayer"
     description = "RAW Bayer sites R, G1, G2, B at half resolution, black subtracted, saturation at the white level"
     suffixes = RAW_SUFFIXES
+    #: Below raw-rgb: the four Bayer planes are chosen by name (--loader raw-bayer), not by default.
+    precedence = 0
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
 
@@ -51,7 +51,7 @@ class RawBayerLoader:
             width, height = check_geometry(width, height, request, path)
             top, left = (request.crop.y, request.crop.x) if request.crop is not None else (0, 0)
             bayer_sites(raw.raw_colors_visible[top : top + 2, left : left + 2], raw.color_desc.decode("ascii", "replace"), path)
-        return ImageInfo(path, width, height, len(CHANNEL_NAMES), seconds)
+        return ImageInfo(path, width, height, len(CHANNEL_NAMES), seconds, "int32")
 
     def load(self, path: Path, request: LoadRequest) -> Frame:
         """Read the raw sites of ``path`` inside the crop and the (halved) ROI.
@@ -74,7 +74,7 @@ class RawBayerLoader:
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             metadata = capture_metadata(raw)
-            metadata["image_size"] = check_geometry(raw.raw_image_visible.shape[1], raw.raw_image_visible.shape[0], request, path)
+            image_size = check_geometry(raw.raw_image_visible.shape[1], raw.raw_image_visible.shape[0], request, path)
             visible = cut(raw.raw_image_visible, request.crop, path, "crop")
             colors = cut(raw.raw_colors_visible, request.crop, path, "crop")
             sites = bayer_sites(colors[:2, :2], raw.color_desc.decode("ascii", "replace"), path)
@@ -85,7 +85,7 @@ class RawBayerLoader:
             raise BadInput(path, f"white level {white:g} is not above the black levels {black}")
         pixels = planes - np.array(black, dtype=np.int32)
         metadata.update(channel_names=CHANNEL_NAMES, white_level=white, black_levels=black)
-        return Frame(pixels, seconds, tuple(white - level for level in black), path, metadata)
+        return Frame(pixels, seconds, tuple(white - level for level in black), path, metadata, image_size)
 
 
 def bayer_sites(phase: np.ndarray, color_desc: str, path: Path) -> list[tuple[int, int, int]]:

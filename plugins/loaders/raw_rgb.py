@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import rawpy
 
-from camchar.frames import Frame, ImageInfo, LoadRequest
-from camchar.markers import hookimpl
+from camchar.api import Frame, ImageInfo, Loader, LoadRequest, hookimpl
 from camchar.plugins.loaders._raw import (
     RAW_SUFFIXES,
     capture_metadata,
@@ -47,12 +46,14 @@ DCRAW_EMU_OPTIONS = {
 FULL_SCALE = 65535.0
 
 
-class RawRgbLoader:
+class RawRgbLoader(Loader):
     """Demosaic a RAW file to linear 16-bit camera RGB, exactly as ``dcraw_emu -o 0 -q 0 -4 -T -w``."""
 
     name = "raw-rgb"
     description = "RAW files (NEF, CR2, CR3, ARW, DNG ...) as dcraw_emu -o 0 -q 0 -4 -T -w would convert them"
     suffixes = RAW_SUFFIXES
+    #: The default for RAW files: it reproduces the original workflow's converted TIFFs.
+    precedence = 10
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
 
@@ -62,7 +63,7 @@ class RawRgbLoader:
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             width, height = check_geometry(*output_size(raw), request, path)
-        return ImageInfo(path, width, height, 3, seconds)
+        return ImageInfo(path, width, height, 3, seconds, "uint16")
 
     def load(self, path: Path, request: LoadRequest) -> Frame:
         """Decode and demosaic ``path``, cut the crop and then the ROI.
@@ -89,10 +90,10 @@ class RawRgbLoader:
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             metadata = capture_metadata(raw)
-            metadata["image_size"] = check_geometry(*output_size(raw), request, path)
+            image_size = check_geometry(*output_size(raw), request, path)
             rgb = raw.postprocess(**options)
         pixels = cut(cut(rgb, request.crop, path, "crop"), request.roi, path, "roi")
-        return Frame(np.ascontiguousarray(pixels), seconds, FULL_SCALE, path, metadata)
+        return Frame(np.ascontiguousarray(pixels), seconds, FULL_SCALE, path, metadata, image_size)
 
 
 @hookimpl

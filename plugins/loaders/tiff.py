@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
-import struct
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -27,21 +26,22 @@ from typing import BinaryIO, Iterator
 import numpy as np
 import tifffile
 
-from camchar.errors import BadInput
-from camchar.frames import Frame, ImageInfo, LoadRequest, Region
-from camchar.markers import hookimpl
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl
+from camchar.core.errors import shorten
 
 __all__ = ["TiffLoader", "read_exposure_time"]
 
 EXPOSURE_TIME_TAG = 33434
 
 
-class TiffLoader:
+class TiffLoader(Loader):
     """Read an integer RGB or greyscale TIFF and its exposure time."""
 
     name = "tiff"
     description = "Integer TIFF (e.g. 16-bit from dcraw_emu -4 -T); exposure time from EXIF"
     suffixes = (".tiff", ".tif")
+    #: Above the RAW loaders: a converted TIFF beside a RAW file is what the original workflow read.
+    precedence = 20
 
     def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read the header of ``path``: size, channels, exposure time; check that the ROI fits.
@@ -83,7 +83,7 @@ class TiffLoader:
         with _open_tiff(path) as (handle, tif, page):
             info = _image_info(path, tif, page)
             _check_roi(info, request.roi, path)
-            metadata = {**_capture_metadata(page), "image_size": info.size}
+            metadata = _capture_metadata(page)
             pixels = _read_region(handle, tif, page, request.roi, path)
         return Frame(
             pixels=pixels,
@@ -91,6 +91,7 @@ class TiffLoader:
             saturation=float(np.iinfo(pixels.dtype).max),
             path=path,
             metadata=metadata,
+            image_size=info.size,
         )
 
 
@@ -100,15 +101,17 @@ def _open_tiff(path: Path) -> Iterator[tuple[BinaryIO, tifffile.TiffFile, tifffi
     try:
         with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
             yield handle, tif, tif.pages.first
+    except BadInput:
+        raise
     except FileNotFoundError:
         raise BadInput(path, "image file not found") from None
     except IsADirectoryError:
         raise BadInput(path, "is a folder, not an image file") from None
-    except (tifffile.TiffFileError, ValueError, TypeError, OverflowError, OSError, EOFError, KeyError, IndexError, struct.error) as exc:
-        # a damaged header sends odd values (tuples, huge numbers) anywhere into the parsing
-        raise BadInput(path, f"not a readable TIFF ({exc or type(exc).__name__})") from None
     except MemoryError:
         raise BadInput(path, "not a readable TIFF (it declares an image too large to decode; damaged header?)") from None
+    except Exception as exc:  # noqa: BLE001 - tifffile raises anything on a damaged file (ZeroDivisionError, struct.error ...)
+        # a damaged header sends odd values (tuples, huge numbers, zeros) anywhere into the parsing
+        raise BadInput(path, f"not a readable TIFF ({type(exc).__name__}: {shorten(str(exc), 100)})") from None
 
 
 def _image_info(path: Path, tif: tifffile.TiffFile, page: tifffile.TiffPage) -> ImageInfo:
@@ -132,7 +135,8 @@ def _image_info(path: Path, tif: tifffile.TiffFile, page: tifffile.TiffPage) -> 
         raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
     if not exposure_time > 0:
         raise BadInput(path, f"exposure time {exposure_time} s is not positive")
-    return ImageInfo(path, page.imagewidth, page.imagelength, page.samplesperpixel, exposure_time)
+    sample_type = str(np.dtype(page.dtype).newbyteorder("="))
+    return ImageInfo(path, page.imagewidth, page.imagelength, page.samplesperpixel, exposure_time, sample_type, page.bitspersample)
 
 
 def _check_roi(info: ImageInfo, roi: Region | None, path: Path) -> None:

@@ -36,10 +36,8 @@ import warnings
 
 import numpy as np
 
-from camchar.errors import BadInput, CamcharWarning
-from camchar.markers import hookimpl
-from camchar.plugins.noise_models._per_pixel_fit import residual_moments
-from camchar.stack import SelectedStack
+from camchar.api import BadInput, CamcharWarning, NoiseModel, SelectedStack, hookimpl
+from camchar.numerics.line_fit import residual_moments
 
 __all__ = ["FpnUnbiased", "leakage_matrix", "MIN_FRAMES"]
 
@@ -69,11 +67,12 @@ def leakage_matrix(stimulus: np.ndarray) -> np.ndarray:
     return residual_maker**2
 
 
-class FpnUnbiased:
+class FpnUnbiased(NoiseModel):
     """Per-pixel fit in counts, then the shared fit's leakage undone: unbiased temporal noise."""
 
     name = "fpn-unbiased"
     description = "Per-pixel fit in counts (dark offset stays put) with the shared fit's noise leakage undone"
+    min_frames = MIN_FRAMES
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:
         """Return the ``(N, C)`` temporal noise in counts/s.

@@ -4,7 +4,7 @@ For each pixel and channel a straight line is fitted through the pixel's
 values in the ``N`` selected frames, in counts/s, against the frames' channel
 means; ``offset`` and ``bias`` are the fixed pattern, and the temporal noise
 of frame ``n`` is the standard deviation over the ROI of its residuals. The
-streamed two-pass fit is in :mod:`camchar.plugins.noise_models._per_pixel_fit`.
+streamed two-pass fit is in :mod:`camchar.numerics.line_fit`.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ import warnings
 
 import numpy as np
 
-from camchar.errors import CamcharWarning
-from camchar.markers import hookimpl
-from camchar.plugins.noise_models._per_pixel_fit import LineFit, fpn, residual_moments
-from camchar.stack import SelectedStack
+from camchar.api import CamcharWarning, NoiseModel, SelectedStack, hookimpl
+from camchar.numerics.line_fit import residual_moments
 
-__all__ = ["LinearFpn", "LineFit", "fpn"]
+__all__ = ["LinearFpn"]
 
 
-class LinearFpn:
+class LinearFpn(NoiseModel):
     """Residual std after a per-pixel linear fit against the channel means (the original model)."""
 
     name = "linear-fpn"
     description = "Per-pixel linear fit against the frame means; std of the residuals (the original image_stats model)"
+    #: A line needs two points (with exactly two the residuals are 0, and a warning says so).
+    min_frames = 2
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:
         """Return the ``(N, C)`` residual standard deviation over the ROI, counts/s.

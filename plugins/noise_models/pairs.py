@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from camchar.errors import BadInput
-from camchar.frames import Frame
-from camchar.markers import hookimpl
-from camchar.stack import SelectedStack
+from camchar.api import BadInput, Frame, NoiseModel, SelectedStack, hookimpl
 
 __all__ = ["Pairs", "pair_variance"]
 
@@ -36,14 +33,18 @@ def pair_variance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return variance
 
 
-class Pairs:
+class Pairs(NoiseModel):
     """Temporal noise from the difference of two frames at the selected exposure (EMVA 1288)."""
 
     name = "pairs"
-    description = "EMVA 1288 temporal noise from two frames at the same exposure (needs pairs in every bracket)"
+    description = "EMVA 1288 temporal noise from two frames at the same exposure (brackets without a pair are skipped)"
+    needs_pairs = True
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:
         """Return the ``(N, C)`` temporal noise in counts/s.
+
+        Selection gives every frame a partner (``needs_pairs``); a stack
+        without one (a hand-built stack) is refused.
 
         Raises
         ------
@@ -52,11 +53,7 @@ class Pairs:
         """
         for record in stack.frames:
             if record.partner is None:
-                raise BadInput(
-                    None,
-                    f"noise model pairs needs two frames at the selected exposure in every bracket; the bracket of "
-                    f"{record.wavelength} has only image {record.image_number} at {record.exposure_time:g} s",
-                )
+                raise BadInput(None, f"noise model pairs: image {record.image_number} ({record.wavelength}) has no second frame at its exposure")
 
         def noise(index: int, frame: Frame) -> np.ndarray:
             partner = stack.partner(index)

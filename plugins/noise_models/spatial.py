@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from camchar.frames import Frame
-from camchar.markers import hookimpl
-from camchar.reductions import channel_totals
-from camchar.stack import SelectedStack
+from camchar.api import Frame, NoiseModel, SelectedStack, hookimpl
+from camchar.numerics.reductions import channel_totals
 
 __all__ = ["Spatial", "spatial_std"]
 
@@ -29,7 +27,7 @@ def spatial_std(frame: Frame) -> np.ndarray:
     return spread / frame.exposure_time
 
 
-class Spatial:
+class Spatial(NoiseModel):
     """Standard deviation of each selected frame over the ROI, as it is."""
 
     name = "spatial"

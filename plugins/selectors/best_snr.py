@@ -1,83 +1,24 @@
 """Selector ``best-snr``: the frame of the bracket with the highest signal-to-noise ratio.
 
-This is the original ``image_stats`` rule. The SNR of an ``N``-channel image
-is its mean over the noise estimated from the channel covariance::
-
-    noise = sqrt(sum(cov(img.reshape(-1, N).T))) / N
-    snr   = mean(img) / noise
-
-Because the sum of all entries of a covariance matrix is the variance of the
-sum of the variables, ``sum(cov) = var(s)`` with ``s`` the per-pixel channel
-sum, and ``snr = mean(s) / std(s)`` (``std`` with ``ddof=1``, as ``np.cov``).
-That form needs one channel sum and one variance instead of an ``N x N``
-covariance, and since the SNR does not change when the image is scaled, it is
-computed on the raw counts rather than on the counts divided by the exposure
-time: the same number without a float64 copy of every frame. For integer
-counts of up to 16 bits the sums are exact integers.
+This is the original ``image_stats`` rule: the SNR of an ``N``-channel image
+is its mean over the noise estimated from the channel covariance
+(:func:`camchar.numerics.snr.snr`, which computes it exactly from the
+per-pixel channel sums, on the raw counts: the SNR does not change when the
+image is divided by its exposure time).
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-from numpy.typing import ArrayLike
+from camchar.api import Frame, Selector, hookimpl
+from camchar.numerics.snr import snr
 
-from camchar.frames import Frame
-from camchar.markers import hookimpl
-from camchar.reductions import pixel_sums
-
-__all__ = ["BestSnrSelector", "snr"]
+__all__ = ["BestSnrSelector"]
 
 
-def snr(img: ArrayLike) -> float:
-    """Compute the SNR of a multi-channel image.
-
-    Computes the signal-to-noise ratio of an ``N``-channel image from the
-    covariance between its colour channels, which captures correlations
-    between the channels rather than treating them as independent::
-
-        noise = sqrt(sum(cov(img.reshape((-1, N)).T))) / N
-        snr = mean(img) / noise
-
-    Parameters
-    ----------
-    img : array_like[(..., N)]
-        ``N``-channel image.
-
-    Returns
-    -------
-    float
-        The signal-to-noise ratio of the image (``inf`` for a uniform image
-        with a non-zero mean, ``nan`` for an image of zeros).
-
-    Notes
-    -----
-    Evaluated as ``mean(s) / std(s, ddof=1)`` with ``s`` the per-pixel sum
-    over channels, which is the same quantity (module docstring).
-    """
-    img = np.asarray(img)
-    sums = pixel_sums(img)
-    n = sums.size
-    if sums.dtype.kind == "i" and n * _largest_pixel_sum(img) ** 2 < 2.0**62:
-        total, squares = int(sums.sum()), int(np.dot(sums, sums))
-        mean, variance = total / n, (n * squares - total * total) / (n * (n - 1)) if n > 1 else float("nan")
-    else:
-        sums = sums.astype(np.float64, copy=False)
-        mean = float(sums.mean())
-        deviation = sums - mean
-        variance = float(np.dot(deviation, deviation)) / (n - 1) if n > 1 else float("nan")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.float64(mean) / np.sqrt(np.float64(variance)))
-
-
-def _largest_pixel_sum(img: np.ndarray) -> float:
-    limits = np.iinfo(img.dtype)
-    return float(img.shape[-1] * max(limits.max, -limits.min))
-
-
-class BestSnrSelector:
-    """Keep the frame with the highest :func:`snr`; the first one wins a tie."""
+class BestSnrSelector(Selector):
+    """Keep the frame with the highest SNR; the first one wins a tie."""
 
     name = "best-snr"
     description = "Highest channel-covariance SNR of the bracket (the original image_stats rule)"

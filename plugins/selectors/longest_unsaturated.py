@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from camchar.frames import Frame
-from camchar.markers import hookimpl
+from camchar.api import Frame, Selector, hookimpl
 
 __all__ = ["LongestUnsaturated"]
 
 
-class LongestUnsaturated:
+class LongestUnsaturated(Selector):
     """Keep the longest exposure among the frames that are not overexposed; the first one wins a tie."""
 
     name = "longest-unsaturated"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from camchar.markers import hookimpl
-from camchar.samples import CameraSamples
-from camchar.samples_h5 import write_samples_h5
+from camchar.api import CameraSamples, Writer, hookimpl
+from camchar.files.samples_h5 import write_samples_h5
 
 __all__ = ["CameraSamplesH5Writer"]
 
 
-class CameraSamplesH5Writer:
+class CameraSamplesH5Writer(Writer):
     """Write the statistics as the original ``image_stats`` does, plus camchar's provenance group."""
 
     name = "camera-samples-h5"

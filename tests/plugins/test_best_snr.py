@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from camchar.frames import Frame
-from camchar.plugins.selectors.best_snr import BestSnrSelector, snr
+from camchar.core.frames import Frame
+from camchar.numerics.snr import snr
+from camchar.plugins.selectors.best_snr import BestSnrSelector
 
 
 def test_snr_of_one_channel_is_mean_over_sample_std():

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from camchar.errors import BadInput, CamcharWarning
-from camchar.frames import Frame, LoadRequest
-from camchar.plugins.noise_models.linear_fpn import LinearFpn, fpn
-from camchar.stack import SelectedFrame, SelectedStack
+from camchar.core.errors import BadInput, CamcharWarning
+from camchar.core.frames import Frame, LoadRequest
+from camchar.numerics.line_fit import fpn
+from camchar.plugins.noise_models.linear_fpn import LinearFpn
+from camchar.stats.stack import DecodingStack, SelectedFrame, SelectedStack
 
 
 def constructed_stack(sigma: float = 3.0, height: int = 6, width: int = 4):
@@ -77,7 +78,7 @@ def streamed(stack: np.ndarray, workers: int = 2) -> tuple[SelectedStack, ArrayL
     frames = [
         SelectedFrame(400 + 10 * n, n, Path(f"{n}.npy"), 1.0, stack[n].mean(axis=(0, 1))) for n in range(stack.shape[0])
     ]
-    return SelectedStack(frames, loader, LoadRequest(), stack.shape[1:], workers), loader
+    return DecodingStack(frames, loader, LoadRequest(), stack.shape[1:], workers), loader
 
 
 def test_linear_fpn_gives_the_closed_form_noise():

@@ -10,18 +10,26 @@ import numpy as np
 import pytest
 import tifffile
 
-from camchar.errors import BadInput
-from camchar.frames import LoadRequest, Region
-from camchar.pipeline import RunOptions, default_loader, run_stats
+from camchar.core.errors import BadInput
+from camchar.core.frames import LoadRequest, Region
+from camchar.stats.choice import choose_components
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
 from camchar.plugins.loaders._raw import nominal_exposure_time
 from camchar.plugins.loaders.raw_bayer import RawBayerLoader, bayer_sites
 from camchar.plugins.loaders.raw_rgb import RawRgbLoader
 from camchar.settings import read_settings
-from camchar.simulate import CameraModel, SweepPlan, read_truth, simulate_sweep
+from camchar.simulation.camera import CameraModel
+from camchar.simulation.sweep import SweepPlan, read_truth, simulate_sweep
 
 from conftest import SWEEP
 
 RAW = SWEEP / "raw"
+
+
+def chosen_loader(settings, components) -> str:
+    """The loader camchar picks for a sweep when none is named."""
+    return choose_components(components, settings, RunOptions(), None).loader.name
 
 
 def write_dng(path: Path, cfa: np.ndarray, pattern=(0, 1, 1, 2), exposure=(1, 40), black=256, white=4095) -> Path:
@@ -88,7 +96,7 @@ def dng_only_sweep(tmp_path: Path) -> Path:
 
 def test_dng_sweep_without_tiffs_reproduces_the_original_workflow(tmp_path, host):
     settings = read_settings(dng_only_sweep(tmp_path))
-    assert default_loader(settings, host.components) == "raw-rgb"
+    assert chosen_loader(settings, host.components) == "raw-rgb"
     output = run_stats(settings, host.components, RunOptions(output=tmp_path / "o.h5"))
     with h5py.File(output) as got, h5py.File(SWEEP / "expected.h5") as want:
         assert np.array_equal(got["exposure_time"][()], want["exposure_time"][()])
@@ -99,7 +107,7 @@ def test_dng_sweep_without_tiffs_reproduces_the_original_workflow(tmp_path, host
 
 
 def test_the_converted_tiff_beside_the_raw_keeps_the_original_behaviour(sweep, host):
-    assert default_loader(read_settings(sweep), host.components) == "tiff"
+    assert chosen_loader(read_settings(sweep), host.components) == "tiff"
 
 
 def test_unreadable_raw_files_are_bad_input(tmp_path):

@@ -11,16 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from camchar.errors import BadInput
-from camchar.frames import Frame, Region
-from camchar.pipeline import RunOptions, run_stats
+from camchar.core.errors import BadInput
+from camchar.core.frames import Frame, Region
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
 from camchar.plugins.noise_models.fpn_unbiased import leakage_matrix
 from camchar.plugins.noise_models.pairs import pair_variance
 from camchar.plugins.noise_models.spatial import spatial_std
 from camchar.plugins.selectors.longest_unsaturated import LongestUnsaturated
-from camchar.samples import CameraSamples
+from camchar.files.camera_samples import CameraSamples
 from camchar.settings import read_settings
-from camchar.simulate import CameraModel, SweepPlan, read_truth, simulate_sweep
+from camchar.simulation.camera import CameraModel
+from camchar.simulation.sweep import SweepPlan, read_truth, simulate_sweep
 
 
 def ratios(samples: CameraSamples, truth: dict) -> np.ndarray:
@@ -101,7 +103,7 @@ def test_leakage_matrix_is_the_diagonal_of_the_residual_covariance():
 
 def test_fpn_unbiased_needs_five_brackets(tmp_path, host):
     settings = simulate_sweep(tmp_path, CameraModel(height=40, width=60), SweepPlan(wavelengths=(450, 500, 550, 600), roi=None))
-    with pytest.raises(BadInput, match="fpn-unbiased needs at least 5 usable brackets"):
+    with pytest.raises(BadInput, match="settings.yml:9: noise model fpn-unbiased needs at least 5 brackets; this sweep has 4"):
         run_stats(read_settings(settings), host.components, RunOptions(output=tmp_path / "o.h5", noise_model="fpn-unbiased"))
 
 
@@ -113,12 +115,13 @@ def test_pair_variance_closed_form():
     assert pair_variance(first, second) == pytest.approx([4.5])
 
 
-def test_pairs_refuses_a_bracket_without_a_pair(sweep):
-    from conftest import run_camchar
+def test_pairs_refuses_a_sweep_without_any_pair_before_decoding(sweep):
+    from conftest import run_in_process
 
-    result = run_camchar("stats", sweep, "--noise-model", "pairs", "-o", sweep.parent / "o.h5")
+    result = run_in_process("stats", sweep, "--noise-model", "pairs", "-o", sweep.parent / "o.h5")
     assert result.returncode == 2
-    assert "noise model pairs needs two frames at the selected exposure in every bracket; the bracket of 450 has only image 3" in result.stderr
+    assert "settings.yml:13: noise model pairs needs two frames at one exposure time in a bracket, and no bracket has them" in result.stderr
+    assert "read 15 images" not in result.stderr, "refused before any image is decoded"
 
 
 def test_spatial_std_closed_form():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import tifffile
 
-from camchar.errors import BadInput
-from camchar.frames import LoadRequest, Region
+from camchar.core.errors import BadInput
+from camchar.core.frames import LoadRequest, Region
 from camchar.plugins.loaders.tiff import TiffLoader
 
 from conftest import SWEEP
@@ -112,7 +112,8 @@ def test_roi_read_equals_a_full_decode_for_every_layout(tmp_path, options):
 
 def test_iso_and_capture_time_from_the_exif_ifd():
     frame = TiffLoader().load(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest())
-    assert frame.metadata == {"iso": 100.0, "capture_time": "2022-10-11T10:00:00", "image_size": (96, 64)}
+    assert frame.metadata == {"iso": 100.0, "capture_time": "2022-10-11T10:00:00"}
+    assert frame.image_size == (96, 64)
 
 
 def test_probe_reads_the_header_only():
@@ -120,3 +121,23 @@ def test_probe_reads_the_header_only():
     assert (info.width, info.height, info.channels, info.exposure_time) == (96, 64, 3, 1 / 80)
     with pytest.raises(BadInput, match="does not fit"):
         TiffLoader().probe(SWEEP / "raw" / "SWP_0001.tiff", LoadRequest(roi=Region(50, 8, 64, 48)))
+
+
+#: Mangled headers found by fuzzing that made tifffile raise something other than its own error:
+#: (byte offset, new value) changes to the fixture's SWP_0005.tiff, and the exception tifffile raised.
+MANGLED_HEADERS = {
+    "zero-division-in-strip-layout": [(142, 66)],  # ZeroDivisionError
+    "axis-error-in-the-sample-layout": [(21, 200), (70, 61), (216, 88), (366, 225), (372, 159)],  # numpy AxisError
+    "27-bit-samples-need-imagecodecs": [(93, 121), (132, 30), (139, 176), (184, 122), (290, 27)],  # NotImplementedError
+}
+
+
+@pytest.mark.parametrize("changes", list(MANGLED_HEADERS.values()), ids=list(MANGLED_HEADERS))
+def test_every_exception_tifffile_raises_on_a_broken_file_is_bad_input(tmp_path, changes):
+    data = bytearray((SWEEP / "raw" / "SWP_0005.tiff").read_bytes())
+    for offset, value in changes:
+        data[offset] = value
+    path = tmp_path / "mangled.tiff"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match=r"mangled.tiff: (not a readable TIFF|sample type|image layout|the file ends|declares)"):
+        TiffLoader().load(path, LoadRequest())

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-import camchar
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Option, hookimpl
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-#: Bits per pixel of each pixel format, and the value a clipped pixel reads.
-PIXEL_FORMATS = {"Mono16": (16, 65535.0), "Mono12Packed": (12, 4095.0), "Mono12p": (12, 4095.0)}
+#: Bits per pixel of each pixel format as stored.
+PIXEL_FORMATS = {"Mono16": 16, "Mono12Packed": 12, "Mono12p": 12}
 
 
 def unpack_mono12_packed(data: np.ndarray) -> np.ndarray:
@@ -31,34 +31,43 @@ def unpack_mono12p(data: np.ndarray) -> np.ndarray:
     return np.stack([first, second], axis=1).ravel()
 
 
-class MvBinLoader:
+class MvBinLoader(Loader):
     """Read a ``.bin`` frame and its ``.json`` sidecar."""
 
     name = "mvbin"
     description = "Machine-vision frames: raw Mono16 / Mono12Packed / Mono12p binaries with a JSON sidecar"
     suffixes = (".bin",)
+    options = (
+        Option(
+            "bits",
+            int,
+            16,
+            "significant bits of Mono16 data: a 12-bit sensor stored in 16 bits saturates at 4095",
+            minimum=8,
+            maximum=16,
+        ),
+    )
 
-    def probe(self, path: Path, request: camchar.LoadRequest) -> camchar.ImageInfo:
+    def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read the sidecar only: size and exposure time; check that the ROI fits."""
         path = Path(path)
-        width, height, _, exposure_time = _sidecar(path)
+        width, height, pixel_format, exposure_time = _sidecar(path)
         if request.roi is not None and not request.roi.fits(height, width):
-            raise camchar.BadInput(path, f"roi {request.roi.as_list()} does not fit inside the {width} x {height} image")
-        return camchar.ImageInfo(path, width, height, 1, exposure_time)
+            raise BadInput(path, f"roi {request.roi.as_list()} does not fit inside the {width} x {height} image")
+        return ImageInfo(path, width, height, 1, exposure_time, "uint16", self._bits(pixel_format))
 
-    def load(self, path: Path, request: camchar.LoadRequest) -> camchar.Frame:
+    def load(self, path: Path, request: LoadRequest) -> Frame:
         """Decode the frame, cut it to ``request.roi``, and return it as one channel."""
         path = Path(path)
         info = self.probe(path, request)
         pixel_format = _sidecar(path)[2]
-        bits, saturation = PIXEL_FORMATS[pixel_format]
-        expected_bytes = info.width * info.height * bits // 8
+        expected_bytes = info.width * info.height * PIXEL_FORMATS[pixel_format] // 8
         try:
             data = np.fromfile(path, dtype=np.uint8)
         except FileNotFoundError:
-            raise camchar.BadInput(path, "image file not found") from None
+            raise BadInput(path, "image file not found") from None
         if data.size != expected_bytes:
-            raise camchar.BadInput(path, f"holds {data.size} bytes, but a {info.width} x {info.height} {pixel_format} frame has {expected_bytes}")
+            raise BadInput(path, f"holds {data.size} bytes, but a {info.width} x {info.height} {pixel_format} frame has {expected_bytes}")
         if pixel_format == "Mono16":
             pixels = data.view("<u2").astype(np.uint16)
         elif pixel_format == "Mono12Packed":
@@ -68,8 +77,12 @@ class MvBinLoader:
         pixels = pixels.reshape(info.height, info.width, 1)
         if request.roi is not None:
             pixels = pixels[request.roi.slices]
-        metadata = {"channel_names": ("Y",), "image_size": info.size}
-        return camchar.Frame(np.ascontiguousarray(pixels), info.exposure_time, saturation, path, metadata)
+        saturation = float(2 ** info.bits - 1)
+        return Frame(np.ascontiguousarray(pixels), info.exposure_time, saturation, path, {"channel_names": ("Y",)}, info.size)
+
+    def _bits(self, pixel_format: str) -> int:
+        """Significant bits: 12 for the packed formats, the ``bits`` option for Mono16."""
+        return self.config["bits"] if pixel_format == "Mono16" else PIXEL_FORMATS[pixel_format]
 
 
 def _sidecar(path: Path) -> tuple[int, int, str, float]:
@@ -78,28 +91,29 @@ def _sidecar(path: Path) -> tuple[int, int, str, float]:
     try:
         fields = json.loads(sidecar.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise camchar.BadInput(sidecar, "sidecar file not found (every .bin frame needs a .json beside it)") from None
+        raise BadInput(sidecar, "sidecar file not found (every .bin frame needs a .json beside it)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise camchar.BadInput(sidecar, f"not a readable JSON sidecar ({exc})") from None
+        raise BadInput(sidecar, f"not a readable JSON sidecar ({exc})") from None
     if not isinstance(fields, dict):
-        raise camchar.BadInput(sidecar, "the sidecar must be a JSON object")
+        raise BadInput(sidecar, "the sidecar must be a JSON object")
     width, height, pixel_format = fields.get("width"), fields.get("height"), fields.get("pixel_format")
-    if not all(isinstance(value, int) and value > 0 for value in (width, height)):
-        raise camchar.BadInput(sidecar, f"width and height must be positive integers, got {width!r} and {height!r}")
+    if not all(isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1 << 20 for value in (width, height)):
+        raise BadInput(sidecar, f"width and height must be positive integers, got {width!r} and {height!r}")
     if pixel_format not in PIXEL_FORMATS:
-        raise camchar.BadInput(sidecar, f"pixel_format {pixel_format!r} is not one of {', '.join(PIXEL_FORMATS)}")
-    if PIXEL_FORMATS[pixel_format][0] == 12 and (width * height) % 2:
-        raise camchar.BadInput(sidecar, "a 12-bit packed frame needs an even number of pixels")
+        raise BadInput(sidecar, f"pixel_format {pixel_format!r} is not one of {', '.join(PIXEL_FORMATS)}")
+    if PIXEL_FORMATS[pixel_format] == 12 and (width * height) % 2:
+        raise BadInput(sidecar, "a 12-bit packed frame needs an even number of pixels")
     if "exposure_time_us" in fields:
-        exposure_time = fields["exposure_time_us"] / 1e6 if isinstance(fields["exposure_time_us"], (int, float)) else None
+        value = fields["exposure_time_us"]
+        exposure_time = value / 1e6 if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     else:
         exposure_time = fields.get("exposure_time")
-    if not isinstance(exposure_time, (int, float)) or isinstance(exposure_time, bool) or not exposure_time > 0:
-        raise camchar.BadInput(sidecar, "needs a positive exposure_time_us (microseconds) or exposure_time (seconds)")
+    if not isinstance(exposure_time, (int, float)) or isinstance(exposure_time, bool) or not 0 < exposure_time < 1e5:
+        raise BadInput(sidecar, "needs a positive exposure_time_us (microseconds) or exposure_time (seconds)")
     return width, height, pixel_format, float(exposure_time)
 
 
-@camchar.hookimpl
+@hookimpl
 def camchar_register_loaders(register):
     """Register the ``mvbin`` loader."""
     register(MvBinLoader())

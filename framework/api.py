@@ -1,0 +1,45 @@
+"""The public plugin API: everything a plugin author needs, in one place.
+
+::
+
+    from camchar.api import hookimpl, Loader, Frame, BadInput
+
+    class MyLoader(Loader):
+        name = "my-format"
+        ...
+
+    @hookimpl
+    def camchar_register_loaders(register):
+        register(MyLoader())
+
+The reference, generated from these classes, is ``docs/plugins/api.md``.
+Everything else in camchar is private: it may change without notice.
+"""
+
+from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
+from camchar.files.camera_samples import CameraSamples
+from camchar.host.components import Component, Loader, NoiseModel, Selector, Writer
+from camchar.host.markers import hookimpl
+from camchar.host.options import Option
+from camchar.stats.stack import SelectedFrame, SelectedStack
+
+__all__ = [
+    "hookimpl",
+    "Component",
+    "Loader",
+    "Selector",
+    "NoiseModel",
+    "Writer",
+    "Option",
+    "Frame",
+    "LoadRequest",
+    "ImageInfo",
+    "Region",
+    "SelectedStack",
+    "SelectedFrame",
+    "CameraSamples",
+    "BadInput",
+    "PluginError",
+    "CamcharWarning",
+]

@@ -1,0 +1,96 @@
+"""``camchar simulate``: write a synthetic sweep from a camera with known noise, with its truth."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from camchar.cli.arguments import integer_from, parsed, region, size
+
+HELP = "write a synthetic sweep from a camera with known noise"
+DESCRIPTION = "Write the images of a simulated monochromator sweep, a settings.yml and truth.h5."
+
+#: Camera-model flags: name, help.
+CAMERA_FLAGS = (
+    ("dark-offset", "mean dark level, counts"),
+    ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),
+    ("gain-spread", "relative pixel gain spread (PRNU)"),
+    ("conversion-gain", "counts per electron"),
+    ("read-noise", "read noise, counts"),
+    ("peak-rate", "electrons/s at the peak of a channel's response"),
+    ("vignetting", "relative illumination fall-off at the corners"),
+)
+
+
+def _wavelengths(text: str):
+    from camchar.simulation.sweep import parse_wavelengths
+
+    return parse_wavelengths(text)
+
+
+def _exposures(text: str):
+    from camchar.simulation.sweep import parse_exposures
+
+    return parse_exposures(text)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of ``camchar simulate``."""
+    parser.add_argument("outdir", type=Path, help="folder to write into")
+    parser.add_argument("--size", type=size, default=(160, 120), help="WIDTHxHEIGHT in pixels (default 160x120)")
+    parser.add_argument("--wavelengths", type=parsed(_wavelengths), help="start:stop:step or a list, nm (default 400:700:20)")
+    parser.add_argument("--exposures", type=parsed(_exposures), help="exposure bracket, s (default 1/80,1/40,1/20)")
+    parser.add_argument("--roi", type=region, help="x,y,w,h written into the settings (default: the centre two thirds)")
+    parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), default=2022, help="random seed (default 2022)")
+    parser.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
+    parser.add_argument("--frames-per-exposure", type=integer_from(1, 100), default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
+    parser.add_argument("--dark-frames", type=integer_from(0, 1000), default=0, help="dark frames per exposure time, listed under dark: (default 0)")
+    for name, help_text in CAMERA_FLAGS:
+        parser.add_argument(f"--{name}", type=float, help=help_text)
+
+
+def run(args: argparse.Namespace, reporter) -> None:
+    """Simulate, with a progress bar over the images."""
+    from fractions import Fraction
+
+    from camchar.core.errors import BadInput
+    from camchar.simulation.camera import CameraModel
+    from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, centre_roi, simulate_sweep
+
+    width, height = args.size
+    model_options = {
+        name.replace("-", "_"): getattr(args, name.replace("-", "_"))
+        for name, _ in CAMERA_FLAGS
+        if getattr(args, name.replace("-", "_")) is not None
+    }
+    if args.format == "dng":
+        model_options.setdefault("peak_rate", DNG_PEAK_RATE)
+    defaults = SweepPlan()
+    try:
+        camera = CameraModel(height=height, width=width, **model_options)
+        roi = args.roi or centre_roi(width, height)
+        plan = SweepPlan(
+            wavelengths=args.wavelengths or defaults.wavelengths,
+            exposures=args.exposures or defaults.exposures,
+            roi=roi,
+            seed=args.seed,
+            frames_per_exposure=args.frames_per_exposure,
+            dark_frames=args.dark_frames,
+        )
+    except ValueError as exc:
+        raise BadInput(None, f"camchar simulate: {exc}") from None
+    if not roi.fits(height, width):
+        raise BadInput(None, f"--roi {roi.as_list()} does not fit inside the {width} x {height} image")
+    if args.outdir.exists() and not args.outdir.is_dir():
+        raise BadInput(args.outdir, "exists and is not a folder")
+    try:
+        with reporter.live(), reporter.step("simulating", plan.image_count) as progress:
+            settings_path = simulate_sweep(args.outdir, camera, plan, args.format, progress=lambda done, total: progress.advance())
+    except ValueError as exc:
+        raise BadInput(None, f"camchar simulate: {exc}") from None
+    except OSError as exc:
+        raise BadInput(exc.filename or args.outdir, f"cannot write the simulated sweep ({exc.strerror or exc})") from None
+    exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
+    darks = f" and {plan.dark_frames * len(plan.exposures)} dark frames" if plan.dark_frames else ""
+    n_images = len(plan.wavelengths) * len(plan.exposures) * plan.frames_per_exposure
+    reporter.summary(f"wrote {n_images} images{darks} ({width} x {height}, exposures {exposures} s), {settings_path} and truth.h5")

@@ -1,0 +1,1 @@
+"""The data every part of camchar shares: errors, and frames with what is known about them."""

@@ -1,0 +1,174 @@
+"""The CameraSamples HDF5 layout of the original ``image_stats``, read and written.
+
+Layout (names, types and attributes as the original writes them)::
+
+    /                      attrs camera, lens, settings, label (str)
+    /nominal_wavelength    (N,)   dimension scale, attrs units = "nm"
+    /exposure_time         (N,)   float64, attrs units = "s"
+    /samples               (N, C) float64, attrs units, n; dims labelled
+                                  nominal_wavelength, channel; dim 0 attached
+                                  to /nominal_wavelength
+    /samples_std           (N, C) as /samples
+    /ND                    ()     float64
+    /camchar               group of provenance added by camchar (attributes,
+                                  and datasets image_number, channel_names,
+                                  iso, capture_time); the original layout
+                                  above is unchanged by it
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, Mapping
+
+import h5py
+import numpy as np
+
+from camchar.core.errors import BadInput, CamcharWarning
+
+__all__ = ["write_samples_h5", "read_samples_h5", "PROVENANCE_GROUP"]
+
+#: The group holding camchar's provenance, beside the original layout.
+PROVENANCE_GROUP = "camchar"
+_ROOT_ATTRS = ("camera", "lens", "settings", "label")
+_SAMPLE_DATASETS = ("samples", "samples_std")
+
+
+def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Mapping[str, Any] | None = None) -> None:
+    """Write CameraSamples ``fields`` to a new HDF5 file at ``path``.
+
+    Parameters
+    ----------
+    path
+        The file to create (overwritten if it exists).
+    fields
+        The CameraSamples members: ``nom_wl``, ``wl_units``, ``mean``, ``std``,
+        ``n``, ``units``, ``exp_time``, ``exp_time_units``, ``ND``, ``camera``,
+        ``lens``, ``settings``, ``label``. ``None`` values are left out.
+    provenance
+        Attributes for the ``/camchar`` group; an ``image_number`` entry
+        becomes the dataset ``/camchar/image_number``.
+    """
+    with h5py.File(path, "w") as f:
+        for name in _ROOT_ATTRS:  # always present, as scripts for the original expect them
+            f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
+        wavelength = f.create_dataset("nominal_wavelength", data=np.asarray(fields["nom_wl"]))
+        wavelength.attrs["units"] = fields.get("wl_units") or "nm"
+        exposure = f.create_dataset("exposure_time", data=np.asarray(fields["exp_time"], dtype=np.float64))
+        exposure.attrs["units"] = fields.get("exp_time_units") or "s"
+        for dataset_name, member in zip(_SAMPLE_DATASETS, ("mean", "std")):
+            dataset = f.create_dataset(dataset_name, data=np.asarray(fields[member], dtype=np.float64))
+            dataset.attrs["units"] = fields.get("units") or "counts/s"
+            dataset.attrs["n"] = np.int64(fields["n"])
+            dataset.dims[0].label = "nominal_wavelength"
+            dataset.dims[1].label = "channel"
+        if fields.get("ND") is not None:
+            f.create_dataset("ND", data=np.float64(fields["ND"]))
+        wavelength.make_scale()
+        for dataset_name in _SAMPLE_DATASETS:
+            f[dataset_name].dims[0].attach_scale(wavelength)
+        if provenance:
+            _write_provenance(f, provenance)
+
+
+#: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.
+_PROVENANCE_DATASETS = {
+    "image_number": np.int64,
+    "partner_number": np.int64,
+    "iso": np.float64,
+    "capture_time": str,
+    "channel_names": str,
+    "warnings": str,
+}
+
+
+def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
+    group = f.create_group(PROVENANCE_GROUP)
+    for key, value in provenance.items():
+        if value is None:
+            continue
+        kind = _PROVENANCE_DATASETS.get(key)
+        if kind is str:
+            group.create_dataset(key, data=[str(item) for item in value], dtype=h5py.string_dtype())
+        elif kind is not None:
+            group.create_dataset(key, data=np.asarray(value, dtype=kind))
+        else:
+            group.attrs[key] = value
+
+
+def read_samples_h5(path: str | Path) -> dict[str, Any]:
+    """Read the CameraSamples members from an HDF5 file.
+
+    Missing items are returned as ``None`` with a :class:`CamcharWarning`,
+    as the original does.
+
+    Parameters
+    ----------
+    path
+        The HDF5 file.
+
+    Returns
+    -------
+    dict
+        The members by their CameraSamples names, plus ``provenance``.
+    """
+    try:
+        f = h5py.File(path, "r")
+    except FileNotFoundError:
+        raise BadInput(path, "file not found") from None
+    except OSError as exc:
+        raise BadInput(path, f"not a readable HDF5 file ({exc})") from None
+    with f:
+        missing: list[str] = []
+
+        def dataset(name: str) -> np.ndarray | None:
+            if name not in f:
+                missing.append(name)
+                return None
+            return f[name][()]
+
+        def attribute(name: str, attr: str) -> Any:
+            owner = f if name == "/" else f.get(name)
+            if owner is None or attr not in owner.attrs:
+                missing.append(f"{name}:{attr}")
+                return None
+            return _plain(owner.attrs[attr])
+
+        fields: dict[str, Any] = {name: attribute("/", name) for name in _ROOT_ATTRS}
+        fields["nom_wl"] = dataset("nominal_wavelength")
+        fields["wl_units"] = attribute("nominal_wavelength", "units")
+        fields["exp_time"] = dataset("exposure_time")
+        fields["exp_time_units"] = attribute("exposure_time", "units")
+        fields["mean"] = dataset("samples")
+        fields["std"] = dataset("samples_std")
+        fields["units"] = attribute("samples", "units")
+        n = attribute("samples", "n")
+        fields["n"] = None if n is None else int(n)
+        nd = dataset("ND")
+        fields["ND"] = None if nd is None else float(nd)
+        fields["provenance"] = _read_provenance(f)
+    if missing:
+        warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=2)
+    return fields
+
+
+def _read_provenance(f: h5py.File) -> dict[str, Any]:
+    group = f.get(PROVENANCE_GROUP)
+    if group is None:
+        return {}
+    provenance = {key: _plain(value) for key, value in group.attrs.items()}
+    for key, value in group.items():
+        data = value[()]
+        if data.dtype.kind == "O":
+            data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
+        provenance[key] = data
+    return provenance
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,137 @@
+"""The component base classes: the whole contract between camchar and a plugin's components.
+
+A component is a small object with a ``name`` (what settings and flags use), a
+one-line ``description``, the ``options`` it accepts, and one method that
+does its work. Every optional member is declared here with its default, so a
+plugin author subclasses the base class of the kind and overrides what it
+needs; camchar reads nothing from a component that is not declared here.
+The reference page ``docs/plugins/api.md`` is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+import numpy as np
+
+from camchar.core.frames import Frame, ImageInfo, LoadRequest
+from camchar.host.options import Option
+
+if TYPE_CHECKING:
+    from camchar.files.camera_samples import CameraSamples
+    from camchar.stats.stack import SelectedStack
+
+__all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer"]
+
+
+class Component(abc.ABC):
+    """What every component has.
+
+    Subclass the base class of the component's kind (:class:`Loader`,
+    :class:`Selector`, :class:`NoiseModel`, :class:`Writer`), set ``name`` and
+    ``description``, and implement its one abstract method.
+    """
+
+    #: The name settings and command-line flags use to choose the component (required, unique per kind).
+    name: ClassVar[str] = ""
+    #: One line saying what the component does; ``camchar plugins`` shows it.
+    description: ClassVar[str] = ""
+    #: The options the component accepts (:class:`~camchar.api.Option`); camchar checks the values users give.
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        """The values of the component's options for this run: what the user gave, else the defaults."""
+        values = self.__dict__.get("_config")
+        if values is None:
+            return MappingProxyType({option.name: option.default for option in self.options})
+        return values
+
+    def configured(self, values: Mapping[str, Any]) -> "Component":
+        """A copy of the component whose :attr:`config` is ``values`` (called by camchar once per run)."""
+        clone = copy.copy(self)
+        clone.__dict__["_config"] = MappingProxyType(dict(values))
+        return clone
+
+
+class Loader(Component):
+    """Reads one image file into a :class:`~camchar.api.Frame`.
+
+    ``load`` runs on several threads at once and must be safe to do so; it is
+    called again for the selected frames while a noise model streams them,
+    and must return the same pixels. Bad files raise
+    :class:`~camchar.api.BadInput` naming the file; any other exception is
+    reported as a bug in the plugin.
+    """
+
+    #: Lower-case file suffixes with the dot that the loader reads. The first one is also looked
+    #: for beside the settings' file names (``DSC_0001.tiff`` for ``DSC_{:04}.NEF``).
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: Rank among the loaders that can open a sweep's first file when no loader is named:
+    #: the highest wins (``docs/plugins/api.md`` lists the built-ins' ranks).
+    precedence: ClassVar[int] = 0
+    #: ``True`` when decoding is expensive (RAW demosaicing): camchar then keeps a temporary
+    #: uncompressed copy of each selected frame for the noise model instead of calling ``load`` again.
+    cache_decoded: ClassVar[bool] = False
+
+    def can_open(self, path: Path) -> bool:
+        """Whether this loader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.
+
+        Override to look at the content (a magic number) when a suffix is
+        shared with other formats. It must be cheap and must not raise.
+        """
+        return Path(path).suffix.lower() in self.suffixes
+
+    def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
+        """Read only the header of ``path``: size, channels, exposure time; check that the ROI fits.
+
+        ``camchar validate`` calls it for every file and ``camchar stats`` for
+        every file before the first decode, so mistakes surface at once. The
+        default decodes the file with :meth:`load`; override it when the
+        header can be read on its own.
+        """
+        frame = self.load(path, request)
+        width, height = frame.image_size or (frame.pixels.shape[1], frame.pixels.shape[0])
+        return ImageInfo(Path(path), width, height, frame.channels, frame.exposure_time, str(frame.pixels.dtype))
+
+    @abc.abstractmethod
+    def load(self, path: Path, request: LoadRequest) -> Frame:
+        """Decode ``path`` and return the frame cut to ``request.roi``."""
+
+
+class Selector(Component):
+    """Chooses the frame of an exposure bracket that stands for its wavelength. Runs on worker threads."""
+
+    @abc.abstractmethod
+    def select(self, frames: Sequence[Frame]) -> Frame | None:
+        """Return one of ``frames`` (the same object; none is overexposed), or ``None`` to skip the bracket."""
+
+
+class NoiseModel(Component):
+    """Estimates the temporal noise of each selected frame from the streamed stack."""
+
+    #: ``True`` when the model needs a second frame at the selected exposure time (EMVA 1288 pairs):
+    #: selection then considers only exposures with two usable frames, and ``stack.partner(i)`` gives the second.
+    needs_pairs: ClassVar[bool] = False
+    #: The fewest selected frames (usable brackets) the model can work with; ``camchar validate``
+    #: and ``camchar stats`` check the sweep against it before decoding anything.
+    min_frames: ClassVar[int] = 1
+
+    @abc.abstractmethod
+    def estimate(self, stack: "SelectedStack") -> np.ndarray:
+        """Return the ``(N, C)`` temporal noise in counts/s of the ``N`` selected frames (finite, not negative)."""
+
+
+class Writer(Component):
+    """Writes the statistics to a file; the output suffix picks the writer unless one is named."""
+
+    #: Lower-case output suffixes with the dot that the writer handles.
+    suffixes: ClassVar[tuple[str, ...]] = ()
+
+    @abc.abstractmethod
+    def write(self, samples: "CameraSamples", path: Path) -> None:
+        """Write ``samples`` to ``path``: a temporary file with the output's suffix, moved into place by camchar."""

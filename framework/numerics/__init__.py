@@ -1,0 +1,1 @@
+"""Numerical kernels shared by the pipeline, the built-in plugins and the ``image_stats`` API."""

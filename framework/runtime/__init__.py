@@ -1,0 +1,1 @@
+"""How work runs: worker threads, progress reporting, the record of warnings."""

@@ -1,0 +1,349 @@
+"""Read a settings file: the original ``image_stats`` YAML format plus camchar's own keys.
+
+A settings file names the images of a sweep and how to treat them::
+
+    camera: Nikon D810
+    roi: [300, 300, 750, 750]      # x, y, w, h of the region of interest
+    image_dir: raw                 # relative to this file's folder
+    image_name: DSC_{:04}.NEF      # RAW name pattern; the TIFF sits beside it
+    images:
+      450: [1, 2, 3]               # wavelength: image numbers of one bracket
+    plugins:                       # options of components, by component name
+      raw-bayer: {...}
+
+:func:`read_settings` checks types at this edge and returns a plain,
+immutable :class:`~camchar.settings.model.Settings`; nothing later re-parses
+the YAML. Every message names the file and the line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import string
+import warnings
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
+from camchar.core.frames import Region
+from camchar.host.kinds import KINDS
+from camchar.host.options import OptionValue
+from camchar.settings.model import Settings, Wavelength
+from camchar.settings.yaml_source import parse_settings_yaml
+
+__all__ = ["read_settings", "ORIGINAL_KEYS", "CAMCHAR_KEYS", "MAX_SETTINGS_BYTES"]
+
+#: Keys of the original ``image_stats`` settings format.
+ORIGINAL_KEYS = (
+    "camera",
+    "lens",
+    "settings",
+    "label",
+    "ND",
+    "crop",
+    "dcraw",
+    "roi",
+    "non_negative",
+    "source_spectra",
+    "image_dir",
+    "image_name",
+    "images",
+)
+#: camchar's own optional keys: one per component kind, then the rest.
+CAMCHAR_KEYS = (*(kind.setting for kind in KINDS.values()), "max", "white_level", "dark", "plugins")
+REQUIRED_KEYS = ("image_dir", "image_name", "images")
+#: The largest settings file read (a real one is a few kB).
+MAX_SETTINGS_BYTES = 4 << 20
+#: The largest magnitude accepted for a number in the settings (wavelengths, ND, image numbers ...).
+MAX_MAGNITUDE = 1e15
+
+
+def read_settings(path: str | Path) -> Settings:
+    """Read and check a settings file.
+
+    Parameters
+    ----------
+    path
+        The YAML settings file.
+
+    Returns
+    -------
+    Settings
+        The checked settings, paths resolved against the file's folder.
+
+    Raises
+    ------
+    BadInput
+        When the file is missing, unreadable, not YAML, has a key twice, or
+        has a key of the wrong type or a required key missing.
+    """
+    path = Path(path).absolute()
+    text = _read_text(path)
+    data, lines = parse_settings_yaml(path, text)
+    if not isinstance(data, dict):
+        raise BadInput(path, "a settings file must be a mapping of keys to values (key: value)")
+    return _build(path, text, data, lines)
+
+
+def _read_text(path: Path) -> str:
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise BadInput(path, "is not a regular file (a pipe or a device?); give the settings YAML file")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInput(path, "settings file not found") from None
+    except IsADirectoryError:
+        raise BadInput(path, "is a folder, not a settings file") from None
+    except OSError as exc:
+        raise BadInput(path, f"cannot read the settings file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise BadInput(path, f"is larger than {MAX_SETTINGS_BYTES >> 20} MiB; not a settings file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(path, f"cannot read the settings file (not UTF-8 text: {exc.reason} at byte {exc.start})") from None
+    if "\x00" in text:
+        raise BadInput(path, "cannot read the settings file (it holds NUL characters; not a text file)")
+    return text
+
+
+def finite_number(value: Any) -> float | None:
+    """``value`` as a float if it is a finite number of sensible magnitude (not a bool), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= MAX_MAGNITUDE else None
+
+
+class _Checker:
+    """Type checks of settings values, raising :class:`BadInput` at the key's line."""
+
+    def __init__(self, path: Path, data: dict, lines: dict[str, int]):
+        self.path, self.data, self.lines = path, data, lines
+
+    def fail(self, key: str, problem: str) -> BadInput:
+        return BadInput(self.path, problem, self.lines.get(key))
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (dict, list)):
+            raise self.fail(key, f"'{key}' must be a text value, got {type(value).__name__}")
+        text = str(value)
+        if any((ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 127 for c in text):
+            raise self.fail(key, f"'{key}' holds control characters or invalid (surrogate) code points: {shown(text)}")
+        return text
+
+    def number(self, key: str, default: float | None) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        number = finite_number(value)
+        if number is None:
+            raise self.fail(key, f"'{key}' must be a finite number, got {shown(value)}")
+        return number
+
+    def region(self, key: str) -> Region | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) != 4
+            or not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 1 << 31 for v in value)
+        ):
+            raise self.fail(key, f"'{key}' must be four integers [x, y, w, h], got {shown(value)}")
+        x, y, w, h = value
+        if x < 0 or y < 0 or w <= 0 or h <= 0:
+            raise self.fail(key, f"'{key}' needs x, y >= 0 and w, h > 0, got {shown(value)}")
+        return Region(x, y, w, h)
+
+    def required(self, key: str) -> Any:
+        if self.data.get(key) is None:
+            raise BadInput(self.path, f"required key '{key}' is missing")
+        return self.data[key]
+
+    def image_name(self) -> str:
+        value = self.required("image_name")
+        if not isinstance(value, str):
+            raise self.fail("image_name", f"'image_name' must be a file name pattern such as DSC_{{:04}}.NEF, got {shown(value)}")
+        fields = _format_fields(value)
+        if fields is None:
+            raise self.fail("image_name", f"'image_name' {shown(value)} is not a valid pattern; write e.g. DSC_{{:04}}.NEF")
+        if any(field not in ("", "0") for field in fields):
+            raise self.fail("image_name", f"'image_name' {shown(value)} may only use {{}} or {{:04}}-style fields for the image number")
+        try:
+            first, second = value.format(1), value.format(2)
+        except (IndexError, KeyError, ValueError, TypeError) as exc:
+            raise self.fail("image_name", f"'image_name' is not a valid pattern ({shorten(str(exc))}); write e.g. DSC_{{:04}}.NEF") from None
+        if first == second:
+            raise self.fail("image_name", f"'image_name' {shown(value)} has no {{}} for the image number")
+        if "/" in first or "\x00" in first or not first.strip():
+            raise self.fail("image_name", f"'image_name' {shown(value)} must be a file name, not a path")
+        return value
+
+    def images(self) -> dict[Wavelength, tuple[int, ...]]:
+        value = self.required("images")
+        if not isinstance(value, dict) or not value:
+            raise self.fail("images", "'images' must map each wavelength to a list of image numbers")
+        brackets: dict[Wavelength, tuple[int, ...]] = {}
+        for wavelength, numbers in value.items():
+            key = f"images.{shorten(wavelength, 60)}"
+            if finite_number(wavelength) is None:
+                raise self.fail(key, f"wavelength {shown(wavelength)} in 'images' is not a number of sensible size")
+            brackets[wavelength] = self._numbers(key, numbers, f"images at {wavelength}", f"at {wavelength}")
+        return dict(sorted(brackets.items()))
+
+    def dark(self) -> dict[float | None, tuple[int, ...]] | None:
+        """``{exposure time in s: dark image numbers}``, or ``{None: numbers}`` for one set used for every frame."""
+        value = self.data.get("dark")
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return {None: self._numbers("dark", value, "dark", "in dark")}
+        if not isinstance(value, dict) or not value:
+            raise self.fail("dark", "'dark' must be a list of dark image numbers, or map exposure times (s) to such lists")
+        groups: dict[float | None, tuple[int, ...]] = {}
+        for exposure, numbers in value.items():
+            key = f"dark.{shorten(exposure, 60)}"
+            seconds = exposure_seconds(exposure)
+            if seconds is None:
+                raise self.fail(key, f"exposure time {shown(exposure)} in 'dark' is not a positive number of seconds (e.g. 0.025 or 1/40)")
+            if seconds in groups:
+                raise self.fail(key, f"exposure time {shown(exposure)} is listed twice in 'dark'")
+            label = f"dark frames of {exposure}"
+            groups[seconds] = self._numbers(key, numbers, label, f"in {label}")
+        return groups
+
+    def _numbers(self, key: str, numbers: Any, label: str, where: str) -> tuple[int, ...]:
+        """A list of image numbers (a single number is a list of one)."""
+        if isinstance(numbers, int) and not isinstance(numbers, bool):
+            numbers = [numbers]
+        if not isinstance(numbers, list) or not numbers:
+            raise self.fail(key, f"{label} must be a list of image numbers, got {shown(numbers)}")
+        for number in numbers:
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise self.fail(key, f"image number {shown(number)} {where} is not an integer")
+            if not 0 <= number <= MAX_MAGNITUDE:
+                raise self.fail(key, f"image number {shown(number)} {where} is not between 0 and {MAX_MAGNITUDE:.0e}")
+        return tuple(numbers)
+
+    def component(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value or not value.isprintable():
+            raise self.fail(key, f"'{key}' must be a component name, got {shown(value)}")
+        return value
+
+    def plugins(self) -> dict[str, dict[str, OptionValue]]:
+        """``plugins: {component name: {option: value}}``, each value with its line."""
+        value = self.data.get("plugins")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail("plugins", "'plugins' must map component names to their options, e.g. plugins: {raw-bayer: {...}}")
+        sections: dict[str, dict[str, OptionValue]] = {}
+        for name, options in value.items():
+            key = f"plugins.{shorten(name, 60)}"
+            if not isinstance(name, str):
+                raise self.fail(key, f"'plugins' is keyed by component name, got {shown(name)}")
+            if options is None:
+                options = {}
+            if not isinstance(options, dict):
+                raise self.fail(key, f"the options of {shown(name)} must be a mapping of option: value, got {shown(options)}")
+            sections[name] = {
+                str(option): OptionValue(option_value, self.path, self.lines.get(f"{key}.{shorten(option, 60)}"))
+                for option, option_value in options.items()
+            }
+        return sections
+
+
+def _format_fields(pattern: str) -> list[str] | None:
+    """The field names of a ``str.format`` pattern, or ``None`` if it does not parse."""
+    try:
+        return [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
+    except ValueError:
+        return None
+
+
+def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings:
+    check = _Checker(path, data, lines)
+    _warn_unknown_keys(path, data, lines)
+    image_dir = check.required("image_dir")
+    if not isinstance(image_dir, str) or not image_dir.strip() or "\x00" in image_dir:
+        raise check.fail("image_dir", f"'image_dir' must be a folder path, got {shown(image_dir)}")
+    image_dir_path = Path(image_dir).expanduser()
+    if not image_dir_path.is_absolute():
+        image_dir_path = path.parent / image_dir_path
+    max_fraction = check.number("max", None)
+    if max_fraction is not None and not 0 < max_fraction <= 1:
+        raise check.fail("max", f"'max' is a fraction of full scale in (0, 1], got {shown(max_fraction)}")
+    white_level = check.number("white_level", None)
+    if white_level is not None and white_level <= 0:
+        raise check.fail("white_level", f"'white_level' must be a positive number of raw counts, got {shown(white_level)}")
+    non_negative = data.get("non_negative")
+    if non_negative is not None and not isinstance(non_negative, bool):
+        raise check.fail("non_negative", f"'non_negative' must be true or false, got {shown(non_negative)}")
+    return Settings(
+        path=path,
+        text=text,
+        image_dir=image_dir_path,
+        image_name=check.image_name(),
+        images=check.images(),
+        camera=check.text("camera"),
+        lens=check.text("lens"),
+        settings=check.text("settings"),
+        label=check.text("label"),
+        nd=check.number("ND", 0.0),
+        crop=check.region("crop"),
+        dcraw=check.text("dcraw"),
+        roi=check.region("roi"),
+        non_negative=bool(non_negative),
+        source_spectra=check.text("source_spectra"),
+        loader=check.component("loader"),
+        selector=check.component("selector"),
+        noise_model=check.component("noise_model"),
+        writer=check.component("writer"),
+        max=max_fraction,
+        white_level=white_level,
+        dark=check.dark(),
+        plugins=check.plugins(),
+        data=data,
+        lines=lines,
+    )
+
+
+def exposure_seconds(value: Any) -> float | None:
+    """A positive exposure time in seconds from a number or a fraction text such as ``1/40``, else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if len(value) > 40:
+            return None
+        try:
+            seconds = float(Fraction(value.strip()))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return None
+    else:
+        seconds = finite_number(value)
+        if seconds is None:
+            return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def _warn_unknown_keys(path: Path, data: dict, lines: dict[str, int]) -> None:
+    known = ORIGINAL_KEYS + CAMCHAR_KEYS
+    for key in data:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; it is ignored (options of a component go under plugins:)"
+        where = location(path, lines.get(shorten(key, 60)))
+        warnings.warn(CamcharWarning(f"{where}: unknown key '{shorten(key, 60)}'{hint}"), stacklevel=3)

@@ -1,0 +1,143 @@
+"""Parse a settings file's YAML safely: line numbers for every key, no duplicate keys, no alias bombs.
+
+YAML parsers keep the last of two equal keys without a word, so a second
+``roi:`` line would silently win and a wavelength listed twice would drop a
+bracket; here any key given twice in one mapping, at any depth, is an error
+naming both lines. A YAML alias may expand a short file into an enormous
+structure (a "billion laughs" file); the expanded size is counted on the
+node graph, which costs time linear in the file, and a file expanding to more
+than :data:`MAX_VALUES` values is refused before anything walks it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from camchar.core.errors import BadInput, shorten
+
+__all__ = ["parse_settings_yaml", "MAX_VALUES"]
+
+#: The most values (scalars, lists and mappings, aliases expanded) a settings file may hold.
+MAX_VALUES = 200_000
+
+
+def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
+    """Parse ``text`` and return the data and the line of every mapping key.
+
+    Parameters
+    ----------
+    path
+        The file, for messages.
+    text
+        Its contents.
+
+    Returns
+    -------
+    data
+        The YAML document as plain Python values (``None`` for an empty file).
+    lines
+        ``{"key": line, "images.450": line, "plugins.npystack.bits": line, ...}``:
+        the 1-based line of every key, its path joined with dots.
+
+    Raises
+    ------
+    BadInput
+        For text that is not YAML, a key given twice, or a document that
+        expands to more than :data:`MAX_VALUES` values.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadInput(path, f"not valid YAML: {shorten(problem, 120)}", mark.line + 1 if mark is not None else None) from None
+    if node is None:
+        return None, {}
+    size = _expanded_size(node, {})
+    if size > MAX_VALUES:
+        raise BadInput(
+            path,
+            f"the settings file expands to more than {MAX_VALUES} values (YAML anchors and aliases "
+            "repeating each other); refused",
+        )
+    constructor = yaml.SafeLoader("")
+    lines: dict[str, int] = {}
+    _check_keys(path, node, "", constructor, lines, set())
+    try:
+        data = constructor.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadInput(path, f"not valid YAML: {shorten(problem, 120)}", mark.line + 1 if mark is not None else None) from None
+    return data, lines
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """The number of values ``node`` stands for with every alias expanded, memoised per node."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = MAX_VALUES + 1  # a node reached again while being counted is a recursive alias
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, sizes)
+            if total > MAX_VALUES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            total += _expanded_size(key, sizes) + _expanded_size(value, sizes)
+            if total > MAX_VALUES:
+                break
+    sizes[id(node)] = total
+    return total
+
+
+def _check_keys(path: Path, node: yaml.Node, prefix: str, constructor: yaml.SafeLoader, lines: dict[str, int], seen: set[int]) -> None:
+    """Record every key's line and refuse a key given twice in one mapping, walking each node once."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _check_keys(path, child, prefix, constructor, lines, seen)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    first_line: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            _check_keys(path, value_node, prefix, constructor, lines, seen)
+            continue
+        key = _key_value(constructor, key_node)
+        shown = shorten(key, 60)
+        if _hashable(key):
+            if key in first_line:
+                where = f"'{prefix[:-1]}'" if prefix else "the file"
+                raise BadInput(path, f"key '{shown}' appears twice in {where} (lines {first_line[key]} and {line}); give it once", line)
+            first_line[key] = line
+        dotted = f"{prefix}{shown}"
+        lines.setdefault(dotted, line)
+        _check_keys(path, value_node, f"{dotted}.", constructor, lines, seen)
+
+
+def _key_value(constructor: yaml.SafeLoader, key_node: yaml.Node) -> Any:
+    """The Python value of a mapping key (450 and 450.0 are the same key, as in the dict YAML builds)."""
+    if isinstance(key_node, yaml.ScalarNode):
+        try:
+            return constructor.construct_object(key_node, deep=True)
+        except yaml.YAMLError:
+            return key_node.value
+    return f"<{key_node.id}>"
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -1,0 +1,276 @@
+"""A simulated camera with known noise, and the synthetic sweeps it photographs.
+
+It writes 16-bit RGB TIFFs (as a RAW conversion would give) or 12-bit RGGB
+Bayer DNGs (as a camera would), with the ground truth beside them.
+
+The camera is :class:`~camchar.simulation.camera.CameraModel`.
+
+The ground truth written beside the images gives, for every image, the
+expected ROI mean in counts/s (what an unbiased mean estimator should find)
+and the true temporal noise in counts/s: ``sqrt(mean_p var_p) / t`` with
+``var_p = conversion_gain^2 * E[electrons_p] + read_noise^2 + 1/12``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable
+
+import attrs
+import h5py
+import numpy as np
+import yaml
+
+from camchar.core.frames import Region
+from camchar.simulation.camera import CameraModel
+from camchar.simulation.layouts import BayerLayout, TiffLayout
+
+__all__ = [
+    "FORMATS",
+    "DNG_PEAK_RATE",
+    "SweepPlan",
+    "simulate_sweep",
+    "read_truth",
+    "parse_exposures",
+    "centre_roi",
+    "parse_wavelengths",
+]
+
+
+@attrs.frozen
+class SweepPlan:
+    """What the simulated lab photographs.
+
+    Parameters
+    ----------
+    wavelengths
+        Nominal wavelengths of the brackets, nm.
+    exposures
+        Exposure times of every bracket, seconds (exact fractions).
+    roi
+        Region of interest written into the settings; ``None`` for the whole
+        image (:func:`centre_roi` gives the usual centre two thirds).
+    seed
+        Seed of the random generator: the same plan gives the same files.
+    frames_per_exposure
+        Frames taken at each exposure of a bracket (2 for EMVA 1288 pairs).
+    dark_frames
+        Dark frames (no light) taken at each exposure time after the sweep,
+        listed in the settings' ``dark:`` section.
+    """
+
+    wavelengths: tuple[int, ...] = attrs.field(default=tuple(range(400, 701, 20)), validator=lambda s, a, v: _check_wavelengths(v))
+    exposures: tuple[Fraction, ...] = attrs.field(
+        default=(Fraction(1, 80), Fraction(1, 40), Fraction(1, 20)), validator=lambda s, a, v: _check_exposures(v)
+    )
+    roi: Region | None = None
+    seed: int = 2022
+    frames_per_exposure: int = attrs.field(default=1, validator=lambda s, a, v: _check_count("frames per exposure", v, 1, 100))
+    dark_frames: int = attrs.field(default=0, validator=lambda s, a, v: _check_count("dark frames", v, 0, 1000))
+
+    @property
+    def image_count(self) -> int:
+        """Images of the sweep, dark frames included."""
+        return len(self.wavelengths) * len(self.exposures) * self.frames_per_exposure + self.dark_frames * len(self.exposures)
+
+
+#: The most images one simulated sweep may have.
+MAX_IMAGES = 100_000
+#: Simulated exposure times, seconds.
+EXPOSURE_RANGE = (1e-6, 3600.0)
+
+
+def _check_wavelengths(wavelengths: tuple) -> None:
+    if not wavelengths or len(wavelengths) > MAX_IMAGES:
+        raise ValueError(f"give from 1 to {MAX_IMAGES} wavelengths, got {len(wavelengths)}")
+    if any(not 100 <= wavelength <= 20000 for wavelength in wavelengths):
+        raise ValueError("wavelengths must be from 100 to 20000 nm")
+    if len(set(wavelengths)) != len(wavelengths):
+        raise ValueError("a wavelength is listed twice")
+
+
+def _check_exposures(exposures: tuple) -> None:
+    low, high = EXPOSURE_RANGE
+    if not exposures or any(not low <= exposure <= high for exposure in exposures):
+        raise ValueError(f"exposures must be from {low:g} to {high:g} s")
+
+
+def _check_count(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+
+
+#: Image formats the simulator writes.
+FORMATS = ("tiff", "dng")
+#: Default peak rate (electrons/s) for DNGs: their 12-bit range holds 1/16 of the TIFFs' 16 bits.
+DNG_PEAK_RATE = 2.5e5
+
+
+def centre_roi(width: int, height: int) -> Region:
+    """The centre two thirds of a ``width x height`` image, the simulator's usual ROI."""
+    return Region(width // 6, height // 6, width - 2 * (width // 6), height - 2 * (height // 6))
+
+
+def simulate_sweep(
+    outdir: str | Path,
+    camera: CameraModel = CameraModel(),
+    plan: SweepPlan = SweepPlan(),
+    image_format: str = "tiff",
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Photograph a monochromator sweep with the simulated camera.
+
+    Writes ``images/SIM_0001.tiff`` ... (16-bit RGB, exposure time in tag
+    33434) or ``images/SIM_0001.dng`` ... (12-bit RGGB Bayer DNGs), a
+    ``settings.yml`` in the original format, and ``truth.h5``.
+
+    Parameters
+    ----------
+    outdir
+        Folder to write into (created if missing).
+    camera
+        The sensor. For DNGs, ``height`` and ``width`` are the sensor's (even)
+        size and each pixel is one Bayer site.
+    plan
+        The wavelengths, exposures, ROI and random seed.
+    image_format
+        ``"tiff"`` or ``"dng"``.
+    progress
+        Called with ``(images written, images in all)`` after each image.
+
+    Returns
+    -------
+    Path
+        The settings file.
+    """
+    if image_format not in FORMATS:
+        raise ValueError(f"image format must be one of {FORMATS}, got {image_format!r}")
+    outdir = Path(outdir)
+    image_dir = outdir / "images"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    layout = TiffLayout(camera) if image_format == "tiff" else BayerLayout(camera)
+    rng = np.random.default_rng(plan.seed)
+    dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(layout.shape)
+    gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
+    sensitivity = gain * layout.spread(camera.illumination())
+
+    truth = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std")}
+    images: dict[int, list[int]] = {}
+    number = 0
+    for wavelength in plan.wavelengths:
+        rate = layout.colour(camera.peak_rate * camera.response(wavelength))  # electrons/s at unit sensitivity
+        images[wavelength] = []
+        for exposure in [exposure for exposure in plan.exposures for _ in range(plan.frames_per_exposure)]:
+            number += 1
+            t = float(exposure)
+            expected_electrons = sensitivity * rate * t
+            electrons = rng.poisson(expected_electrons)
+            counts = dark + camera.conversion_gain * electrons + camera.read_noise * rng.standard_normal(layout.shape)
+            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
+            images[wavelength].append(number)
+            if progress is not None:
+                progress(number, plan.image_count)
+
+            roi_electrons = layout.by_channel(expected_electrons, plan.roi)
+            roi_dark = layout.by_channel(dark, plan.roi) - layout.black_level
+            variance = camera.conversion_gain**2 * roi_electrons + camera.read_noise**2 + 1.0 / 12.0
+            signal = camera.conversion_gain * roi_electrons.mean(axis=0) / t
+            truth["image_number"].append(number)
+            truth["nominal_wavelength"].append(wavelength)
+            truth["exposure_time"].append(t)
+            truth["signal_rate"].append(signal)
+            truth["mean_rate"].append(signal + roi_dark.mean(axis=0) / t)
+            truth["temporal_std"].append(np.sqrt(variance.mean(axis=0)) / t)
+
+    darks: dict[str, list[int]] = {}
+    for exposure in plan.exposures if plan.dark_frames else ():
+        darks[str(exposure)] = []
+        for _ in range(plan.dark_frames):
+            number += 1
+            counts = dark + camera.read_noise * rng.standard_normal(layout.shape)
+            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
+            darks[str(exposure)].append(number)
+            if progress is not None:
+                progress(number, plan.image_count)
+
+    settings_path = outdir / "settings.yml"
+    _write_settings(settings_path, camera, plan, images, image_format, darks)
+    _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
+    return settings_path
+
+
+def _write_settings(
+    path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]], image_format: str, darks: dict[str, list[int]]
+) -> None:
+    settings = {
+        "camera": "camchar simulated camera",
+        "lens": "none",
+        "settings": f"conversion gain {camera.conversion_gain} counts/e-, read noise {camera.read_noise} counts",
+        "label": "simulated sweep",
+        "ND": 0.0,
+        "roi": plan.roi.as_list() if plan.roi is not None else None,
+        "image_dir": "images",
+        "image_name": f"SIM_{{:04}}.{image_format}",
+        "images": images,
+    }
+    if darks:
+        settings["dark"] = darks
+    if settings["roi"] is None:
+        del settings["roi"]
+    path.write_text(
+        "# Written by camchar simulate; the ground truth is in truth.h5 beside this file.\n"
+        + yaml.safe_dump(settings, sort_keys=False, default_flow_style=None),
+        encoding="utf-8",
+    )
+
+
+def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: SweepPlan, channel_names: tuple[str, ...]) -> None:
+    with h5py.File(path, "w") as f:
+        for key, values in truth.items():
+            f.create_dataset(key, data=np.asarray(values))
+        f.create_dataset("channel_names", data=list(channel_names), dtype=h5py.string_dtype())
+        f["mean_rate"].attrs["units"] = "counts/s"
+        f["signal_rate"].attrs["units"] = "counts/s"
+        f["temporal_std"].attrs["units"] = "counts/s"
+        f["exposure_time"].attrs["units"] = "s"
+        for field in attrs.fields(CameraModel):
+            f.attrs[field.name] = getattr(camera, field.name)
+        f.attrs["seed"] = plan.seed
+        if plan.roi is not None:
+            f.attrs["roi"] = plan.roi.as_list()
+
+
+def read_truth(path: str | Path) -> dict[str, np.ndarray]:
+    """Read a ``truth.h5`` written by :func:`simulate_sweep`, keyed by dataset name."""
+    with h5py.File(path, "r") as f:
+        truth = {key: f[key][()] for key in f}
+    truth["channel_names"] = [name.decode() if isinstance(name, bytes) else name for name in truth["channel_names"]]
+    return truth
+
+
+def parse_exposures(text: str) -> tuple[Fraction, ...]:
+    """Parse ``"1/80,1/40,0.05"`` into exact fractions of a second."""
+    try:
+        exposures = tuple(Fraction(part.strip()) for part in text.split(","))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"exposures must be comma-separated times in seconds such as 1/80,1/40, got {text!r}") from None
+    if not exposures or any(t <= 0 for t in exposures):
+        raise ValueError(f"exposures must be positive, got {text!r}")
+    return exposures
+
+
+def parse_wavelengths(text: str) -> tuple[int, ...]:
+    """Parse ``"400:700:50"`` (start, stop inclusive, step) or ``"450,500"`` into wavelengths."""
+    try:
+        if ":" in text:
+            start, stop, step = (int(part) for part in text.split(":"))
+            if step <= 0 or stop < start:
+                raise ValueError
+            return tuple(range(start, stop + 1, step))
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(f"wavelengths must be start:stop:step or a comma-separated list, got {text!r}") from None
+

@@ -1,0 +1,198 @@
+"""Checks that need no pixels: run by ``camchar validate``, and by ``camchar stats`` before its first decode.
+
+A mistake should surface in a second, not after ten minutes on image 297:
+the image folder, every file's existence, repeated image numbers, every
+file's header (readable, exposure time, size, sample type, ROI and crop),
+that the files agree with each other, and what the chosen components need
+of the sweep (enough brackets, pairs). ``stats`` stops at the first problem;
+``validate`` reports them all.
+"""
+
+from __future__ import annotations
+
+import collections
+import glob
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+from camchar.core.errors import BadInput, CamcharWarning, location
+from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.runtime.parallel import ordered_map
+from camchar.runtime.progress import Reporter
+from camchar.settings.model import Settings
+from camchar.stats.choice import Chosen
+from camchar.stats.plan import SweepPlan, check_image_folder
+from camchar.stats.selection import SAME_EXPOSURE
+
+__all__ = [
+    "check_image_folder",
+    "missing_files",
+    "warn_repeated_images",
+    "read_headers",
+    "disagreements",
+    "unmet_requirements",
+]
+
+
+def missing_files(plan: SweepPlan) -> Iterator[BadInput]:
+    """One problem naming the first missing or unusable image file, with how many there are.
+
+    Special files (named pipes, devices) count as unusable and are never opened.
+    """
+    paths = [path for bracket in plan.every_bracket() for _, path in bracket.images]
+    missing = [path for path in paths if not path.is_file()]
+    if not missing:
+        return
+    first = missing[0]
+    if first.exists():
+        yield BadInput(first, "is not a regular file (a folder, pipe or device); camchar reads image files only")
+        return
+    counted = f"{len(missing)} of {len(paths)} image files are missing" if len(missing) > 1 else "image file not found"
+    siblings = sorted(sibling.name for sibling in first.parent.glob(glob.escape(first.stem) + ".*") if sibling != first)
+    hint = f"; {siblings[0]} is there: choose its loader with --loader or 'loader:' in the settings" if siblings else ""
+    yield BadInput(first, counted + hint)
+
+
+def warn_repeated_images(settings: Settings) -> None:
+    """Warn about an image number listed in more than one bracket (a typo in most sweeps)."""
+    brackets_of_number = collections.defaultdict(list)
+    for wavelength, numbers in settings.images.items():
+        for number in dict.fromkeys(numbers):
+            brackets_of_number[number].append(wavelength)
+    for number, wavelengths in brackets_of_number.items():
+        if len(wavelengths) > 1:
+            where = location(settings.path, settings.lines.get(f"images.{wavelengths[1]}"))
+            listed = " and ".join(str(wavelength) for wavelength in wavelengths)
+            warnings.warn(CamcharWarning(f"{where}: image {number} is in the brackets of {listed}"), stacklevel=2)
+
+
+def read_headers(
+    plan: SweepPlan,
+    loader,
+    request: LoadRequest,
+    workers: int,
+    reporter: Reporter,
+    problems: list[BadInput] | None = None,
+) -> dict[Path, ImageInfo]:
+    """Probe the header of every file of the sweep (darks included), on worker threads.
+
+    Parameters
+    ----------
+    plan
+        The files.
+    loader
+        The run's (guarded) loader.
+    request
+        The load request.
+    workers
+        Threads.
+    reporter
+        Progress.
+    problems
+        Where to collect problems; ``None`` to raise the first.
+
+    Files that are missing or not regular files are left out (and never
+    opened): :func:`missing_files` reports them.
+
+    Returns
+    -------
+    dict
+        The header of every readable file.
+    """
+    files = [path for path in dict.fromkeys(path for bracket in plan.every_bracket() for _, path in bracket.images) if path.is_file()]
+
+    def probe(path: Path) -> ImageInfo | BadInput:
+        try:
+            return loader.probe(path, request)
+        except BadInput as error:
+            return error
+
+    infos: dict[Path, ImageInfo] = {}
+    with reporter.step("reading headers", len(files)) as progress:
+        for path, result in zip(files, ordered_map(probe, files, workers)):
+            if isinstance(result, BadInput):
+                if problems is None:
+                    raise result
+                problems.append(result)
+            else:
+                infos[path] = result
+            progress.advance()
+    return infos
+
+
+def disagreements(plan: SweepPlan, infos: dict[Path, ImageInfo]) -> Iterator[BadInput]:
+    """Problems for files whose size, channels, sample type or bit depth differ from the sweep's first file."""
+    ordered = [infos[path] for bracket in plan.every_bracket() for _, path in bracket.images if path in infos]
+    if not ordered:
+        return
+    first = ordered[0]
+    reported: set[Path] = set()
+    for info in ordered[1:]:
+        if info.path in reported:
+            continue
+        differences = []
+        if (info.width, info.height, info.channels) != (first.width, first.height, first.channels):
+            differences.append(f"is {info.width} x {info.height} with {_channels(info.channels)}")
+        if first.sample_type is not None and info.sample_type is not None and info.sample_type != first.sample_type:
+            differences.append(f"holds {info.sample_type} samples")
+        if first.bits is not None and info.bits is not None and info.bits != first.bits:
+            differences.append(f"has {info.bits}-bit data")
+        if differences:
+            reported.add(info.path)
+            theirs = _description(first, differences)
+            yield BadInput(info.path, f"{', '.join(differences)}, but the sweep's first image {first.path.name} {theirs}; a file from another camera or conversion?")
+
+
+def _channels(count: int) -> str:
+    return f"{count} channel{'s' if count != 1 else ''}"
+
+
+def _description(info: ImageInfo, differences: list[str]) -> str:
+    """How ``info`` differs, in the same words as ``differences`` (which name the other file's values)."""
+    parts = []
+    for difference in differences:
+        if difference.startswith("is "):
+            parts.append(f"is {info.width} x {info.height} with {_channels(info.channels)}")
+        elif difference.startswith("holds "):
+            parts.append(f"holds {info.sample_type} samples")
+        else:
+            parts.append(f"has {info.bits}-bit data")
+    return ", ".join(parts)
+
+
+def unmet_requirements(settings: Settings, plan: SweepPlan, infos: dict[Path, ImageInfo], chosen: Chosen) -> Iterator[BadInput]:
+    """What the chosen noise model needs of the sweep and cannot get, judged from the headers.
+
+    A model with ``needs_pairs`` skips brackets without two frames at one
+    exposure time (with a warning); a sweep where no bracket has them, or
+    fewer than the model's ``min_frames`` do, is a problem.
+    """
+    model = chosen.noise_model.registered.component
+    label = f"noise model {model.name}"
+    brackets = list(plan.brackets)
+    if model.needs_pairs:
+        without = [bracket for bracket in brackets if not _has_pair(bracket, infos)]
+        for bracket in without[:1] if len(without) < len(brackets) else ():
+            more = f" (and {len(without) - 1} more)" if len(without) > 1 else ""
+            warnings.warn(
+                CamcharWarning(f"bracket {bracket.wavelength}{more}: no two frames at one exposure time; {label} will skip it"),
+                stacklevel=2,
+            )
+        if len(without) == len(brackets):
+            yield BadInput(
+                settings.path,
+                f"{label} needs two frames at one exposure time in a bracket, and no bracket has them "
+                "(shoot two frames per exposure: camchar simulate --frames-per-exposure 2 shows the layout)",
+                settings.line_of("images"),
+            )
+            return
+        brackets = [bracket for bracket in brackets if bracket not in without]
+    if len(brackets) < model.min_frames:
+        counted = "brackets with pairs" if model.needs_pairs else "brackets"
+        yield BadInput(settings.path, f"{label} needs at least {model.min_frames} brackets; this sweep has {len(brackets)} {counted}", settings.line_of("images"))
+
+
+def _has_pair(bracket, infos: dict[Path, ImageInfo]) -> bool:
+    times = sorted(infos[path].exposure_time for _, path in bracket.images if path in infos)
+    return any(abs(a - b) <= SAME_EXPOSURE * a for a, b in zip(times, times[1:]))

@@ -1,0 +1,68 @@
+"""Estimates: the noise model streams the selected stack; its answer is checked before anyone uses it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from camchar.core.errors import BadInput
+from camchar.core.frames import LoadRequest
+from camchar.host.guard import component_error
+from camchar.runtime.progress import Reporter
+from camchar.stats.choice import ChosenComponent
+from camchar.stats.selection import Selection
+from camchar.stats.stack import DecodingStack
+
+__all__ = ["estimate_noise", "checked_estimates"]
+
+
+def estimate_noise(
+    noise_model: ChosenComponent,
+    selection: Selection,
+    loader: ChosenComponent,
+    request: LoadRequest,
+    workers: int,
+    reporter: Reporter,
+    settings_path=None,
+) -> np.ndarray:
+    """Run the noise model on the selected frames and return its checked ``(N, C)`` estimates in counts/s.
+
+    Raises
+    ------
+    BadInput
+        When the model refuses the sweep (named at the settings file when
+        the model names no file).
+    PluginError
+        When the model's answer has the wrong shape, or is NaN, infinite or negative.
+    """
+    n_frames = len(selection.frames)
+    with reporter.step(f"noise model {noise_model.name}", n_frames, "pass 1") as progress:
+
+        def on_frame(index: int, pass_number: int) -> None:
+            if index == 0 and pass_number > 1:
+                progress.restart(n_frames, f"pass {pass_number}")
+            progress.advance()
+
+        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame)
+        try:
+            std = noise_model.component.estimate(stack)
+        except BadInput as error:
+            if error.path is None and settings_path is not None:
+                raise BadInput(settings_path, error.problem) from None
+            raise
+    return checked_estimates(std, noise_model, (n_frames, selection.shape[2]))
+
+
+def checked_estimates(std: object, noise_model: ChosenComponent, expected: tuple[int, int]) -> np.ndarray:
+    """``std`` as float64 if it is an ``expected``-shaped array of finite, non-negative numbers."""
+    try:
+        values = np.asarray(std, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise component_error(noise_model.registered, f"returned {type(std).__name__} from estimate(), not an array of numbers") from None
+    if values.shape != expected:
+        raise component_error(noise_model.registered, f"returned shape {values.shape} from estimate(), expected {expected} (frames, channels)")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise component_error(noise_model.registered, f"returned {int(bad.sum())} NaN or infinite value(s) of {values.size} from estimate()")
+    if (values < 0).any():
+        raise component_error(noise_model.registered, f"returned {int((values < 0).sum())} negative noise value(s) from estimate()")
+    return values

@@ -1,0 +1,86 @@
+"""Results: the statistics of a run as ``CameraSamples``, with the provenance of every number."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+import numpy as np
+
+from camchar._version import __version__
+from camchar.files.camera_samples import CameraSamples
+from camchar.settings.model import Settings
+from camchar.stats.choice import Chosen
+from camchar.stats.selection import Selection
+from camchar.stats.stack import SelectedFrame
+
+__all__ = ["assemble_samples"]
+
+
+def assemble_samples(
+    settings: Settings,
+    selection: Selection,
+    std: np.ndarray,
+    chosen: Chosen,
+    max_fraction: float,
+    warnings_given: Sequence[str] = (),
+) -> CameraSamples:
+    """The run's ``CameraSamples``: the selected frames' channel means, the noise model's estimates, and provenance.
+
+    Parameters
+    ----------
+    settings
+        The sweep.
+    selection
+        The selected frames.
+    std
+        ``(N, C)`` temporal noise in counts/s.
+    chosen
+        The components (recorded with their plugins and options).
+    max_fraction
+        The overexposure threshold used.
+    warnings_given
+        The warnings of the run so far, recorded in the provenance.
+    """
+    frames = selection.frames
+    samples = CameraSamples()
+    samples.nom_wl = np.array([frame.wavelength for frame in frames])
+    samples.wl_units = "nm"
+    samples.mean = np.array([frame.means for frame in frames], dtype=np.float64)
+    samples.std = std
+    samples.units = "counts/s"
+    samples.n = selection.shape[0] * selection.shape[1]
+    samples.exp_time = np.array([frame.exposure_time for frame in frames], dtype=np.float64)
+    samples.exp_time_units = "s"
+    samples.camera, samples.lens = settings.camera, settings.lens
+    samples.settings, samples.label = settings.settings, settings.label
+    samples.ND = settings.nd
+    components = chosen.provenance()
+    samples.provenance = {
+        "version": __version__,
+        **{kind: record["name"] for kind, record in components.items()},
+        **{f"{kind}_plugin": record["plugin"] for kind, record in components.items()},
+        "options": json.dumps({kind: record["options"] for kind, record in components.items()}, sort_keys=True),
+        "max": max_fraction,
+        "settings_file": str(settings.path),
+        "settings_yaml": settings.text,
+        "image_number": [frame.image_number for frame in frames],
+        "channel_names": list(frames[0].metadata["channel_names"]),
+        "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
+        "warnings": list(warnings_given) or None,
+        **_partner_numbers(frames),
+        **_per_frame_metadata(frames, ("iso", "capture_time")),
+    }
+    return samples
+
+
+def _partner_numbers(frames: Sequence[SelectedFrame]) -> dict[str, list[int]]:
+    """``{"partner_number": [...]}`` when every selected frame has a partner (pairs)."""
+    if frames and all(frame.partner_number is not None for frame in frames):
+        return {"partner_number": [frame.partner_number for frame in frames]}
+    return {}
+
+
+def _per_frame_metadata(frames: Sequence[SelectedFrame], keys: Sequence[str]) -> dict[str, list]:
+    """``{key: [value of each frame]}`` for the keys every selected frame reported."""
+    return {key: [frame.metadata[key] for frame in frames] for key in keys if all(key in frame.metadata for frame in frames)}

@@ -1,0 +1,140 @@
+"""``camchar stats``, step by step; every step's work is a component's or a module's of this package.
+
+::
+
+    settings --choice--> components (configured with their options)
+             --plan--> the file of every image and dark frame
+             --checks--> every header read, files agree, components' needs met (nothing decoded yet)
+             --darks--> master darks
+             --selection--> one SelectedFrame per bracket (loader, overexposure test, selector)
+             --stack + estimates--> the noise model's (N, C) temporal noise
+             --results--> CameraSamples with provenance
+             --output--> the writer's file, moved into place when complete
+
+The host owns only this order, progress reporting and error handling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import Sequence
+
+from camchar.core.errors import BadInput
+from camchar.core.frames import LoadRequest
+from camchar.files.atomic import check_output_path
+from camchar.files.camera_samples import CameraSamples
+from camchar.host.registry import Components
+from camchar.runtime.progress import Reporter, silent
+from camchar.runtime.warning_log import recording_warnings
+from camchar.settings.model import Settings
+from camchar.stats.checks import disagreements, missing_files, read_headers, unmet_requirements, warn_repeated_images
+from camchar.stats.choice import Chosen, choose_components
+from camchar.stats.darks import DarkFrames, load_darks
+from camchar.stats.estimates import estimate_noise
+from camchar.stats.frame_cache import FrameCache
+from camchar.stats.options import RunOptions
+from camchar.stats.output import write_samples
+from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
+from camchar.stats.results import assemble_samples
+from camchar.stats.selection import select_frames
+
+__all__ = ["run_stats", "compute_samples", "preflight"]
+
+
+def run_stats(settings: Settings, components: Components, options: RunOptions = RunOptions(), reporter: Reporter | None = None) -> Path:
+    """The whole ``camchar stats`` run: choose components, check, compute, write.
+
+    Parameters
+    ----------
+    settings
+        The sweep.
+    components
+        The registered components (``build_host().components``).
+    options
+        Overrides of the settings (the command-line flags).
+    reporter
+        Progress and summaries; silent by default.
+
+    Returns
+    -------
+    Path
+        The output file.
+
+    Raises
+    ------
+    BadInput
+        For any problem with the input; nothing is written.
+    PluginError
+        When a component breaks its contract; nothing is written.
+    """
+    reporter = reporter or silent()
+    output = output_path(settings, options)
+    chosen = choose_components(components, settings, options, output)
+    check_output_path(output)
+    reporter.summary(f"{settings.path.name} -> {output}: {chosen.describe()}")
+    with reporter.live(), recording_warnings() as given:
+        samples = compute_samples(settings, chosen, options, reporter, given)
+        started = time.perf_counter()
+        write_samples(samples, chosen.writer, output)
+    reporter.summary(f"wrote {output} ({len(samples.nom_wl)} wavelengths x {samples.mean.shape[1]} channels) [{time.perf_counter() - started:.2f} s]")
+    return output
+
+
+def compute_samples(
+    settings: Settings,
+    chosen: Chosen,
+    options: RunOptions = RunOptions(),
+    reporter: Reporter | None = None,
+    warnings_given: Sequence[str] = (),
+) -> CameraSamples:
+    """Plan, check, select and estimate; return the statistics (not yet written)."""
+    reporter = reporter or silent()
+    plan = plan_sweep(settings, chosen.loader.registered.component)
+    request = load_request(settings)
+    workers = options.worker_count()
+    max_fraction = options.max_fraction(settings)
+    preflight(settings, plan, chosen, request, workers, reporter)
+    darks = _load_darks(plan, chosen, request, reporter)
+    loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
+    caching = loader.registered.component.cache_decoded or darks is not None  # dark-subtracted frames are not on disk
+    with FrameCache() if caching else contextlib.nullcontext() as cache:
+        started = time.perf_counter()
+        selection = select_frames(
+            plan.brackets, loader, selector, request, max_fraction, workers, reporter,
+            needs_pairs=noise_model.registered.component.needs_pairs, cache=cache, darks=darks,
+        )  # fmt: skip
+        reporter.summary(
+            f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
+            f"(max {max_fraction:g}); selector {selector.name} kept {len(selection.frames)} of {len(plan.brackets)} brackets "
+            f"[{time.perf_counter() - started:.2f} s]"
+        )
+        if not selection.frames:
+            raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
+        started = time.perf_counter()
+        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path)
+        reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
+    return assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given)
+
+
+def preflight(settings: Settings, plan: SweepPlan, chosen: Chosen, request: LoadRequest, workers: int, reporter: Reporter) -> None:
+    """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all)."""
+    check_image_folder(settings)
+    for problem in missing_files(plan):
+        raise problem
+    warn_repeated_images(settings)
+    infos = read_headers(plan, chosen.loader.component, request, workers, reporter)
+    for problem in (*disagreements(plan, infos), *unmet_requirements(settings, plan, infos, chosen)):
+        raise problem
+
+
+def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter) -> DarkFrames | None:
+    if not plan.darks:
+        return None
+    started = time.perf_counter()
+    darks = load_darks(plan.darks, chosen.loader.component, request)
+    groups = ", ".join("every exposure" if seconds is None else f"{seconds:g} s" for seconds in darks.masters)
+    count = sum(len(group.images) for group in plan.darks.values())
+    reporter.summary(f"averaged {count} dark frames ({groups}) [{time.perf_counter() - started:.2f} s]")
+    return darks

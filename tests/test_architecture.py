@@ -1,0 +1,145 @@
+"""The house: no import cycles anywhere, and each part of camchar imports only the parts below it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+ROOTS = {"camchar": REPO / "framework", "camchar.plugins": REPO / "plugins"}
+
+#: What each part of framework/ may import (besides itself): data flows one way, from top to bottom.
+ALLOWED = {
+    "core": set(),
+    "numerics": {"core"},
+    "runtime": {"core"},
+    "host": {"core", "plugins"},  # plugins: only the package's list of built-in modules
+    "files": {"core"},
+    "settings": {"core", "host"},
+    "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
+    "simulation": {"core"},
+    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
+    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
+    "api": {"core", "host", "files", "stats"},
+}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package, root in ROOTS.items():
+        for path in root.rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            if package == "camchar" and parts[0] == "plugins":
+                continue
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join((package, *parts))] = path
+    return found
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """The camchar modules ``path`` imports anywhere (functions included), outside ``if TYPE_CHECKING:`` blocks."""
+    tree = ast.parse(path.read_text(), str(path))
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(child) for child in ast.walk(node))
+    targets = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names if alias.name.startswith("camchar"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("camchar"):
+            for alias in node.names:
+                child = f"{node.module}.{alias.name}"
+                targets.add(child if child in known else node.module)
+    return {target for target in targets if target in known}
+
+
+def graph() -> dict[str, set[str]]:
+    found = modules()
+    return {name: imports_of(path, set(found)) - {name} for name, path in found.items()}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles_in_framework_and_plugins():
+    assert cycles(graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def part(module: str) -> str:
+    if module.startswith("camchar.plugins"):
+        return "plugins"
+    name = module.split(".")[1] if module.count(".") else "camchar"
+    return "camchar" if name == "_version" else name
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_each_part_imports_only_the_parts_below_it(name):
+    offenders = []
+    for module, targets in graph().items():
+        if part(module) != name:
+            continue
+        for target in targets:
+            target_part = part(target)
+            if target_part in (name, "camchar") and not target.endswith("camchar.api"):
+                continue
+            if target_part not in ALLOWED[name] or (target_part == "plugins" and target != "camchar.plugins"):
+                offenders.append(f"{module} imports {target}")
+    assert offenders == []
+
+
+def test_built_in_plugins_use_the_public_api_and_never_each_other():
+    offenders = []
+    for module, targets in graph().items():
+        if not module.startswith("camchar.plugins."):
+            continue
+        for target in targets:
+            kind_of_plugin = ".".join(module.split(".")[:3])
+            if target.startswith("camchar.plugins.") and not target.startswith(kind_of_plugin):
+                offenders.append(f"{module} imports {target}")
+            if part(target) in ("cli", "stats", "compat", "testing", "settings"):
+                offenders.append(f"{module} imports {target}")
+    assert offenders == []
