@@ -332,7 +332,7 @@ def _heading(summary: dict[str, Any]) -> Group:
 
 def _provenance_block(summary: dict[str, Any]) -> Group | Text:
     provenance = summary["provenance"]
-    if provenance["camchar_version"] is None and not provenance["components"] and not provenance["other"]:
+    if not any(provenance.values()):
         return Text("Provenance: none recorded (a file of the original tools)", style="dim")
     pairs = [("camchar", provenance["camchar_version"])]
     pairs += [(item["role"].replace("_", " "), " ".join(filter(None, (item["name"], f"({item['plugin']})" if item["plugin"] else None)))) for item in provenance["components"]]

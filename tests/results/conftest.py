@@ -135,3 +135,27 @@ def h5_attr(path: Path, name: str, attribute: str) -> Any:
     with h5py.File(path, "r") as f:
         value = f[name].attrs[attribute]
     return value.decode() if isinstance(value, bytes) else value
+
+
+def write_response(path: Path, label: str = "synthetic response", bins: int = 31, nominal: int = 8) -> Path:
+    """A small CameraResponse file in the original's layout: Gaussian channels, a fit a little off."""
+    wavelength = np.linspace(400.0, 700.0, bins)
+    centres = np.array([600.0, 530.0, 460.0])
+    response = np.exp(-(((wavelength[:, np.newaxis] - centres) / 40.0) ** 2)) * 0.008
+    nominal_wavelength = np.linspace(420.0, 680.0, nominal)
+    measured = np.exp(-(((nominal_wavelength[:, np.newaxis] - centres) / 45.0) ** 2)) * 2e6
+    estimate = measured * 0.98 + 1e4
+    with h5py.File(path, "w") as f:
+        for key, value in {"camera": "Synthetic camera", "lens": "none", "settings": "ISO 100", "label": label}.items():
+            f.attrs[key] = value
+        f.create_dataset("wavelength", data=wavelength).attrs["units"] = "nm"
+        for name, values in (("response_mean", response), ("response_std", response * 0.03)):
+            dataset = f.create_dataset(name, data=values)
+            dataset.attrs.update({"units": "(counts/s)/(uW/cm2/nm)", "scale": 1.0, "n": np.int64(100)})
+        f["response_mean"].attrs.update({"R2": 0.9987, "alpha": 1e-5, "method": "ridge-smooth"})
+        group = f.create_group("samples")
+        group.create_dataset("nominal_wavelength", data=nominal_wavelength).attrs["units"] = "nm"
+        for name, values, n in (("mean", measured, 562500), ("std", measured * 0.01, 562500), ("estimate_mean", estimate, 100), ("estimate_std", estimate * 0.005, 100)):
+            dataset = group.create_dataset(name, data=values)
+            dataset.attrs.update({"units": "counts/s", "n": np.int64(n)})
+    return path

@@ -12,7 +12,7 @@ import pytest
 from camchar import BadInput, CameraSamples
 from camchar.results import export, export_samples
 
-from .conftest import EMVA_TRUTH, NIKON, RESPONSE, h5_value, write_samples
+from .conftest import EMVA_TRUTH, NIKON, RESPONSE, h5_value, write_response, write_samples
 
 #: Doubles whose shortest text needs all 17 significant digits, or is otherwise awkward.
 AWKWARD = np.array(
@@ -119,13 +119,14 @@ def test_xlsx_index_and_sheets(emva_file, tmp_path):
     import openpyxl
 
     odd = write_samples(tmp_path / "odd.h5", np.ones((2, 3)), np.ones((2, 3)), label="a/b:c*?[d] with a label longer than any sheet name")
-    workbook = openpyxl.load_workbook(export([emva_file, RESPONSE, odd], tmp_path / "out.xlsx"))
+    response_file = write_response(tmp_path / "response.h5", label="Nikon D810 UV 60mm")
+    workbook = openpyxl.load_workbook(export([emva_file, response_file, odd], tmp_path / "out.xlsx"))
     assert workbook.sheetnames == ["index", "1 fixture sweep", "1 EMVA 1288", "2 Nikon D810 UV 60mm", "3 a b c d with a label longer t"]
     index = list(workbook["index"].iter_rows(values_only=True))
     assert index[0][:4] == ("sheet", "file", "label", "kinds")
     assert [row[:4] for row in index[1:]] == [
         ("1 fixture sweep", str(emva_file), "fixture sweep", "samples + emva1288"),
-        ("2 Nikon D810 UV 60mm", str(RESPONSE), "Nikon D810 UV 60mm", "response"),
+        ("2 Nikon D810 UV 60mm", str(response_file), "Nikon D810 UV 60mm", "response"),
         ("3 a b c d with a label longer t", str(odd), "a/b:c*?[d] with a label longer than any sheet name", "samples"),
     ]
     sheet = list(workbook["1 fixture sweep"].iter_rows(values_only=True))
@@ -142,7 +143,9 @@ def test_xlsx_index_and_sheets(emva_file, tmp_path):
     response = list(workbook["2 Nikon D810 UV 60mm"].iter_rows(values_only=True))
     header = response[0]
     values = [row[header.index("response_std_counts_per_s_per_uW_per_cm2_per_nm")] for row in response[1:] if row[0] == "response"]
-    assert values == h5_value(RESPONSE, "response_std").ravel().tolist()
+    assert values == h5_value(response_file, "response_std").ravel().tolist()
+    fit = [row[header.index("estimate_mean_counts_per_s")] for row in response[1:] if row[0] == "fit"]
+    assert fit == h5_value(response_file, "samples/estimate_mean").ravel().tolist()
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
