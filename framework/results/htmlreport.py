@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from camchar import BadInput
 from camchar.results._atomic import atomic_path
-from camchar.results.figures import PANELS, panel_figure, style
+from camchar.results.figures import PANELS, display_names, panel_figure, style
 from camchar.results.model import Result, read_result
 from camchar.results.summary import format_number, summarise
 
@@ -66,6 +66,8 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; }
 .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid var(--line); border-radius: .4rem; max-width: 100%; }
 .table-scroll.long { max-height: 30rem; overflow-y: auto; }
 table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; width: max-content; min-width: 100%; }
+.table-scroll.compact { display: inline-block; }
+.table-scroll.compact table { min-width: 0; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { background: var(--soft); font-weight: 600; }
 thead th { position: sticky; top: 0; z-index: 1; }
@@ -185,9 +187,9 @@ def _units(units: str | None) -> str:
     return f" [{units}]" if units else ""
 
 
-def _table(head: str, body: list[str], caption: str | None = None, long: bool = False) -> str:
+def _table(head: str, body: list[str], caption: str | None = None, long: bool = False, compact: bool = False) -> str:
     caption_html = f"<caption>{_e(caption)}</caption>" if caption else ""
-    classes = "table-scroll long" if long else "table-scroll"
+    classes = "table-scroll" + (" long" if long else "") + (" compact" if compact else "")
     return f'<div class="{classes}" tabindex="0"><table>{caption_html}<thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
@@ -202,7 +204,7 @@ def _merit_html(summary: dict[str, Any]) -> str:
             f'<tr><td class="left">{_e(channel)}</td><td>{format_number(peak["peak_wavelength"], 6)}</td><td>{format_number(peak["peak_mean"])}</td><td>{format_number(peak["snr_at_peak"], 4)}</td></tr>'
             for channel, peak in part["channels"].items()
         ]
-        parts.append("<h3>Peaks of the mean signal</h3>" + _table(head, body))
+        parts.append("<h3>Peaks of the mean signal</h3>" + _table(head, body, compact=True))
     if "response" in merit:
         part = merit["response"]
         pairs = [
@@ -216,7 +218,7 @@ def _merit_html(summary: dict[str, Any]) -> str:
             f'<tr><td class="left">{_e(channel)}</td><td>{format_number(peak["peak_wavelength"], 6)}</td><td>{format_number(peak["peak_value"])}</td></tr>'
             for channel, peak in part["channels"].items()
         ]
-        parts.append("<h3>The fit</h3>" + _facts(pairs) + "<h3>Peaks of the response</h3>" + _table(head, body))
+        parts.append("<h3>The fit</h3>" + _facts(pairs) + "<h3>Peaks of the response</h3>" + _table(head, body, compact=True))
     if "emva1288" in merit:
         part = merit["emva1288"]
         head = '<tr><th class="left">parameter</th><th class="left">units</th>' + "".join(f"<th>{_e(channel)}</th>" for channel in channels) + "</tr>"
@@ -226,7 +228,7 @@ def _merit_html(summary: dict[str, Any]) -> str:
             + "</tr>"
             for item in part["parameters"]
         ]
-        parts.append("<h3>EMVA 1288</h3>" + _table(head, body))
+        parts.append("<h3>EMVA 1288</h3>" + _table(head, body, compact=True))
     return "".join(parts)
 
 
@@ -319,9 +321,8 @@ def _panels_for(result: Result) -> list[str]:
     return panels
 
 
-def _result_section(number: int, result: Result, summary: dict[str, Any], figures: _Figures) -> str:
+def _result_section(number: int, result: Result, title: str, summary: dict[str, Any], figures: _Figures) -> str:
     measured = summary["measured"]
-    title = result.name
     pairs = [
         ("file", summary["file"]),
         ("camera", measured["camera"]),
@@ -351,7 +352,7 @@ def _result_section(number: int, result: Result, summary: dict[str, Any], figure
     )
 
 
-def _comparison(results: Sequence[Result], figures: _Figures) -> str:
+def _comparison(results: Sequence[Result], titles: Sequence[str], figures: _Figures) -> str:
     """Overlays of the files that share a kind, when there are at least two."""
     blocks = []
     for kind, panels in PANELS.items():
@@ -360,11 +361,23 @@ def _comparison(results: Sequence[Result], figures: _Figures) -> str:
             continue
         usable = [panel for panel in panels if all(panel in _panels_for(result) for result in group)]
         if usable:
-            names = ", ".join(result.name for result in group)
+            names = ", ".join(title for result, title in zip(results, titles) if kind in result.kinds)
             blocks.append(f"<h3>{_e(kind)}: {_e(names)}</h3>" + '<div class="figures">' + "".join(figures(group, panel, f"{kind} comparison") for panel in usable) + "</div>")
     if not blocks:
         return ""
     return '<section class="comparison" id="comparison"><h2>Comparison</h2>' + "".join(blocks) + "</section>"
+
+
+def _origins(summaries: Sequence[dict[str, Any]]) -> str:
+    """Which tool wrote the files: '3 result files: 1 written by camchar 0.1.0, 2 by the original tools.'"""
+    versions = [summary["provenance"]["camchar_version"] for summary in summaries]
+    parts = []
+    for version in sorted({item for item in versions if item}):
+        parts.append(f"{versions.count(version)} written by camchar {version}")
+    if None in versions:
+        parts.append(f"{versions.count(None)} by the original tools (no provenance)")
+    files = f"{len(summaries)} result file{'s' if len(summaries) > 1 else ''}"
+    return f"{files}: {', '.join(parts)}."
 
 
 def render_report(items: Sequence[str | Path | Result]) -> str:
@@ -384,17 +397,21 @@ def render_report(items: Sequence[str | Path | Result]) -> str:
         raise BadInput(None, "no result files given")
     results = [item if isinstance(item, Result) else read_result(item) for item in items]
     summaries = [summarise(result) for result in results]
+    titles = display_names(results)  # labels, with the file name where two files share one
     figures = _Figures()
-    comparison = _comparison(results, figures)
-    sections = "".join(_result_section(number, result, summary, figures) for number, (result, summary) in enumerate(zip(results, summaries), start=1))
-    versions = sorted({summary["provenance"]["camchar_version"] for summary in summaries if summary["provenance"]["camchar_version"]})
+    comparison = _comparison(results, titles, figures)
+    sections = "".join(
+        _result_section(number, result, title, summary, figures)
+        for number, (result, title, summary) in enumerate(zip(results, titles, summaries), start=1)
+    )
     nav_items = ([('<a href="#comparison">Comparison</a>')] if comparison else []) + [
-        f'<a href="#file-{number}">{_e(result.name)}</a> <span class="kind">{_e(" + ".join(result.kinds))}</span>' for number, result in enumerate(results, start=1)
+        f'<a href="#file-{number}">{_e(title)}</a> <span class="kind">{_e(" + ".join(result.kinds))}</span>'
+        for number, (result, title) in enumerate(zip(results, titles), start=1)
     ]
     nav = "<nav><ol>" + "".join(f"<li>{item}</li>" for item in nav_items) + "</ol></nav>" if len(nav_items) > 1 else ""
     version = _camchar_version()
-    title = "camchar report: " + ", ".join(result.name for result in results)
-    written_by = f"; the files were written by camchar {', '.join(versions)}" if versions else ""
+    title = "camchar report: " + ", ".join(titles)
+    written_by = _origins(summaries)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -402,7 +419,7 @@ def render_report(items: Sequence[str | Path | Result]) -> str:
         '<link rel="icon" href="data:,">\n'  # no favicon request: the page loads nothing
         f'<meta name="generator" content="camchar {_e(version)}">\n'
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f'<header><h1>camchar report</h1><p class="lede">{len(results)} result file{"s" if len(results) > 1 else ""}{_e(written_by)}.</p>{nav}</header>\n'
+        f'<header><h1>camchar report</h1><p class="lede">{_e(written_by)}</p>{nav}</header>\n'
         f"<main>{comparison}{sections}</main>\n"
         f"<footer>Made by camchar {_e(version)}. This page is self-contained: its figures are inline SVG, and it loads nothing.</footer>\n"
         "</body>\n</html>\n"
