@@ -349,6 +349,7 @@ def _table(title: str, caption: str | None = None) -> Table:
         caption=None if caption is None else Text(caption, style="dim"),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         pad_edge=False,
         padding=(0, 1),
         min_width=min(80, max(len(title), len(caption or ""))),  # titles and captions on one line where they fit
@@ -463,6 +464,7 @@ def render_summary(summary: dict[str, Any], console: Console) -> None:
         console.print()
         console.print(_wavelength_table(summary, "response", "Response per wavelength"))
     if "fit" in tables:
+        console.print()
         console.print(Text(f"Fit at {len(tables['fit']['rows'])} wavelengths: samples, estimates and residuals in --json", style="dim"))
     if summary["warnings"]:
         console.print()
