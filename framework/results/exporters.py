@@ -22,13 +22,12 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
-
 from camchar import BadInput, CameraSamples
 from camchar.results._atomic import atomic_path
 from camchar.results._optional import require
+from camchar.results._values import json_safe, plain
 from camchar.results.model import Result, read_result, result_from_samples
-from camchar.results.tidy import plain, tidy_table
+from camchar.results.tidy import tidy_table
 
 __all__ = ["EXPORT_FORMATS", "export", "export_results", "export_samples", "write_csv", "write_json", "write_xlsx", "to_json_data"]
 
@@ -80,21 +79,8 @@ def write_csv(results: Sequence[Result], output: str | Path) -> Path:
 # JSON
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return _json_value(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return [_json_value(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _json_value(item) for key, item in value.items()}
-    value = plain(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _quantity(values: Any, units: str) -> dict[str, Any]:
-    return {"units": units, "values": _json_value(values)}
+    return {"units": units, "values": json_safe(values)}
 
 
 def _file_data(result: Result) -> dict[str, Any]:
@@ -113,23 +99,23 @@ def _file_data(result: Result) -> dict[str, Any]:
             "mean": _quantity(samples.mean, samples.units),
             "std": _quantity(samples.std, samples.units),
             "pixels": samples.pixels,
-            "nd": _json_value(samples.nd),
+            "nd": json_safe(samples.nd),
         }
         if samples.exposure_time is not None:
             part["exposure_time"] = _quantity(samples.exposure_time, samples.exposure_time_units)
         for name in ("image_number", "iso", "capture_time"):
             if getattr(samples, name) is not None:
-                part[name] = _json_value(getattr(samples, name))
+                part[name] = json_safe(getattr(samples, name))
         data["samples"] = part
     if (response := result.response) is not None:
         part = {
             "wavelength": _quantity(response.wavelength, response.wavelength_units),
             "mean": _quantity(response.mean, response.units),
             "std": _quantity(response.std, response.units),
-            "scale": _json_value(response.scale),
+            "scale": json_safe(response.scale),
             "draws": response.draws,
-            "r2": _json_value(response.r2),
-            "alpha": _json_value(response.alpha),
+            "r2": json_safe(response.r2),
+            "alpha": json_safe(response.alpha),
             "method": response.method,
         }
         if (fit := response.fit) is not None:
@@ -149,9 +135,9 @@ def _file_data(result: Result) -> dict[str, Any]:
             part["ptc_mean"] = _quantity(emva.ptc_mean, emva.ptc_mean_units)
             part["ptc_variance"] = _quantity(emva.ptc_variance, emva.ptc_variance_units)
         if emva.ptc_offset is not None:
-            part["ptc_offset"] = _json_value(emva.ptc_offset)
+            part["ptc_offset"] = json_safe(emva.ptc_offset)
         data["emva1288"] = part
-    data["provenance"] = _json_value(result.provenance)
+    data["provenance"] = json_safe(result.provenance)
     data["warnings"] = list(result.warnings)
     return data
 

@@ -23,6 +23,7 @@ import h5py
 import numpy as np
 
 from camchar import BadInput, CameraSamples
+from camchar.results._values import plain
 
 __all__ = [
     "KINDS",
@@ -600,24 +601,13 @@ def _integer(value: Any) -> int | None:
     return None if number is None or not np.isfinite(number) else int(number)
 
 
-def _plain(value: Any) -> Any:
-    """An HDF5 attribute as a JSON-friendly Python value."""
-    if isinstance(value, (bytes, np.bytes_)):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray):
-        return [_plain(item) for item in value.tolist()] if value.shape != () else _plain(value[()])
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _provenance(group: h5py.Group | None) -> dict[str, Any]:
     """The ``/camchar`` attributes, plus small datasets that are not modelled elsewhere."""
     if group is None:
         return {}
     provenance: dict[str, Any] = {}
     for key, value in group.attrs.items():
-        value = _plain(value)
+        value = plain(value)
         if key in _JSON_ATTRIBUTES and isinstance(value, str):
             try:
                 value = json.loads(value)
@@ -627,7 +617,7 @@ def _provenance(group: h5py.Group | None) -> dict[str, Any]:
     modelled = {"image_number", "iso", "capture_time", "channel_names", "warnings"}
     for key, item in group.items():
         if key not in modelled and isinstance(item, h5py.Dataset) and item.size <= 1024:
-            provenance[key] = _plain(item[()])
+            provenance[key] = plain(item[()])
     return provenance
 
 

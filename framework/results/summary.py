@@ -19,9 +19,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from camchar.results._values import json_safe
 from camchar.results.model import Result, read_result
 
-__all__ = ["summarise", "render_summary", "show", "summary_json", "json_number"]
+__all__ = ["summarise", "render_summary", "show", "summary_json", "format_number"]
 
 #: Components whose name and plugin a camchar file records, in pipeline order.
 _ROLES = ("loader", "selector", "noise_model", "writer", "method")
@@ -29,20 +30,6 @@ _ROLES = ("loader", "selector", "noise_model", "writer", "method")
 _SHOWN_ELSEWHERE = {"version", "settings_file", "settings_yaml"}
 #: The most wavelengths a terminal table shows before it thins the rows.
 MAX_TERMINAL_ROWS = 61
-
-
-def json_number(value: Any) -> int | float | None:
-    """A number as a JSON-safe Python number: numpy scalars unwrapped, NaN and infinities as ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
-        return int(value)
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _numbers(values: Iterable[Any]) -> list[int | float | None]:
-    return [json_number(item) for item in values]
 
 
 def summarise(result: Result | str | Path) -> dict[str, Any]:
@@ -83,8 +70,8 @@ def summary_json(result: Result | str | Path) -> str:
 def _range(values: np.ndarray, units: str) -> dict[str, Any]:
     return {
         "count": int(values.shape[0]),
-        "first": json_number(values[0]) if values.size else None,
-        "last": json_number(values[-1]) if values.size else None,
+        "first": json_safe(values[0]) if values.size else None,
+        "last": json_safe(values[-1]) if values.size else None,
         "units": units,
     }
 
@@ -100,7 +87,7 @@ def _measured(result: Result) -> dict[str, Any]:
     if result.samples is not None:
         measured["wavelengths"] = _range(result.samples.wavelength, result.samples.wavelength_units)
         measured["pixels"] = result.samples.pixels
-        measured["nd"] = json_number(result.samples.nd)
+        measured["nd"] = json_safe(result.samples.nd)
     if result.response is not None:
         measured["response_wavelengths"] = _range(result.response.wavelength, result.response.wavelength_units)
         if result.response.fit is not None:
@@ -124,7 +111,7 @@ def _provenance(result: Result) -> dict[str, Any]:
         "components": components,
         "settings_file": _plain_text(provenance.get("settings_file")),
         "settings_yaml": _plain_text(provenance.get("settings_yaml")),
-        "other": {key: _jsonable(value) for key, value in provenance.items() if key not in used},
+        "other": {key: json_safe(value) for key, value in provenance.items() if key not in used},
     }
 
 
@@ -132,28 +119,20 @@ def _plain_text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _jsonable(value: Any) -> Any:
-    """Provenance values as JSON: containers walked, numbers made safe, anything else as text."""
-    if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, (bool, str)) or value is None:
-        return value
-    if isinstance(value, (int, float, np.number)):
-        return json_number(value)
-    return str(value)
-
-
-def _peaks(wavelength: np.ndarray, values: np.ndarray, channels: tuple[str, ...], value_name: str) -> dict[str, Any]:
+def _peaks(wavelength: np.ndarray, values: np.ndarray, channels: tuple[str, ...], value_name: str, snr: np.ndarray | None = None) -> dict[str, Any]:
+    """Each channel's largest finite value and its wavelength (and the SNR there, given ``snr``)."""
     peaks = {}
     for column, channel in enumerate(channels):
         series = np.asarray(values[:, column], dtype=np.float64)
-        if not np.isfinite(series).any():
-            peaks[channel] = {"peak_wavelength": None, value_name: None}
-            continue
-        index = int(np.nanargmax(np.where(np.isfinite(series), series, np.nan)))
-        peaks[channel] = {"peak_wavelength": json_number(wavelength[index]), value_name: json_number(values[index, column])}
+        peak: dict[str, Any] = {"peak_wavelength": None, value_name: None}
+        if np.isfinite(series).any():
+            index = int(np.argmax(np.where(np.isfinite(series), series, -np.inf)))
+            peak = {"peak_wavelength": json_safe(wavelength[index]), value_name: json_safe(values[index, column])}
+            if snr is not None:
+                peak["snr_at_peak"] = json_safe(snr[index, column])
+        elif snr is not None:
+            peak["snr_at_peak"] = None
+        peaks[channel] = peak
     return peaks
 
 
@@ -163,22 +142,15 @@ def _figures_of_merit(result: Result) -> dict[str, Any]:
         merit["samples"] = {
             "units": samples.units,
             "wavelength_units": samples.wavelength_units,
-            "channels": _peaks(samples.wavelength, samples.mean, result.channels, "peak_mean"),
+            "channels": _peaks(samples.wavelength, samples.mean, result.channels, "peak_mean", samples.snr),
         }
-        for column, channel in enumerate(result.channels):
-            peak = merit["samples"]["channels"][channel]
-            if peak["peak_wavelength"] is not None:
-                index = int(np.flatnonzero(samples.wavelength == peak["peak_wavelength"])[0])
-                peak["snr_at_peak"] = json_number(samples.snr[index, column])
-            else:
-                peak["snr_at_peak"] = None
     if (response := result.response) is not None:
         merit["response"] = {
             "method": response.method,
-            "r2": json_number(response.r2),
-            "alpha": json_number(response.alpha),
+            "r2": json_safe(response.r2),
+            "alpha": json_safe(response.alpha),
             "draws": response.draws,
-            "scale": json_number(response.scale),
+            "scale": json_safe(response.scale),
             "units": response.units,
             "wavelength_units": response.wavelength_units,
             "channels": _peaks(response.wavelength, response.mean, result.channels, "peak_value"),
@@ -187,13 +159,13 @@ def _figures_of_merit(result: Result) -> dict[str, Any]:
         line = emva.gain_line()
         merit["emva1288"] = {
             "parameters": [
-                {"name": item.name, "units": item.units, "values": dict(zip(result.channels, _numbers(item.values)))}
+                {"name": item.name, "units": item.units, "values": dict(zip(result.channels, json_safe(item.values)))}
                 for item in emva.parameters
             ],
             "gain_line": None
             if line is None
             else {
-                channel: {"slope": json_number(line[0][index]), "intercept": json_number(line[1][index])}
+                channel: {"slope": json_safe(line[0][index]), "intercept": json_safe(line[1][index])}
                 for index, channel in enumerate(result.channels)
             },
         }
@@ -205,9 +177,9 @@ def _channel_rows(wavelength: np.ndarray, channels: tuple[str, ...], columns: di
     for index, value in enumerate(wavelength):
         rows.append(
             {
-                "wavelength": json_number(value),
+                "wavelength": json_safe(value),
                 "channels": {
-                    channel: {name: json_number(array[index, column]) for name, array in columns.items()}
+                    channel: {name: json_safe(array[index, column]) for name, array in columns.items()}
                     for column, channel in enumerate(channels)
                 },
             }
@@ -227,7 +199,7 @@ def _tables(result: Result) -> dict[str, Any]:
         for name, values in per_wavelength.items():
             if values is not None:
                 for row, value in zip(rows, values):
-                    row[name] = json_number(value)
+                    row[name] = json_safe(value)
         if samples.capture_time is not None:
             for row, value in zip(rows, samples.capture_time):
                 row["capture_time"] = value
@@ -267,7 +239,7 @@ def _tables(result: Result) -> dict[str, Any]:
             "rows": [
                 {
                     "channels": {
-                        channel: {"mean": json_number(emva.ptc_mean[index, column]), "variance": json_number(emva.ptc_variance[index, column])}
+                        channel: {"mean": json_safe(emva.ptc_mean[index, column]), "variance": json_safe(emva.ptc_variance[index, column])}
                         for column, channel in enumerate(result.channels)
                     }
                 }

@@ -16,19 +16,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Sequence
 
-import numpy as np
-
+from camchar.results._values import plain
 from camchar.results.model import Result
 from camchar.results.units import column_name
 
-__all__ = ["tidy_table", "plain"]
-
-
-def plain(value: Any) -> Any:
-    """A numpy scalar as the Python int, float or str of the same value."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+__all__ = ["tidy_table"]
 
 
 def _result_rows(result: Result) -> Iterator[dict[str, Any]]:
