@@ -25,7 +25,7 @@ from camchar.results.summary import format_number, summarise
 __all__ = ["write_report", "render_report", "figure_svg"]
 
 #: Size of the report's figures in inches: small enough that their text reads at the page's scale.
-FIGURE_SIZE = (5.4, 3.6)
+FIGURE_SIZE = (4.8, 3.2)
 
 #: What each panel shows, for figure captions.
 CAPTIONS = {
