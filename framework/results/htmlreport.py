@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
-import json
 import re
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,7 +19,7 @@ from camchar import BadInput
 from camchar.results._atomic import atomic_path
 from camchar.results.figures import PANELS, display_names, panel_figure, style
 from camchar.results.model import Result, read_result
-from camchar.results.summary import format_number, summarise
+from camchar.results.summary import format_number, measured_facts, provenance_facts, summarise
 
 __all__ = ["write_report", "render_report", "figure_svg"]
 
@@ -176,13 +175,6 @@ def _facts(pairs: Sequence[tuple[str, Any]]) -> str:
     return f'<dl class="facts">{rows}</dl>'
 
 
-def _span(info: dict[str, Any] | None) -> str | None:
-    if not info:
-        return None
-    units = f" {info['units']}" if info["units"] else ""
-    return f"{info['count']}: {format_number(info['first'], 6)} to {format_number(info['last'], 6)}{units}"
-
-
 def _units(units: str | None) -> str:
     return f" [{units}]" if units else ""
 
@@ -271,22 +263,15 @@ def _tables_html(summary: dict[str, Any]) -> str:
 
 
 def _provenance_html(summary: dict[str, Any]) -> str:
-    provenance = summary["provenance"]
-    if not any(provenance.values()):
+    facts = provenance_facts(summary)
+    if not facts:
         return '<h3>Provenance</h3><p class="none">None recorded: a file of the original tools.</p>'
-    pairs: list[tuple[str, Any]] = [("camchar", provenance["camchar_version"])]
-    pairs += [(item["role"].replace("_", " "), " ".join(filter(None, (item["name"], f"({item['plugin']})" if item["plugin"] else None)))) for item in provenance["components"]]
-    pairs.append(("settings file", provenance["settings_file"]))
-    pairs += [(key.replace("_", " "), value if isinstance(value, str) else _compact(value)) for key, value in provenance["other"].items()]
-    parts = ["<h3>Provenance</h3>", _facts(pairs)]
+    parts = ["<h3>Provenance</h3>", _facts(facts)]
+    provenance = summary["provenance"]
     if provenance["settings_yaml"]:
         name = Path(provenance["settings_file"]).name if provenance["settings_file"] else "settings"
         parts.append(f"<details><summary>Settings file {_e(name)}</summary><pre>{_e(provenance['settings_yaml'])}</pre></details>")
     return "".join(parts)
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -322,20 +307,6 @@ def _panels_for(result: Result) -> list[str]:
 
 
 def _result_section(number: int, result: Result, title: str, summary: dict[str, Any], figures: _Figures) -> str:
-    measured = summary["measured"]
-    pairs = [
-        ("file", summary["file"]),
-        ("camera", measured["camera"]),
-        ("lens", measured["lens"]),
-        ("settings", measured["settings"]),
-        ("channels", ", ".join(measured["channels"])),
-        ("wavelengths", _span(measured.get("wavelengths"))),
-        ("response bins", _span(measured.get("response_wavelengths"))),
-        ("fitted at", _span(measured.get("fitted_wavelengths"))),
-        ("pixels averaged", measured.get("pixels")),
-        ("ND", format_number(measured["nd"]) if measured.get("nd") is not None else None),
-        ("photon-transfer points", measured.get("photon_transfer_points")),
-    ]
     kinds = " + ".join(summary["kinds"])
     panels = _panels_for(result)
     figure_html = "".join(figures([result], panel, title) for panel in panels)
@@ -346,7 +317,7 @@ def _result_section(number: int, result: Result, title: str, summary: dict[str, 
     return (
         f'<section class="result" id="file-{number}">'
         f'<h2>{_e(title)} <span class="kind">{_e(kinds)}</span></h2>'
-        f"{_facts(pairs)}{warnings}{_merit_html(summary)}"
+        f"{_facts(measured_facts(summary))}{warnings}{_merit_html(summary)}"
         f'<h3>Figures</h3><div class="figures">{figure_html}</div>'
         f"{_tables_html(summary)}{_provenance_html(summary)}</section>"
     )

@@ -22,7 +22,7 @@ from rich.text import Text
 from camchar.results._values import json_safe
 from camchar.results.model import Result, read_result
 
-__all__ = ["summarise", "render_summary", "show", "summary_json", "format_number"]
+__all__ = ["summarise", "render_summary", "show", "summary_json", "format_number", "measured_facts", "provenance_facts"]
 
 #: Components whose name and plugin a camchar file records, in pipeline order.
 _ROLES = ("loader", "selector", "noise_model", "writer", "method")
@@ -279,13 +279,13 @@ def _key_values(pairs: Iterable[tuple[str, Any]]) -> Table:
 def _span(info: dict[str, Any] | None) -> str | None:
     if not info:
         return None
-    return f"{info['count']}, {format_number(info['first'], 6)}–{format_number(info['last'], 6)}{_units_note(info['units'])}"
+    units = f" {info['units']}" if info["units"] else ""
+    return f"{info['count']}: {format_number(info['first'], 6)} to {format_number(info['last'], 6)}{units}"
 
 
-def _heading(summary: dict[str, Any]) -> Group:
+def measured_facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """What was measured, as (name, text) pairs for display; the pairs that do not apply are left out."""
     measured = summary["measured"]
-    title = Text(measured["label"] or Path(summary["file"] or "result").name, style="bold")
-    title.append(f"  ({' + '.join(summary['kinds'])})", style="dim")
     pairs = [
         ("file", summary["file"]),
         ("camera", measured["camera"]),
@@ -295,22 +295,39 @@ def _heading(summary: dict[str, Any]) -> Group:
         ("wavelengths", _span(measured.get("wavelengths"))),
         ("response bins", _span(measured.get("response_wavelengths"))),
         ("fitted at", _span(measured.get("fitted_wavelengths"))),
-        ("pixels", measured.get("pixels")),
+        ("pixels averaged", measured.get("pixels")),
         ("ND", format_number(measured["nd"]) if measured.get("nd") is not None else None),
-        ("PTC points", measured.get("photon_transfer_points")),
+        ("photon-transfer points", measured.get("photon_transfer_points")),
     ]
-    return Group(title, _key_values(pairs))
+    return [(key, str(value)) for key, value in pairs if value not in (None, "")]
+
+
+def provenance_facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """How the file was made, as (name, text) pairs; empty for a file of the original tools."""
+    provenance = summary["provenance"]
+    if not any(provenance.values()):
+        return []
+    pairs = [("camchar", provenance["camchar_version"])]
+    for item in provenance["components"]:
+        plugin = f"({item['plugin']})" if item["plugin"] else None
+        pairs.append((item["role"].replace("_", " "), " ".join(filter(None, (item["name"], plugin)))))
+    pairs.append(("settings file", provenance["settings_file"]))
+    for key, value in provenance["other"].items():
+        pairs.append((key.replace("_", " "), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
+    return [(key, str(value)) for key, value in pairs if value not in (None, "")]
+
+
+def _heading(summary: dict[str, Any]) -> Group:
+    title = Text(summary["measured"]["label"] or Path(summary["file"] or "result").name, style="bold")
+    title.append(f"  ({' + '.join(summary['kinds'])})", style="dim")
+    return Group(title, _key_values(measured_facts(summary)))
 
 
 def _provenance_block(summary: dict[str, Any]) -> Group | Text:
-    provenance = summary["provenance"]
-    if not any(provenance.values()):
+    facts = provenance_facts(summary)
+    if not facts:
         return Text("Provenance: none recorded (a file of the original tools)", style="dim")
-    pairs = [("camchar", provenance["camchar_version"])]
-    pairs += [(item["role"].replace("_", " "), " ".join(filter(None, (item["name"], f"({item['plugin']})" if item["plugin"] else None)))) for item in provenance["components"]]
-    pairs.append(("settings file", provenance["settings_file"]))
-    pairs += [(key, value if isinstance(value, str) else json.dumps(value)) for key, value in provenance["other"].items()]
-    return Group(Text("Provenance", style="bold"), _key_values(pairs))
+    return Group(Text("Provenance", style="bold"), _key_values(facts))
 
 
 def _table(title: str, caption: str | None = None) -> Table:
