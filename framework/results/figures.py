@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -207,6 +207,26 @@ def _band(ax: "Axes", x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: 
     ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0)
 
 
+class _Trace(NamedTuple):
+    """One overlaid result as a panel draws it: its name, line style, marker, and a colour per channel."""
+
+    result: Result
+    name: str
+    linestyle: Any
+    marker: str
+    channels: list[tuple[int, str, str]]  # column, name, colour
+
+
+def _overlay(results: Sequence[Result]) -> Iterator[_Trace]:
+    """The results in turn, each with the style that tells it apart from the others."""
+    names = display_names(results)
+    everyone = _all_channels(results)
+    for index, result in enumerate(results):
+        linestyle, marker = _file_style(index)
+        colours = [(column, channel, channel_colour(channel, everyone)) for column, channel in enumerate(result.channels)]
+        yield _Trace(result, names[index], linestyle, marker, colours)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Panels
 
@@ -217,19 +237,15 @@ def draw_signal(ax: "Axes", results: Sequence[Result], log: bool = False) -> Non
     One line per file and channel, labelled ``"<file>: <channel>"``.
     """
     _require_part(results, "samples")
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        samples = result.samples
-        linestyle, _ = _file_style(index)
-        for column, channel in enumerate(result.channels):
-            colour = channel_colour(channel, channels)
+    for trace in _overlay(results):
+        samples = trace.result.samples
+        for column, channel, colour in trace.channels:
             mean, std = samples.mean[:, column], samples.std[:, column]
             low = mean - std
             if log:  # a band reaching zero or below has no place on a log axis: leave it out there
                 low = np.where(low > 0, low, np.nan)
             _band(ax, samples.wavelength, low, mean + std, colour)
-            ax.plot(samples.wavelength, mean, color=colour, linestyle=linestyle, label=f"{names[index]}: {channel}")
+            ax.plot(samples.wavelength, mean, color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
     ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
     ax.set_ylabel(axis_label("Mean signal", _common_units(results, "signals", lambda r: r.samples.units)))
     if log:
@@ -245,13 +261,10 @@ def draw_signal(ax: "Axes", results: Sequence[Result], log: bool = False) -> Non
 def draw_snr(ax: "Axes", results: Sequence[Result]) -> None:
     """Signal-to-noise ratio (mean / temporal noise) per channel against wavelength."""
     _require_part(results, "samples")
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        linestyle, _ = _file_style(index)
-        snr = result.samples.snr
-        for column, channel in enumerate(result.channels):
-            ax.plot(result.samples.wavelength, snr[:, column], color=channel_colour(channel, channels), linestyle=linestyle, label=f"{names[index]}: {channel}")
+    for trace in _overlay(results):
+        snr = trace.result.samples.snr
+        for column, channel, colour in trace.channels:
+            ax.plot(trace.result.samples.wavelength, snr[:, column], color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
     ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
     ax.set_ylabel("SNR (mean / noise)")
     ax.set_ylim(bottom=0)
@@ -262,19 +275,18 @@ def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
     """The exposure time of the frame selected at each wavelength, one line per file."""
     _require_part(results, "samples")
     with_exposure = [result for result in results if result.samples.exposure_time is not None]
-    names = display_names(results)
-    for index, result in enumerate(results):
-        if result.samples.exposure_time is None:
+    for index, trace in enumerate(_overlay(results)):
+        samples = trace.result.samples
+        if samples.exposure_time is None:
             continue
-        linestyle, marker = _file_style(index)
         ax.plot(
-            result.samples.wavelength,
-            result.samples.exposure_time,
+            samples.wavelength,
+            samples.exposure_time,
             color=NEUTRAL_CYCLE[index % len(NEUTRAL_CYCLE)],
-            linestyle=linestyle,
-            marker=marker if result.samples.wavelength.size <= 40 else None,
+            linestyle=trace.linestyle,
+            marker=trace.marker if samples.wavelength.size <= 40 else None,
             drawstyle="steps-mid",
-            label=f"{names[index]}: exposure",
+            label=f"{trace.name}: exposure",
         )
     ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
     units = _common_units(with_exposure, "exposure times", lambda r: r.samples.exposure_time_units) if with_exposure else "s"
@@ -296,57 +308,49 @@ def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
 def draw_response(ax: "Axes", results: Sequence[Result]) -> None:
     """Spectral response (sensitivity) per channel with its ± std bootstrap band."""
     _require_part(results, "response")
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        response = result.response
-        linestyle, _ = _file_style(index)
-        for column, channel in enumerate(result.channels):
-            colour = channel_colour(channel, channels)
+    for trace in _overlay(results):
+        response = trace.result.response
+        for column, channel, colour in trace.channels:
             mean, std = response.mean[:, column], response.std[:, column]
             _band(ax, response.wavelength, mean - std, mean + std, colour)
-            ax.plot(response.wavelength, mean, color=colour, linestyle=linestyle, label=f"{names[index]}: {channel}")
+            ax.plot(response.wavelength, mean, color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
     ax.axhline(0, color="#555555", linewidth=0.6, zorder=1, label="_zero")
     ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.response.wavelength_units)))
     ax.set_ylabel(axis_label("Sensitivity", _common_units(results, "responses", lambda r: r.response.units)))
     ax.set_title("Spectral response ± std")
 
 
-def _fits(results: Sequence[Result]) -> list[Result]:
+def _fitted(results: Sequence[Result]) -> list[_Trace]:
+    """The overlaid responses that hold their fitted samples; a clear error when none does."""
     _require_part(results, "response")
-    fitted = [result for result in results if result.response.fit is not None]
-    if not fitted:
+    traces = [trace for trace in _overlay(results) if trace.result.response.fit is not None]
+    if not traces:
         raise BadInput(results[0].path, "the response file holds no fitted samples (/samples group)")
-    return fitted
+    return traces
 
 
 def draw_fit(ax: "Axes", results: Sequence[Result]) -> None:
     """Measured samples (points, ± their noise) against the fit's estimates (lines, ± their spread)."""
-    fitted = _fits(results)
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        fit = result.response.fit
-        if fit is None:
-            continue
-        linestyle, marker = _file_style(index)
-        for column, channel in enumerate(result.channels):
-            colour = channel_colour(channel, channels)
+    traces = _fitted(results)
+    for trace in traces:
+        fit = trace.result.response.fit
+        for column, channel, colour in trace.channels:
             estimate, spread = fit.estimate_mean[:, column], fit.estimate_std[:, column]
             _band(ax, fit.wavelength, estimate - spread, estimate + spread, colour)
-            ax.plot(fit.wavelength, estimate, color=colour, linestyle=linestyle, label=f"{names[index]}: {channel} estimate")
+            ax.plot(fit.wavelength, estimate, color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel} estimate")
             ax.errorbar(
                 fit.wavelength,
                 fit.mean[:, column],
                 yerr=fit.std[:, column],
-                fmt=marker,
+                fmt=trace.marker,
                 color=colour,
                 markersize=2.5,
                 elinewidth=0.6,
                 capsize=1.5,
                 alpha=0.85,
-                label=f"{names[index]}: {channel} measured",
+                label=f"{trace.name}: {channel} measured",
             )
+    fitted = [trace.result for trace in traces]
     ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: r.response.fit.wavelength_units)))
     ax.set_ylabel(axis_label("Mean signal", _common_units(fitted, "signals", lambda r: r.response.fit.units)))
     ax.set_title("Samples (points) and fit (lines)")
@@ -354,30 +358,26 @@ def draw_fit(ax: "Axes", results: Sequence[Result]) -> None:
 
 def draw_residuals(ax: "Axes", results: Sequence[Result]) -> None:
     """Measured minus estimated samples per channel, with the measured noise as error bars."""
-    fitted = _fits(results)
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        fit = result.response.fit
-        if fit is None:
-            continue
-        linestyle, marker = _file_style(index)
+    traces = _fitted(results)
+    for trace in traces:
+        fit = trace.result.response.fit
         residual = fit.residual
-        for column, channel in enumerate(result.channels):
+        for column, channel, colour in trace.channels:
             ax.errorbar(
                 fit.wavelength,
                 residual[:, column],
                 yerr=fit.std[:, column],
-                fmt=marker,
-                linestyle=linestyle,
+                fmt=trace.marker,
+                linestyle=trace.linestyle,
                 linewidth=0.8,
-                color=channel_colour(channel, channels),
+                color=colour,
                 markersize=2.5,
                 elinewidth=0.6,
                 capsize=1.5,
-                label=f"{names[index]}: {channel}",
+                label=f"{trace.name}: {channel}",
             )
     ax.axhline(0, color="#555555", linewidth=0.6, zorder=1, label="_zero")
+    fitted = [trace.result for trace in traces]
     ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: r.response.fit.wavelength_units)))
     ax.set_ylabel(axis_label("Measured − estimate", _common_units(fitted, "signals", lambda r: r.response.fit.units)))
     ax.set_title("Fit residuals")
@@ -386,25 +386,20 @@ def draw_residuals(ax: "Axes", results: Sequence[Result]) -> None:
 def draw_ptc(ax: "Axes", results: Sequence[Result]) -> None:
     """Photon transfer: temporal variance against dark-subtracted mean, with the fitted gain line."""
     _require_part(results, "emva1288")
-    with_points = [result for result in results if result.emva.ptc_mean is not None]
-    if not with_points:
+    traces = [trace for trace in _overlay(results) if trace.result.emva.ptc_mean is not None]
+    if not traces:
         raise BadInput(results[0].path, "the /emva1288 group holds no photon-transfer data (ptc_mean, ptc_variance)")
-    names = display_names(results)
-    channels = _all_channels(results)
-    for index, result in enumerate(results):
-        emva = result.emva
-        if emva.ptc_mean is None:
-            continue
-        linestyle, marker = _file_style(index)
+    for trace in traces:
+        emva = trace.result.emva
         line = emva.gain_line()
-        for column, channel in enumerate(result.channels):
-            colour = channel_colour(channel, channels)
+        for column, channel, colour in trace.channels:
             mean, variance = emva.ptc_mean[:, column], emva.ptc_variance[:, column]
-            ax.plot(mean, variance, linestyle="none", marker=marker, color=colour, markersize=3.5, alpha=0.8, label=f"{names[index]}: {channel} points")
+            ax.plot(mean, variance, linestyle="none", marker=trace.marker, color=colour, markersize=3.5, alpha=0.8, label=f"{trace.name}: {channel} points")
             if line is not None:
                 top = float(np.nanmax(mean)) if np.isfinite(mean).any() else 1.0
                 x = np.array([0.0, top * 1.05])
-                ax.plot(x, line[0][column] * x + line[1][column], color=colour, linestyle=linestyle, linewidth=1.0, label=f"{names[index]}: {channel} gain fit")
+                ax.plot(x, line[0][column] * x + line[1][column], color=colour, linestyle=trace.linestyle, linewidth=1.0, label=f"{trace.name}: {channel} gain fit")
+    with_points = [trace.result for trace in traces]
     ax.set_xlabel(axis_label("Mean signal, dark subtracted", _common_units(with_points, "mean signals", lambda r: r.emva.ptc_mean_units)))
     ax.set_ylabel(axis_label("Temporal variance", _common_units(with_points, "variances", lambda r: r.emva.ptc_variance_units)))
     ax.set_xlim(left=0)
