@@ -8,7 +8,16 @@ from typing import Callable
 
 from camchar.core.errors import shorten, shown
 
-__all__ = ["fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
+__all__ = ["output_file", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
+
+
+def output_file(text: str):
+    """An argparse type: an output file name (not empty)."""
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a file name such as out.h5")
+    return Path(text)
 
 
 def fraction(text: str) -> float:

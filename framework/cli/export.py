@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from camchar.cli.arguments import output_file
+
 HELP = "export result files as a tidy CSV, JSON or an Excel workbook (by the output's suffix)"
 DESCRIPTION = (
     "Export result files: .csv is a tidy table (one row per file, wavelength and channel, units in the "
@@ -16,7 +18,7 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar export``."""
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="result files (.h5)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="the export, .csv, .json or .xlsx")
+    parser.add_argument("-o", "--output", type=output_file, required=True, help="the export, .csv, .json or .xlsx")
 
 
 def run(args: argparse.Namespace, reporter) -> None:

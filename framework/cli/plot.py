@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from camchar.cli.arguments import output_file
+
 HELP = "draw figures of one or several result files (PNG, SVG or PDF; needs camchar[plot])"
 DESCRIPTION = (
     "Draw the figures of result files: samples (mean and noise, SNR, selected exposure), a response "
@@ -18,7 +20,7 @@ KINDS = ("samples", "response", "emva")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar plot``."""
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="result files (.h5)")
-    parser.add_argument("-o", "--output", type=Path, help="figure file, .png, .svg or .pdf (default: the first file with .png)")
+    parser.add_argument("-o", "--output", type=output_file, help="figure file, .png, .svg or .pdf (default: the first file with .png)")
     parser.add_argument("--kind", choices=KINDS, help="which figures when a file holds several kinds (default: the files' main kind)")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from camchar.cli.arguments import output_file
+
 HELP = "write a self-contained HTML report of result files (needs camchar[plot])"
 DESCRIPTION = (
     "Write one HTML page (no network: figures inline as SVG, styles inline) with the summary, the figures and "
@@ -15,7 +17,7 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar report``."""
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="result files (.h5)")
-    parser.add_argument("-o", "--output", type=Path, default=Path("report.html"), help="the HTML file (default report.html)")
+    parser.add_argument("-o", "--output", type=output_file, default=Path("report.html"), help="the HTML file (default report.html)")
 
 
 def run(args: argparse.Namespace, reporter) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from camchar.cli.arguments import add_component_flags, fraction, integer_from
+from camchar.cli.arguments import add_component_flags, fraction, integer_from, output_file
 
 HELP = "compute per-wavelength mean and temporal noise of a sweep"
 DESCRIPTION = (
@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar stats``."""
     parser.add_argument("settings", nargs="?", type=Path, help="settings YAML file")
     parser.add_argument("-i", "--input", type=Path, help="settings YAML file (as the original image_stats)")
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: the image folder's path with .h5 appended)")
+    parser.add_argument("-o", "--output", type=output_file, help="output file (default: the image folder's path with .h5 appended)")
     parser.add_argument("--max", type=fraction, help="overexposure threshold, fraction of full scale (default 0.995)")
     add_component_flags(parser)
     parser.add_argument("--workers", type=integer_from(1, 256), help="threads for decoding and arithmetic (default: CPUs, at most 8)")

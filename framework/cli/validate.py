@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from camchar.cli.arguments import add_component_flags
+from camchar.cli.arguments import add_component_flags, output_file
 
 HELP = "check a sweep without computing: settings, components and options, every file's header, output"
 DESCRIPTION = (
@@ -17,7 +17,7 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar validate``."""
     parser.add_argument("settings", type=Path, help="settings YAML file")
-    parser.add_argument("-o", "--output", type=Path, help="output file to check (default: as stats)")
+    parser.add_argument("-o", "--output", type=output_file, help="output file to check (default: as stats)")
     add_component_flags(parser, "default: as stats")
 
 

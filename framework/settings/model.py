@@ -21,7 +21,8 @@ class Settings:
 
     Paths are absolute; ``images`` is ordered by wavelength. ``data`` keeps the
     whole mapping as read; ``lines`` the line of every key (dotted paths such
-    as ``images.450``); ``plugins`` the options given to components by name.
+    as ``images.450``); ``plugins`` the options given to components by name;
+    ``warnings`` the warnings reading the file gave (recorded in the output).
     """
 
     path: Path
@@ -49,6 +50,7 @@ class Settings:
     plugins: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
     data: Mapping[str, Any] = attrs.field(factory=dict)
     lines: Mapping[str, int] = attrs.field(factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def samples_file(self) -> Path:

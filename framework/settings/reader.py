@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import string
 import warnings
 from fractions import Fraction
@@ -126,6 +127,13 @@ class _Checker:
 
     def __init__(self, path: Path, data: dict, lines: dict[str, int]):
         self.path, self.data, self.lines = path, data, lines
+        self.warnings: list[str] = []
+
+    def warn(self, key: str | None, text: str) -> None:
+        """Warn about ``key``'s line (and keep the text: the output records the warnings of a run)."""
+        message = f"{location(self.path, self.lines.get(key) if key else None)}: {text}"
+        self.warnings.append(message)
+        warnings.warn(CamcharWarning(message), stacklevel=4)
 
     def fail(self, key: str, problem: str) -> BadInput:
         return BadInput(self.path, problem, self.lines.get(key))
@@ -157,7 +165,7 @@ class _Checker:
             raise self.fail(key, f"{refusal}; refused")
         warning = bound.warning(value)
         if warning is not None:
-            warnings.warn(CamcharWarning(f"{location(self.path, self.lines.get(key))}: {warning}"), stacklevel=4)
+            self.warn(key, warning)
         return value
 
     def region(self, key: str) -> Region | None:
@@ -197,6 +205,8 @@ class _Checker:
             raise self.fail("image_name", f"'image_name' {shown(value)} has no {{}} for the image number")
         if "/" in first or "\x00" in first or not first.strip():
             raise self.fail("image_name", f"'image_name' {shown(value)} must be a file name, not a path")
+        if len(os.fsencode(value.format(10**15))) > MAX_NAME_BYTES:
+            raise self.fail("image_name", f"'image_name' {shown(value)} makes file names longer than {MAX_NAME_BYTES} bytes")
         return value
 
     def images(self) -> dict[Wavelength, tuple[int, ...]]:
@@ -214,7 +224,7 @@ class _Checker:
                 raise self.fail(key, f"the bracket of {wavelength} lists {len(brackets[wavelength])} images, more than {MAX_BRACKET_IMAGES} (selection holds a bracket's frames at once); split it")
         total = sum(len(numbers) for numbers in brackets.values())
         if total > MAX_SWEEP_IMAGES:
-            warnings.warn(CamcharWarning(f"{location(self.path, self.lines.get('images'))}: the sweep lists {total} images; check the numbers"), stacklevel=3)
+            self.warn("images", f"the sweep lists {total} images; check the numbers")
         return dict(sorted(brackets.items()))
 
     def dark(self, images: dict[Wavelength, tuple[int, ...]]) -> dict[float | None, tuple[int, ...]] | None:
@@ -307,13 +317,14 @@ def _format_fields(pattern: str) -> list[str] | None:
 
 def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings:
     check = _Checker(path, data, lines)
-    _warn_unknown_keys(path, data, lines)
+    _warn_unknown_keys(check)
     image_dir = check.required("image_dir")
     if not isinstance(image_dir, str) or not image_dir.strip() or "\x00" in image_dir:
         raise check.fail("image_dir", f"'image_dir' must be a folder path, got {shown(image_dir)}")
     image_dir_path = Path(image_dir).expanduser()
     if not image_dir_path.is_absolute():
         image_dir_path = path.parent / image_dir_path
+    _check_path_length(check, "image_dir", image_dir_path)
     max_fraction = check.number("max", None)
     if max_fraction is not None and not 0 < max_fraction <= 1:
         raise check.fail("max", f"'max' is a fraction of full scale in (0, 1], got {shown(max_fraction)}")
@@ -351,7 +362,18 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         plugins=check.plugins(),
         data=data,
         lines=lines,
+        warnings=tuple(check.warnings),
     )
+
+
+#: The longest file name and the longest path most file systems allow, in bytes.
+MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 4096
+
+
+def _check_path_length(check: _Checker, key: str, path: Path) -> None:
+    """:class:`BadInput` at ``key``'s line for a path no file system can hold (the OS would refuse every access)."""
+    if len(os.fsencode(str(path))) > MAX_PATH_BYTES or any(len(os.fsencode(part)) > MAX_NAME_BYTES for part in path.parts):
+        raise check.fail(key, f"'{key}' names a path longer than the file system allows ({MAX_NAME_BYTES} bytes a name, {MAX_PATH_BYTES} in all)")
 
 
 def exposure_seconds(value: Any) -> float | None:
@@ -372,12 +394,11 @@ def exposure_seconds(value: Any) -> float | None:
     return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
-def _warn_unknown_keys(path: Path, data: dict, lines: dict[str, int]) -> None:
+def _warn_unknown_keys(check: _Checker) -> None:
     known = ORIGINAL_KEYS + CAMCHAR_KEYS
-    for key in data:
+    for key in check.data:
         if key in known:
             continue
         close = difflib.get_close_matches(str(key), known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; it is ignored (options of a component go under plugins:)"
-        where = location(path, lines.get(shorten(key, 60)))
-        warnings.warn(CamcharWarning(f"{where}: unknown key '{shorten(key, 60)}'{hint}"), stacklevel=3)
+        check.warn(shorten(key, 60), f"unknown key '{shorten(key, 60)}'{hint}")

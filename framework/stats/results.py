@@ -67,7 +67,7 @@ def assemble_samples(
         "image_number": [frame.image_number for frame in frames],
         "channel_names": list(frames[0].metadata["channel_names"]),
         "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
-        "warnings": list(warnings_given) or None,
+        "warnings": list(dict.fromkeys([*settings.warnings, *warnings_given])) or None,
         **_partner_numbers(frames),
         **_per_frame_metadata(frames, ("iso", "capture_time")),
     }

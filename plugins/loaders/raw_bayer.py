@@ -106,6 +106,8 @@ def bayer_sites(phase: np.ndarray, color_desc: str, path: Path) -> list[tuple[in
         When the pattern is not a Bayer pattern of one red, one blue and two
         green sites (X-Trans, CMYG and monochrome sensors are not supported).
     """
+    if phase.shape != (2, 2) or not all(0 <= int(index) < len(color_desc) for index in phase.ravel()):
+        raise BadInput(path, f"raw-bayer needs a 2x2 Bayer sensor; this file's colour pattern is unreadable ({color_desc or 'no colours'})")
     letters = {(row, column): color_desc[int(phase[row, column])] for row in range(2) for column in range(2)}
     reds = [site for site, letter in letters.items() if letter == "R"]
     blues = [site for site, letter in letters.items() if letter == "B"]
