@@ -112,17 +112,17 @@ class ExposureTimes:
         file, page = split_page(path)
         if section.times:
             value = section.times.get(number)
-            _note(found, looked, value, f"exposure.times (image {number})", f"exposure.times has no image {number}")
+            _note(found, looked, value, f"exposure.times (image {number})", "exposure.times does not list it")
         if self.table is not None:
             value = self.table.lookup(path.name, number)
-            _note(found, looked, value, f"{self.table.path.name} (image {number})", f"{self.table.path.name} has no row for {path.name} or image {number}")
+            _note(found, looked, value, f"{self.table.path.name} (image {number})", f"{self.table.path.name} has no row for it")
         if section.json is not None:
             beside = file.with_suffix(".json")
             value, why = json_exposure(beside, section.json, page)
-            _note(found, looked, value, beside.name, f"{beside.name}: {why}")
+            _note(found, looked, value, beside.name, f"the JSON file beside it: {why}")
         if section.pattern is not None:
             value = section.pattern.exposure(file.name, number)
-            _note(found, looked, value, f"the file name ({section.pattern.text})", f"the name does not match exposure.pattern {section.pattern.text!r}")
+            _note(found, looked, value, f"the file name ({section.pattern.text})", f"its name does not match exposure.pattern {section.pattern.text!r}")
 
     def frame(self, frame: Any, number: int) -> Any:
         """``frame`` with its exposure time resolved; anything that is not a :class:`Frame` unchanged (the contract check reports it)."""
