@@ -41,14 +41,26 @@ _EXPORTS = {
     "RunOptions": "camchar.stats.options",
     "run_stats": "camchar.stats.run",
     "build_host": "camchar.host.manager",
+    "read_result": "camchar.results.model",
+    "to_pandas": "camchar.results.notebook",
 }
 #: Public modules reachable as attributes.
-_MODULES = {"image_stats": "camchar.compat.image_stats", "api": "camchar.api", "testing": "camchar.testing"}
+_MODULES = {
+    "image_stats": "camchar.compat.image_stats",
+    "api": "camchar.api",
+    "testing": "camchar.testing",
+    "results": "camchar.results",
+}
 
-__all__ = ["__version__", *_EXPORTS, *_MODULES]
+__all__ = ["__version__", "open", *_EXPORTS, *_MODULES]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "open":  # camchar.open(path) -> xarray.Dataset, for notebooks
+        from camchar.results.notebook import open_dataset
+
+        globals()["open"] = open_dataset
+        return open_dataset
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
     elif name in _MODULES:

@@ -17,4 +17,5 @@ BUILTIN_PLUGINS = (
     "camchar.plugins.noise_models.spatial",
     "camchar.plugins.noise_models.pairs",
     "camchar.plugins.writers.camera_samples_h5",
+    "camchar.plugins.writers.exports",
 )

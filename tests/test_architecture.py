@@ -21,9 +21,10 @@ ALLOWED = {
     "settings": {"core", "host"},
     "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
     "simulation": {"core"},
+    "results": {"core", "files"},
     "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
     "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results"},
     "api": {"core", "host", "files", "stats"},
 }
 

@@ -86,7 +86,8 @@ def every_example():
         yield str(source.relative_to(REPO)), source.read_text()
 
 
-PUBLIC_MODULES = {"camchar", "camchar.api", "camchar.testing"}
+#: What the docs may import: the plugin API, the testing helpers, the results API, and the package itself.
+PUBLIC_MODULES = {"camchar", "camchar.api", "camchar.testing", "camchar.results"}
 
 
 @pytest.mark.parametrize(("where", "source"), list(every_example()), ids=[where for where, _ in every_example()])
@@ -118,7 +119,7 @@ def test_hook_examples_run(sweep):
         exec(compile(block, "hooks.md", "exec"), namespace)
         plugins.append(type("DocsExample", (), {name: staticmethod(hook) for name, hook in namespace.items() if name.startswith("camchar_register_")}))
     host = build_host(plugins=[plugin() for plugin in plugins])
-    options = camchar.RunOptions(selector="longest", noise_model="spatial-example", output=sweep.parent / "o.csv")
+    options = camchar.RunOptions(selector="longest", noise_model="spatial-example", writer="csv-example", output=sweep.parent / "o.csv")
     output = camchar.run_stats(read_settings(sweep), host.components, options)
     table = np.loadtxt(output, delimiter=",")
     assert table.shape == (5, 8)

@@ -22,14 +22,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Run the demo; the comparison table goes to stdout."""
-    from rich.console import Console
-
+    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from
     from camchar.stats.options import RunOptions
 
     host = host_from(args)
     options = RunOptions(selector=args.selector, noise_model=args.noise_model)
-    run_demo(host.components, reporter, Console(), options, args.keep)
+    run_demo(host.components, reporter, stdout_console(), options, args.keep)
 
 
 def run_demo(components, reporter, console, options=None, keep: Path | None = None):

@@ -26,7 +26,7 @@ from camchar.cli.arguments import add_common
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: The commands, each a module ``camchar.cli.<name>``, in the order ``--help`` lists them.
-COMMANDS = ("stats", "validate", "simulate", "demo", "plugins")
+COMMANDS = ("stats", "validate", "show", "plot", "report", "export", "simulate", "demo", "plugins")
 
 
 class UsageError(Exception):
@@ -79,12 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit status.
     """
-    from camchar.runtime.progress import Reporter
-
-    previous_handler = signal.signal(signal.SIGTERM, _on_sigterm) if _in_main_thread() else None
-    reporter = Reporter(quiet=True)
+    in_main_thread = _in_main_thread()
+    previous = (signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _on_sigterm)) if in_main_thread else None
+    reporter = None
     debug = False
     try:
+        from camchar.runtime.progress import Reporter
+
+        reporter = Reporter(quiet=True)
         args = build_parser().parse_args(argv)
         debug = args.debug
         reporter = Reporter(quiet=args.quiet)
@@ -98,14 +100,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _print_error(reporter, str(error), False)
         return 2
+    except BrokenPipeError:
+        # whoever read stdout stopped reading (camchar plugins | head -1): nothing more to say to anyone
+        from camchar.runtime.progress import silence
+
+        silence(sys.stdout)
+        return 0
     except (KeyboardInterrupt, _Terminated):
         _print_error(reporter, "interrupted; any existing output file is unchanged", debug)
         return 130
     except Exception as exc:  # the outcome of every failure is one line
         return _report_failure(reporter, exc, debug)
     finally:
-        if previous_handler is not None:
-            signal.signal(signal.SIGTERM, previous_handler)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
 
 
 def _report_failure(reporter, exc: Exception, debug: bool) -> int:
@@ -145,7 +154,10 @@ def _show_warnings_through(reporter, debug: bool) -> None:
 def _print_error(reporter, message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc()
-    reporter.console.print(f"camchar: error: {message}", soft_wrap=True, markup=False, highlight=False)
+    if reporter is None:  # interrupted before the reporter existed
+        sys.stderr.write(f"camchar: error: {message}\n")
+        return
+    reporter.line(f"camchar: error: {message}", markup=False)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Print the listing on stdout."""
     import json
 
-    from rich.console import Console
-
+    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from
     from camchar.host.listing import describe_plugins, format_plugins
 
@@ -30,4 +29,4 @@ def run(args: argparse.Namespace, reporter) -> None:
     if args.json:
         print(json.dumps(entries, indent=2))
     else:
-        Console(highlight=False, soft_wrap=True).print(format_plugins(entries), markup=False)
+        stdout_console().print(format_plugins(entries), markup=False)

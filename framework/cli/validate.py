@@ -23,8 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Run ``camchar validate``: the report on stdout, problems counted in the error line."""
-    from rich.console import Console
-
+    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from, run_options
     from camchar.core.errors import BadInput
     from camchar.settings.reader import read_settings
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     options = run_options(args)
     with reporter.live():
         report = validate(settings, host.components, options, reporter)
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout_console()
     if not args.quiet:
         for line in report.lines:
             console.print(line, markup=False)

@@ -83,6 +83,15 @@ def _temporary_name(path: Path) -> Path:
     return path.parent / name
 
 
+def _sync(path: Path) -> None:
+    """Flush ``path`` to the disk, so that a full disk shows now rather than after the rename."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """Give a temporary path beside ``path`` with its suffix; move it onto ``path`` only on success.
@@ -118,9 +127,11 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         yield temporary
         if not temporary.is_file():
             raise FileNotFoundError(errno.ENOENT, "the writer did not create the file it was given", str(temporary))
+        _sync(temporary)
         os.replace(temporary, path)
     except OSError as exc:
-        raise BadInput(path, f"cannot write the output ({exc.strerror or shorten(str(exc), 120)})") from None
+        reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or shorten(str(exc), 120))
+        raise BadInput(path, f"cannot write the output ({reason})") from None
     finally:
         for leftover in path.parent.glob(glob.escape(temporary.stem) + "*"):
             with contextlib.suppress(OSError):

@@ -26,6 +26,7 @@ import h5py
 import numpy as np
 
 from camchar.core.errors import BadInput, CamcharWarning
+from camchar.files.hdf5_output import write_hdf5
 
 __all__ = ["write_samples_h5", "read_samples_h5", "PROVENANCE_GROUP"]
 
@@ -49,27 +50,34 @@ def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Ma
     provenance
         Attributes for the ``/camchar`` group; an ``image_number`` entry
         becomes the dataset ``/camchar/image_number``.
+
+    The file is built in memory and written in one go (:func:`write_hdf5`), so
+    a full disk is one clean ``OSError``.
     """
-    with h5py.File(path, "w") as f:
-        for name in _ROOT_ATTRS:  # always present, as scripts for the original expect them
-            f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
-        wavelength = f.create_dataset("nominal_wavelength", data=np.asarray(fields["nom_wl"]))
-        wavelength.attrs["units"] = fields.get("wl_units") or "nm"
-        exposure = f.create_dataset("exposure_time", data=np.asarray(fields["exp_time"], dtype=np.float64))
-        exposure.attrs["units"] = fields.get("exp_time_units") or "s"
-        for dataset_name, member in zip(_SAMPLE_DATASETS, ("mean", "std")):
-            dataset = f.create_dataset(dataset_name, data=np.asarray(fields[member], dtype=np.float64))
-            dataset.attrs["units"] = fields.get("units") or "counts/s"
-            dataset.attrs["n"] = np.int64(fields["n"])
-            dataset.dims[0].label = "nominal_wavelength"
-            dataset.dims[1].label = "channel"
-        if fields.get("ND") is not None:
-            f.create_dataset("ND", data=np.float64(fields["ND"]))
-        wavelength.make_scale()
-        for dataset_name in _SAMPLE_DATASETS:
-            f[dataset_name].dims[0].attach_scale(wavelength)
-        if provenance:
-            _write_provenance(f, provenance)
+    write_hdf5(path, lambda f: _fill(f, fields, provenance))
+
+
+def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any] | None) -> None:
+    """Put the CameraSamples layout into the open file ``f``."""
+    for name in _ROOT_ATTRS:  # always present, as scripts for the original expect them
+        f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
+    wavelength = f.create_dataset("nominal_wavelength", data=np.asarray(fields["nom_wl"]))
+    wavelength.attrs["units"] = fields.get("wl_units") or "nm"
+    exposure = f.create_dataset("exposure_time", data=np.asarray(fields["exp_time"], dtype=np.float64))
+    exposure.attrs["units"] = fields.get("exp_time_units") or "s"
+    for dataset_name, member in zip(_SAMPLE_DATASETS, ("mean", "std")):
+        dataset = f.create_dataset(dataset_name, data=np.asarray(fields[member], dtype=np.float64))
+        dataset.attrs["units"] = fields.get("units") or "counts/s"
+        dataset.attrs["n"] = np.int64(fields["n"])
+        dataset.dims[0].label = "nominal_wavelength"
+        dataset.dims[1].label = "channel"
+    if fields.get("ND") is not None:
+        f.create_dataset("ND", data=np.float64(fields["ND"]))
+    wavelength.make_scale()
+    for dataset_name in _SAMPLE_DATASETS:
+        f[dataset_name].dims[0].attach_scale(wavelength)
+    if provenance:
+        _write_provenance(f, provenance)
 
 
 #: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.

@@ -2,13 +2,16 @@
 
 The pipelines never call a component directly; they call it through
 :func:`guarded`, which lets :class:`~camchar.core.errors.BadInput` (the
-component's verdict on the input) and interruptions through, and turns any
-other exception into a :class:`~camchar.core.errors.PluginError` naming the
-component and the plugin that registered it.
+component's verdict on the input), interruptions, and ``OSError`` for a full
+disk or a missing permission (the machine's state, reported by whoever
+handles the file) through, and turns any other exception into a
+:class:`~camchar.core.errors.PluginError` naming the component and the plugin
+that registered it.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 from typing import Any, Callable, TypeVar
 
@@ -22,6 +25,8 @@ T = TypeVar("T")
 #: Exceptions that pass through a guarded call unchanged (a Warning arrives as an exception when a
 #: warnings filter turns warnings into errors: it is the component's message, not its failure).
 PASS_THROUGH = (BadInput, PluginError, KeyboardInterrupt, SystemExit, MemoryError, Warning)
+#: ``OSError`` numbers that describe the machine, not the component: a full disk, a quota, permissions.
+ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
 
 
 def component_error(registered: Registered, problem: str) -> PluginError:
@@ -53,6 +58,10 @@ class Guarded:
                 return function(*args, **kwargs)
             except PASS_THROUGH:
                 raise
+            except OSError as exc:
+                if exc.errno in ENVIRONMENT_ERRNOS:
+                    raise
+                raise component_error(self.registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
             except Exception as exc:
                 raise component_error(self.registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
 

@@ -8,17 +8,32 @@ nothing but errors. ``NO_COLOR`` is respected by rich.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 from typing import Iterator
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["Reporter", "StepProgress", "silent"]
+__all__ = ["Reporter", "StepProgress", "silent", "console", "silence"]
 
 #: Redraws of the progress bar per second: enough to look live, few enough that
 #: drawing (Python code holding the GIL) does not slow the worker threads.
 REFRESH_PER_SECOND = 2
+
+
+class _Console(Console):
+    """A rich console that goes quiet when its reader has gone, instead of exiting the process as rich does."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        silence(self.file)
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr) that never aborts a run because a pipe was closed."""
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class StepProgress:
@@ -55,7 +70,7 @@ class Reporter:
 
     def __init__(self, quiet: bool = False, console: Console | None = None):
         self.quiet = quiet
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or _Console(stderr=True, highlight=False)
         self._masks: list[tuple[str, str]] = []
         self._progress: Progress | None = None
         if not quiet and self.console.is_terminal:
@@ -94,12 +109,27 @@ class Reporter:
     def summary(self, text: str) -> None:
         """Print one line about a finished step."""
         if not self.quiet:
-            self.console.print(f"camchar: {escape(self._masked(text))}", soft_wrap=True)
+            self.line(f"camchar: {escape(self._masked(text))}")
 
     def warning(self, text: str) -> None:
         """Print one warning line."""
         if not self.quiet:
-            self.console.print(f"camchar: warning: {escape(self._masked(text))}", soft_wrap=True)
+            self.line(f"camchar: warning: {escape(self._masked(text))}")
+
+    def line(self, text: str, markup: bool = True) -> None:
+        """Print ``text``; if the reader has gone (a closed pipe, a closed stderr), print nothing from now on.
+
+        A run must never fail because nobody reads its messages
+        (``camchar stats ... 2>&1 | head -1``): the output is still written.
+        """
+        try:
+            self.console.print(text, soft_wrap=True, markup=markup, highlight=False)
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) and exc.errno not in _GONE:
+                raise
+            self.quiet = True
+            self.console.quiet = True
+            silence(self.console.file)
 
     @contextlib.contextmanager
     def masking(self, text: str, shown_as: str) -> Iterator["Reporter"]:
@@ -114,6 +144,25 @@ class Reporter:
         for original, shown_as in self._masks:
             text = text.replace(original, shown_as)
         return text
+
+
+#: errno values meaning that whoever read the stream has gone.
+_GONE = (errno.EPIPE, errno.EBADF, errno.ECONNRESET)
+
+
+def silence(stream: object) -> None:
+    """Point the file descriptor behind ``stream`` at /dev/null, so that later writes and flushes succeed."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
 
 
 def silent() -> Reporter:

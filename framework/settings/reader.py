@@ -26,6 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from camchar.core.bounds import MAX_BRACKET_IMAGES, MAX_SWEEP_IMAGES, ND, WAVELENGTH, Bound
 from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
 from camchar.core.frames import Region
 from camchar.host.kinds import KINDS
@@ -150,6 +151,16 @@ class _Checker:
             raise self.fail(key, f"'{key}' must be a finite number, got {shown(value)}")
         return number
 
+    def plausible(self, key: str, value: float, bound: Bound) -> float:
+        """``value`` if inside ``bound``'s hard limits (warning outside its usual range); else :class:`BadInput`."""
+        refusal = bound.refusal(value)
+        if refusal is not None:
+            raise self.fail(key, f"{refusal}; refused")
+        warning = bound.warning(value)
+        if warning is not None:
+            warnings.warn(CamcharWarning(f"{location(self.path, self.lines.get(key))}: {warning}"), stacklevel=4)
+        return value
+
     def region(self, key: str) -> Region | None:
         value = self.data.get(key)
         if value is None:
@@ -198,29 +209,50 @@ class _Checker:
             key = f"images.{shorten(wavelength, 60)}"
             if finite_number(wavelength) is None:
                 raise self.fail(key, f"wavelength {shown(wavelength)} in 'images' is not a number of sensible size")
+            self.plausible(key, wavelength, WAVELENGTH)
             brackets[wavelength] = self._numbers(key, numbers, f"images at {wavelength}", f"at {wavelength}")
+            if len(brackets[wavelength]) > MAX_BRACKET_IMAGES:
+                raise self.fail(key, f"the bracket of {wavelength} lists {len(brackets[wavelength])} images, more than {MAX_BRACKET_IMAGES} (selection holds a bracket's frames at once); split it")
+        total = sum(len(numbers) for numbers in brackets.values())
+        if total > MAX_SWEEP_IMAGES:
+            warnings.warn(CamcharWarning(f"{location(self.path, self.lines.get('images'))}: the sweep lists {total} images; check the numbers"), stacklevel=3)
         return dict(sorted(brackets.items()))
 
-    def dark(self) -> dict[float | None, tuple[int, ...]] | None:
-        """``{exposure time in s: dark image numbers}``, or ``{None: numbers}`` for one set used for every frame."""
+    def dark(self, images: dict[Wavelength, tuple[int, ...]]) -> dict[float | None, tuple[int, ...]] | None:
+        """``{exposure time in s: dark image numbers}``, or ``{None: numbers}`` for one set used for every frame.
+
+        A dark frame that is also an image of a bracket is refused: it was
+        taken with light, and subtracting it would be wrong.
+        """
         value = self.data.get("dark")
         if value is None:
             return None
         if isinstance(value, list):
-            return {None: self._numbers("dark", value, "dark", "in dark")}
-        if not isinstance(value, dict) or not value:
+            groups = {None: ("dark", value, "dark", "in dark")}
+        elif not isinstance(value, dict) or not value:
             raise self.fail("dark", "'dark' must be a list of dark image numbers, or map exposure times (s) to such lists")
-        groups: dict[float | None, tuple[int, ...]] = {}
-        for exposure, numbers in value.items():
-            key = f"dark.{shorten(exposure, 60)}"
-            seconds = exposure_seconds(exposure)
-            if seconds is None:
-                raise self.fail(key, f"exposure time {shown(exposure)} in 'dark' is not a positive number of seconds (e.g. 0.025 or 1/40)")
-            if seconds in groups:
-                raise self.fail(key, f"exposure time {shown(exposure)} is listed twice in 'dark'")
-            label = f"dark frames of {exposure}"
-            groups[seconds] = self._numbers(key, numbers, label, f"in {label}")
-        return groups
+        else:
+            groups = {}
+            for exposure, numbers in value.items():
+                key = f"dark.{shorten(exposure, 60)}"
+                seconds = exposure_seconds(exposure)
+                if seconds is None:
+                    raise self.fail(key, f"exposure time {shown(exposure)} in 'dark' is not a positive number of seconds (e.g. 0.025 or 1/40)")
+                if seconds in groups:
+                    raise self.fail(key, f"exposure time {shown(exposure)} is listed twice in 'dark'")
+                groups[seconds] = (key, numbers, f"dark frames of {exposure}", f"in dark frames of {exposure}")
+        bracket_of = {number: wavelength for wavelength, numbers in images.items() for number in numbers}
+        checked: dict[float | None, tuple[int, ...]] = {}
+        for seconds, (key, numbers, label, where) in groups.items():
+            checked[seconds] = self._numbers(key, numbers, label, where)
+            lit = [number for number in checked[seconds] if number in bracket_of]
+            if lit:
+                raise self.fail(
+                    key,
+                    f"image {lit[0]} is listed under 'dark' and in the bracket of {bracket_of[lit[0]]}: a dark frame is "
+                    "taken without light, so it cannot be an image of the sweep",
+                )
+        return checked
 
     def _numbers(self, key: str, numbers: Any, label: str, where: str) -> tuple[int, ...]:
         """A list of image numbers (a single number is a list of one)."""
@@ -289,6 +321,8 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
     white_level = check.number("white_level", None)
     if white_level is not None and white_level <= 0:
         raise check.fail("white_level", f"'white_level' must be a positive number of raw counts, got {shown(white_level)}")
+    images = check.images()
+    dark = check.dark(images)
     non_negative = data.get("non_negative")
     if non_negative is not None and not isinstance(non_negative, bool):
         raise check.fail("non_negative", f"'non_negative' must be true or false, got {shown(non_negative)}")
@@ -297,12 +331,12 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         text=text,
         image_dir=image_dir_path,
         image_name=check.image_name(),
-        images=check.images(),
+        images=images,
         camera=check.text("camera"),
         lens=check.text("lens"),
         settings=check.text("settings"),
         label=check.text("label"),
-        nd=check.number("ND", 0.0),
+        nd=check.plausible("ND", check.number("ND", 0.0), ND),
         crop=check.region("crop"),
         dcraw=check.text("dcraw"),
         roi=check.region("roi"),
@@ -314,7 +348,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         writer=check.component("writer"),
         max=max_fraction,
         white_level=white_level,
-        dark=check.dark(),
+        dark=dark,
         plugins=check.plugins(),
         exposure=read_exposure_section(path, data.get("exposure"), lines),
         data=data,

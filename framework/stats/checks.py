@@ -14,8 +14,11 @@ import collections
 import glob
 import warnings
 from pathlib import Path
+
+import numpy as np
 from typing import Iterator
 
+from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning, location
 from camchar.core.frames import ImageInfo, LoadRequest
 from camchar.core.pages import file_of
@@ -125,6 +128,61 @@ def read_headers(
                 infos[path] = result
             progress.advance()
     return infos
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new process (``MemAvailable``), or ``None`` where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def unaffordable_brackets(plan: SweepPlan, infos: dict[Path, ImageInfo], roi, workers: int, available: int | None) -> Iterator[BadInput]:
+    """A problem when the brackets in flight would not fit in memory.
+
+    Selection holds every frame of a bracket at once (the selector compares
+    them), for ``workers + 1`` brackets at a time. A bracket of thousands of
+    frames (a typo in a range, or a whole sweep listed as one bracket) would
+    exhaust the memory after minutes of work; this says so before any decode.
+    """
+    if available is None or not infos:
+        return
+    first = next(iter(infos.values()))
+    itemsize = np.dtype(first.sample_type).itemsize if first.sample_type else 8
+    height, width = (roi.h, roi.w) if roi is not None else (first.height, first.width)
+    frame_bytes = height * width * first.channels * max(itemsize, 4)
+    largest = max(plan.brackets, key=lambda bracket: len(bracket.images))
+    needed = frame_bytes * len(largest.images) * min(workers + 1, len(plan.brackets))
+    if needed > 0.8 * available:
+        yield BadInput(
+            None,
+            f"the bracket of {largest.wavelength} has {len(largest.images)} images: selection holds a bracket's frames at once, "
+            f"{needed / 2**30:.1f} GiB with {workers} workers, more than the {available / 2**30:.1f} GiB available; "
+            "split the bracket, or use --workers 1",
+        )
+
+
+def implausible_exposures(infos: dict[Path, ImageInfo]) -> Iterator[BadInput]:
+    """Problems for exposure times no camera has; one warning per unusual exposure time, naming a file.
+
+    An exposure time of 4e9 s or 0.25 ns comes from a damaged header, and
+    would scale the means by orders of magnitude without a word.
+    """
+    unusual: dict[float, list[Path]] = {}
+    for path, info in infos.items():
+        refusal = EXPOSURE_TIME.refusal(info.exposure_time)
+        if refusal is not None:
+            yield BadInput(path, f"{refusal}; refused (a damaged header?)")
+        elif EXPOSURE_TIME.warning(info.exposure_time) is not None:
+            unusual.setdefault(info.exposure_time, []).append(path)
+    for seconds, paths in unusual.items():
+        more = f" (and {len(paths) - 1} more files)" if len(paths) > 1 else ""
+        warnings.warn(CamcharWarning(f"{paths[0]}{more}: {EXPOSURE_TIME.warning(seconds)}"), stacklevel=2)
 
 
 def disagreements(plan: SweepPlan, infos: dict[Path, ImageInfo]) -> Iterator[BadInput]:

@@ -141,6 +141,8 @@ def _loader_for_files(components: Components, settings: Settings) -> Registered:
             continue
     if candidates:
         return min(candidates, key=lambda candidate: candidate[:3])[3]
+    if file_of(named).exists() and not file_of(named).is_file():
+        raise BadInput(named, "is not a regular file (a folder, pipe or device); camchar reads image files only")
     if file_of(named).exists():
         known = sorted({suffix for entry in components.of_kind("loaders") for suffix in entry.component.suffixes})
         raise BadInput(named, f"no loader reads this file (suffix '{named.suffix}'; loaders read {' '.join(known)}); name one with --loader or 'loader:'")

@@ -29,7 +29,16 @@ from camchar.host.registry import Components
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
-from camchar.stats.checks import disagreements, missing_files, read_headers, unmet_requirements, warn_repeated_images
+from camchar.stats.checks import (
+    available_memory,
+    disagreements,
+    implausible_exposures,
+    missing_files,
+    read_headers,
+    unaffordable_brackets,
+    unmet_requirements,
+    warn_repeated_images,
+)
 from camchar.stats.choice import Chosen, choose_components
 from camchar.stats.darks import DarkFrames, load_darks
 from camchar.stats.estimates import estimate_noise
@@ -130,7 +139,12 @@ def preflight(
     warn_repeated_images(settings)
     exposures = exposures or ExposureTimes.from_settings(settings)
     infos = read_headers(plan, chosen.loader.component, request, workers, reporter, exposures=exposures)
-    for problem in (*disagreements(plan, infos), *unmet_requirements(settings, plan, infos, chosen)):
+    for problem in (
+        *implausible_exposures(infos),
+        *disagreements(plan, infos),
+        *unmet_requirements(settings, plan, infos, chosen),
+        *unaffordable_brackets(plan, infos, settings.roi, workers, available_memory()),
+    ):
         raise problem
 
 

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
+from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
@@ -114,6 +115,9 @@ def checked_frame(frame: Any, loader: ChosenComponent, path: Path) -> Frame:
     exposure = frame.exposure_time
     if isinstance(exposure, bool) or not isinstance(exposure, (int, float, np.floating, np.integer)) or not math.isfinite(exposure) or exposure <= 0:
         raise BadInput(path, f"exposure time {exposure!r} s is not a positive, finite number of seconds")
+    refusal = EXPOSURE_TIME.refusal(float(exposure))
+    if refusal is not None:
+        raise BadInput(path, f"{refusal}; refused (a damaged header?)")
     saturation = np.ravel(np.asarray(frame.saturation, dtype=np.float64))
     if saturation.size not in (1, pixels.shape[2]) or not np.all(saturation > 0):
         raise component_error(loader.registered, f"returned saturation {frame.saturation!r} for {path}; one positive level or one per channel")

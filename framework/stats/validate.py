@@ -11,7 +11,16 @@ from camchar.files.atomic import check_output_path
 from camchar.host.registry import Components
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
-from camchar.stats.checks import disagreements, missing_files, read_headers, unmet_requirements, warn_repeated_images
+from camchar.stats.checks import (
+    available_memory,
+    disagreements,
+    implausible_exposures,
+    missing_files,
+    read_headers,
+    unaffordable_brackets,
+    unmet_requirements,
+    warn_repeated_images,
+)
 from camchar.stats.choice import choose_components
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.options import RunOptions
@@ -93,7 +102,12 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     infos = read_headers(plan, chosen.loader.component, load_request(settings), options.worker_count(), reporter, problems, exposures)
     for problem in _collapsed(problems):
         report.problems.append(problem)
-    for problem in (*disagreements(plan, infos), *unmet_requirements(settings, plan, infos, chosen)):
+    for problem in (
+        *implausible_exposures(infos),
+        *disagreements(plan, infos),
+        *unmet_requirements(settings, plan, infos, chosen),
+        *unaffordable_brackets(plan, infos, settings.roi, options.worker_count(), available_memory()),
+    ):
         report.add(problem)
     if infos:
         first = next(iter(infos.values()))

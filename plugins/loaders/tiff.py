@@ -7,23 +7,23 @@ and hold the ExposureTime tag (33434) in IFD0 instead; both are read, the Exif
 IFD first. Pixels are read with tifffile, which keeps 16-bit samples exact.
 
 Uncompressed, contiguous, interleaved files (what ``dcraw_emu -T`` and
-tifffile write) are not decoded at all: the file is memory-mapped and the
-frame's pixels are a read-only view of the region of interest in it, so only
-the pages of the ROI are ever touched and nothing is copied. The mapping
-lives as long as the pixels do. Every other layout is decoded whole by
-tifffile and then cut.
+tifffile write) are not decoded at all: the rows of the region of interest
+are read with one ``pread`` and the frame's pixels are a view of them, so only
+the ROI's rows are ever read. (Memory-mapping would save that one copy, but a
+file truncated during a run would then kill the process with SIGBUS; a short
+read is a clean error instead, and no file stays open.) Every other layout
+is decoded whole by tifffile and then cut.
 
 A multi-page TIFF (a bracket or a whole sweep in one file) is read a page at
 a time: ``stack.tif#3`` is its third page (``image_name: stack.tif#{}``),
-with that page's own tags; a plain file is the first page. A file without an
-exposure time reports none, and camchar takes it from the settings'
-``exposure:`` section.
+with that page's own tags and the same fast path for plain pages; a plain
+file is the first page. A file without an exposure time reports none, and
+camchar takes it from the settings' ``exposure:`` section.
 """
 
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -234,8 +234,8 @@ def _as_height_width_channels(pixels: np.ndarray, axes: str) -> np.ndarray:
 def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPage, roi: Region | None, path: Path) -> np.ndarray:
     """The ``(H, W, C)`` pixels of ``roi`` (all of them for ``None``, which must fit) in native byte order.
 
-    A read-only view of the memory-mapped file for plain layouts, a decoded
-    array otherwise.
+    For plain layouts, only the rows of the ROI are read (one ``pread``) and
+    the frame is a view of them; other layouts are decoded whole and cut.
     """
     height, width = page.imagelength, page.imagewidth
     rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
@@ -249,8 +249,10 @@ def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPa
     count = (rows.stop - rows.start) * width * channels
     if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
         raise BadInput(path, "the file ends before its image data does (truncated?)")
-    mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # kept alive by the view
-    view = np.frombuffer(mapped, dtype, count, start).reshape(-1, width, channels)[:, columns]
+    buffer = np.empty(count, dtype)
+    if os.preadv(handle.fileno(), [memoryview(buffer).cast("B")], start) != buffer.nbytes:
+        raise BadInput(path, "the file ended while being read (truncated or replaced during the run?)")
+    view = buffer.reshape(-1, width, channels)[:, columns]
     return view if dtype.isnative else view.astype(dtype.newbyteorder("="))
 
 

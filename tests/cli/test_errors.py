@@ -222,7 +222,7 @@ def test_output_folder_not_writable_reported_in_process(sweep, monkeypatch, caps
 
 
 def test_unknown_writer_suffix(run, sweep):
-    check_failure(run, sweep, "no writer for suffix '.csv'", output=sweep.parent / "out.csv")
+    check_failure(run, sweep, "no writer for suffix '.txt'", output=sweep.parent / "out.txt")
 
 
 # ---- interruptions -----------------------------------------------------------------------------------

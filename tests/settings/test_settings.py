@@ -63,7 +63,7 @@ def test_camchar_keys_and_sorted_wavelengths(tmp_path):
 
 
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
-    path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\nnoise-model: spatial\n")
+    path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nnoise-model: spatial\n")
     with pytest.warns(CamcharWarning, match=r"settings.yml:4: unknown key 'noise-model'; did you mean 'noise_model'\?"):
         read_settings(path)
 
@@ -71,18 +71,18 @@ def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("image_dir: x\nimages: {1: [1]}\n", "required key 'image_name' is missing"),
-        ("image_name: a{}.tif\nimages: {1: [1]}\n", "required key 'image_dir' is missing"),
+        ("image_dir: x\nimages: {500: [1]}\n", "required key 'image_name' is missing"),
+        ("image_name: a{}.tif\nimages: {500: [1]}\n", "required key 'image_dir' is missing"),
         ("image_dir: x\nimage_name: a{}.tif\n", "required key 'images' is missing"),
-        ("image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\nroi: [1, 2, 3]\n", r":4: 'roi' must be four integers"),
-        ("image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\nroi: [0, 0, 1.5, 2]\n", "'roi' must be four integers"),
-        ("image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\ncrop: [0, 0, 0, 2]\n", "'crop' needs x, y >= 0 and w, h > 0"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nroi: [1, 2, 3]\n", r":4: 'roi' must be four integers"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nroi: [0, 0, 1.5, 2]\n", "'roi' must be four integers"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\ncrop: [0, 0, 0, 2]\n", "'crop' needs x, y >= 0 and w, h > 0"),
         ("image_dir: x\nimage_name: a{}.tif\nimages:\n  blue: [1]\n", r":4: wavelength 'blue' in 'images' is not a number"),
         ("image_dir: x\nimage_name: a{}.tif\nimages:\n  450: [1, two]\n", r":4: image number 'two' at 450 is not an integer"),
         ("image_dir: x\nimage_name: a{}.tif\nimages:\n  450: [1.5]\n", "image number 1.5 at 450 is not an integer"),
-        ("image_dir: x\nimage_name: a.tif\nimages: {1: [1]}\n", "has no {} for the image number"),
-        ("image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\nmax: 2\n", r"'max' is a fraction of full scale in \(0, 1\]"),
-        ("image_dir: x\nimage_name: a{}.tif\nimages: {1: [1]}\nND: dark\n", "'ND' must be a finite number"),
+        ("image_dir: x\nimage_name: a.tif\nimages: {500: [1]}\n", "has no {} for the image number"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nmax: 2\n", r"'max' is a fraction of full scale in \(0, 1\]"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nND: dark\n", "'ND' must be a finite number"),
         ("- just\n- a list\n", "must be a mapping"),
         ("image_dir: [x\n", r"not valid YAML"),
     ],

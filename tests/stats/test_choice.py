@@ -114,7 +114,7 @@ def test_options_for_an_unknown_component_are_a_warning(tmp_path):
 class CsvWriter(Writer):
     name = "my-csv"
     description = "a csv"
-    suffixes = (".csv",)
+    suffixes = (".tsv",)
 
     def write(self, samples, path):
         Path(path).write_text("x")
@@ -126,9 +126,9 @@ class OtherCsvWriter(CsvWriter):
 
 def test_two_writers_claiming_a_suffix_warn_and_the_flag_decides(sweep):
     host = build_host(plugins=[Plugin(CsvWriter(), OtherCsvWriter())])
-    with pytest.warns(CamcharWarning, match=r"writers 'my-csv' \(Plugin\) and 'other-csv' \(Plugin\) all claim suffix '.csv'; using 'my-csv'"):
-        assert choose(sweep, host, output=Path("o.csv")).writer.name == "my-csv"
-    assert choose(sweep, host, output=Path("o.csv"), writer="other-csv").writer.name == "other-csv"
+    with pytest.warns(CamcharWarning, match=r"writers 'my-csv' \(Plugin\) and 'other-csv' \(Plugin\) all claim suffix '.tsv'; using 'my-csv'"):
+        assert choose(sweep, host, output=Path("o.tsv")).writer.name == "my-csv"
+    assert choose(sweep, host, output=Path("o.tsv"), writer="other-csv").writer.name == "other-csv"
 
 
 def test_an_unknown_component_is_named_with_the_closest_one(sweep, host):

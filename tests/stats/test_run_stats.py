@@ -102,8 +102,8 @@ def test_unknown_component_lists_the_available_ones(sweep, host):
 
 
 def test_unknown_output_suffix_is_refused_before_any_work(sweep, host):
-    with pytest.raises(BadInput, match=r"no writer for suffix '.csv'; known suffixes: .h5, .hdf5"):
-        run_stats(read_settings(sweep), host.components, RunOptions(output=sweep.parent / "o.csv"))
+    with pytest.raises(BadInput, match=r"no writer for suffix '.txt'; known suffixes: .csv, .h5, .hdf5, .json, .xlsx"):
+        run_stats(read_settings(sweep), host.components, RunOptions(output=sweep.parent / "o.txt"))
 
 
 def test_missing_output_folder_is_refused_before_any_work(sweep, host):
