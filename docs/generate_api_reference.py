@@ -44,8 +44,8 @@ checked values of the component's `options` and uses the copy, whose `config` ho
 
 When neither `--loader` nor `loader:` names one, camchar asks every loader whether it can open the sweep's
 first image (the file the settings name, or the file beside it with the loader's first suffix) and takes the
-highest `precedence`: `tiff` 20, `raw-rgb` 10, `raw-bayer` 0; a third-party loader has 0 unless it says
-otherwise. A tie goes to the file the settings name, then to the name that sorts first.
+highest `precedence`: `tiff` 20, `raw-rgb` 10, `raw-bayer` 0, `imageio` -10; a third-party loader has 0 unless it
+says otherwise. A tie goes to the file the settings name, then to the name that sorts first.
 """
 
 

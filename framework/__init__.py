@@ -29,6 +29,7 @@ _EXPORTS = {
     "LoadRequest": "camchar.core.frames",
     "ImageInfo": "camchar.core.frames",
     "Region": "camchar.core.frames",
+    "split_page": "camchar.core.pages",
     "SelectedStack": "camchar.stats.stack",
     "SelectedFrame": "camchar.stats.stack",
     "BadInput": "camchar.core.errors",

@@ -18,6 +18,7 @@ Everything else in camchar is private: it may change without notice.
 
 from camchar.core.errors import BadInput, CamcharWarning, PluginError
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
+from camchar.core.pages import split_page
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, Selector, Writer
 from camchar.host.markers import hookimpl
@@ -36,6 +37,7 @@ __all__ = [
     "LoadRequest",
     "ImageInfo",
     "Region",
+    "split_page",
     "SelectedStack",
     "SelectedFrame",
     "CameraSamples",

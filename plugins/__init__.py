@@ -9,6 +9,7 @@ BUILTIN_PLUGINS = (
     "camchar.plugins.loaders.tiff",
     "camchar.plugins.loaders.raw_rgb",
     "camchar.plugins.loaders.raw_bayer",
+    "camchar.plugins.loaders.imageio_frames",
     "camchar.plugins.selectors.best_snr",
     "camchar.plugins.selectors.longest_unsaturated",
     "camchar.plugins.noise_models.linear_fpn",

@@ -146,7 +146,7 @@ def test_load_control(site, tmp_path):
     settings, _ = mvbin_sweep(tmp_path / "sweep")
     result = camchar(site, "stats", settings, "--loader", "mvbin", env={"CAMCHAR_LOAD_PLUGINS": ""})
     assert result.returncode == 2
-    assert "no loader named 'mvbin'; available: raw-bayer, raw-rgb, tiff" in result.stderr
+    assert "no loader named 'mvbin'; available: imageio, raw-bayer, raw-rgb, tiff" in result.stderr
 
 
 def test_local_module_for_one_run(tmp_path):

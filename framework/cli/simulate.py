@@ -10,6 +10,8 @@ from camchar.cli.arguments import integer_from, parsed, region, size
 HELP = "write a synthetic sweep from a camera with known noise"
 DESCRIPTION = "Write the images of a simulated monochromator sweep, a settings.yml and truth.h5."
 
+#: The --format choices (camchar.simulation.formats.FORMATS, listed here so that --help imports nothing).
+FORMAT_CHOICES = ("tiff", "dng", "png", "pgm", "ppm", "multipage-tiff")
 #: Camera-model flags: name, help.
 CAMERA_FLAGS = (
     ("dark-offset", "mean dark level, counts"),
@@ -42,7 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exposures", type=parsed(_exposures), help="exposure bracket, s (default 1/80,1/40,1/20)")
     parser.add_argument("--roi", type=region, help="x,y,w,h written into the settings (default: the centre two thirds)")
     parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), default=2022, help="random seed (default 2022)")
-    parser.add_argument("--format", choices=("tiff", "dng"), default="tiff", help="16-bit RGB TIFFs or 12-bit Bayer DNGs (default tiff)")
+    parser.add_argument(
+        "--format",
+        choices=FORMAT_CHOICES,
+        default="tiff",
+        help="16-bit RGB TIFFs, 12-bit Bayer DNGs, 16-bit RGB PNG or PPM, 16-bit grey PGM, or one multi-page TIFF (default tiff)",
+    )
     parser.add_argument("--frames-per-exposure", type=integer_from(1, 100), default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
     parser.add_argument("--dark-frames", type=integer_from(0, 1000), default=0, help="dark frames per exposure time, listed under dark: (default 0)")
     for name, help_text in CAMERA_FLAGS:

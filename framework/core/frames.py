@@ -82,7 +82,10 @@ class Frame:
         It may be a read-only view (of a memory-mapped file, for instance):
         never modify it in place.
     exposure_time
-        Exposure time in seconds.
+        Exposure time in seconds, or ``None`` when the file holds none (a PNG,
+        a TIFF without EXIF): camchar then takes it from the settings'
+        ``exposure:`` section, and refuses the image if that has none either.
+        Before any component but the loader sees a frame, it is a number.
     saturation
         The value a pixel reads when the sensor or the file format clips it,
         one number or one per channel; the overexposure test rejects a frame
@@ -99,7 +102,7 @@ class Frame:
     """
 
     pixels: np.ndarray
-    exposure_time: float
+    exposure_time: float | None
     saturation: float | tuple[float, ...]
     path: Path
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
@@ -147,7 +150,8 @@ class ImageInfo:
     channels
         Number of channels of the frames ``load`` returns.
     exposure_time
-        Exposure time in seconds.
+        Exposure time in seconds, or ``None`` when the header holds none (the
+        settings' ``exposure:`` section then gives it, as for :class:`Frame`).
     sample_type
         The numpy type of the pixels ``load`` returns (``"uint16"``), when known:
         camchar refuses a sweep whose files differ in it.
@@ -160,7 +164,7 @@ class ImageInfo:
     width: int
     height: int
     channels: int
-    exposure_time: float
+    exposure_time: float | None
     sample_type: str | None = None
     bits: int | None = None
 

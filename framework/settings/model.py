@@ -9,6 +9,7 @@ import attrs
 
 from camchar.core.frames import Region
 from camchar.host.options import OptionValue
+from camchar.settings.exposure import ExposureSettings
 
 __all__ = ["Settings", "Wavelength"]
 
@@ -22,6 +23,7 @@ class Settings:
     Paths are absolute; ``images`` is ordered by wavelength. ``data`` keeps the
     whole mapping as read; ``lines`` the line of every key (dotted paths such
     as ``images.450``); ``plugins`` the options given to components by name;
+    ``exposure`` the sources of exposure times besides the files (``exposure:``);
     ``warnings`` the warnings reading the file gave (recorded in the output).
     """
 
@@ -48,6 +50,7 @@ class Settings:
     white_level: float | None = None
     dark: Mapping[float | None, tuple[int, ...]] | None = None
     plugins: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
+    exposure: ExposureSettings | None = None
     data: Mapping[str, Any] = attrs.field(factory=dict)
     lines: Mapping[str, int] = attrs.field(factory=dict)
     warnings: tuple[str, ...] = ()

@@ -32,6 +32,7 @@ from camchar.core.errors import BadInput, CamcharWarning, location, shorten, sho
 from camchar.core.frames import Region
 from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
+from camchar.settings.exposure import read_exposure_section
 from camchar.settings.model import Settings, Wavelength
 from camchar.settings.yaml_source import parse_settings_yaml
 
@@ -54,7 +55,7 @@ ORIGINAL_KEYS = (
     "images",
 )
 #: camchar's own optional keys: one per component kind, then the rest.
-CAMCHAR_KEYS = (*(kind.setting for kind in KINDS.values()), "max", "white_level", "dark", "plugins")
+CAMCHAR_KEYS = (*(kind.setting for kind in KINDS.values()), "max", "white_level", "dark", "plugins", "exposure")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
 #: The largest settings file read (a real one is a few kB).
 MAX_SETTINGS_BYTES = 4 << 20
@@ -360,6 +361,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         white_level=white_level,
         dark=dark,
         plugins=check.plugins(),
+        exposure=read_exposure_section(path, data.get("exposure"), lines),
         data=data,
         lines=lines,
         warnings=tuple(check.warnings),

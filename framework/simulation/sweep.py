@@ -1,7 +1,9 @@
 """A simulated camera with known noise, and the synthetic sweeps it photographs.
 
-It writes 16-bit RGB TIFFs (as a RAW conversion would give) or 12-bit RGGB
-Bayer DNGs (as a camera would), with the ground truth beside them.
+It writes 16-bit RGB TIFFs (as a RAW conversion would give), 12-bit RGGB
+Bayer DNGs (as a camera would), or the formats of lab cameras: 16-bit PNG,
+PPM, PGM (a monochrome sensor) and one multi-page TIFF
+(:mod:`camchar.simulation.formats`), with the ground truth beside them.
 
 The camera is :class:`~camchar.simulation.camera.CameraModel`.
 
@@ -24,7 +26,7 @@ import yaml
 
 from camchar.core.frames import Region
 from camchar.simulation.camera import CameraModel
-from camchar.simulation.layouts import BayerLayout, TiffLayout
+from camchar.simulation.formats import FORMATS, sweep_files
 
 __all__ = [
     "FORMATS",
@@ -101,8 +103,6 @@ def _check_count(name: str, value: int, low: int, high: int) -> None:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
 
 
-#: Image formats the simulator writes.
-FORMATS = ("tiff", "dng")
 #: Default peak rate (electrons/s) for DNGs: their 12-bit range holds 1/16 of the TIFFs' 16 bits.
 DNG_PEAK_RATE = 2.5e5
 
@@ -135,7 +135,8 @@ def simulate_sweep(
     plan
         The wavelengths, exposures, ROI and random seed.
     image_format
-        ``"tiff"`` or ``"dng"``.
+        One of :data:`FORMATS`: ``"tiff"``, ``"dng"``, ``"png"``, ``"pgm"``,
+        ``"ppm"``, ``"multipage-tiff"``.
     progress
         Called with ``(images written, images in all)`` after each image.
 
@@ -149,7 +150,9 @@ def simulate_sweep(
     outdir = Path(outdir)
     image_dir = outdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
-    layout = TiffLayout(camera) if image_format == "tiff" else BayerLayout(camera)
+    files = sweep_files(image_format, camera, plan.exposures)
+    files.start(image_dir)
+    layout = files.layout
     rng = np.random.default_rng(plan.seed)
     dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(layout.shape)
     gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
@@ -168,7 +171,7 @@ def simulate_sweep(
             electrons = rng.poisson(expected_electrons)
             counts = dark + camera.conversion_gain * electrons + camera.read_noise * rng.standard_normal(layout.shape)
             pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
-            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
+            files.write(image_dir, number, pixels, exposure)
             images[wavelength].append(number)
             if progress is not None:
                 progress(number, plan.image_count)
@@ -191,19 +194,26 @@ def simulate_sweep(
             number += 1
             counts = dark + camera.read_noise * rng.standard_normal(layout.shape)
             pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
-            layout.write(image_dir / f"SIM_{number:04}.{image_format}", pixels, exposure)
+            files.write(image_dir, number, pixels, exposure)
             darks[str(exposure)].append(number)
             if progress is not None:
                 progress(number, plan.image_count)
 
+    files.finish(image_dir)
     settings_path = outdir / "settings.yml"
-    _write_settings(settings_path, camera, plan, images, image_format, darks)
+    _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"))
     _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
     return settings_path
 
 
 def _write_settings(
-    path: Path, camera: CameraModel, plan: SweepPlan, images: dict[int, list[int]], image_format: str, darks: dict[str, list[int]]
+    path: Path,
+    camera: CameraModel,
+    plan: SweepPlan,
+    images: dict[int, list[int]],
+    image_name: str,
+    darks: dict[str, list[int]],
+    exposure: dict | None = None,
 ) -> None:
     settings = {
         "camera": "camchar simulated camera",
@@ -213,11 +223,13 @@ def _write_settings(
         "ND": 0.0,
         "roi": plan.roi.as_list() if plan.roi is not None else None,
         "image_dir": "images",
-        "image_name": f"SIM_{{:04}}.{image_format}",
+        "image_name": image_name,
         "images": images,
     }
     if darks:
         settings["dark"] = darks
+    if exposure:
+        settings["exposure"] = exposure
     if settings["roi"] is None:
         del settings["roi"]
     path.write_text(

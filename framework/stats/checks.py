@@ -21,10 +21,12 @@ from typing import Iterator
 from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning, location
 from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.core.pages import file_of
 from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
+from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.plan import SweepPlan, check_image_folder
 from camchar.stats.selection import SAME_EXPOSURE
 
@@ -44,11 +46,11 @@ def missing_files(plan: SweepPlan) -> Iterator[BadInput]:
     Special files (named pipes, devices) count as unusable and are never opened.
     """
     paths = [path for bracket in plan.every_bracket() for _, path in bracket.images]
-    missing = [path for path in paths if not path.is_file()]
+    missing = [path for path in paths if not file_of(path).is_file()]
     if not missing:
         return
     first = missing[0]
-    if first.exists():
+    if file_of(first).exists():
         yield BadInput(first, "is not a regular file (a folder, pipe or device); camchar reads image files only")
         return
     counted = f"{len(missing)} of {len(paths)} image files are missing" if len(missing) > 1 else "image file not found"
@@ -77,6 +79,7 @@ def read_headers(
     workers: int,
     reporter: Reporter,
     problems: list[BadInput] | None = None,
+    exposures: ExposureTimes = FROM_FILES,
 ) -> dict[Path, ImageInfo]:
     """Probe the header of every file of the sweep (darks included), on worker threads.
 
@@ -94,6 +97,8 @@ def read_headers(
         Progress.
     problems
         Where to collect problems; ``None`` to raise the first.
+    exposures
+        Each image's exposure time where its header holds none: an image without one is a problem.
 
     Files that are missing or not regular files are left out (and never
     opened): :func:`missing_files` reports them.
@@ -103,11 +108,12 @@ def read_headers(
     dict
         The header of every readable file.
     """
-    files = [path for path in dict.fromkeys(path for bracket in plan.every_bracket() for _, path in bracket.images) if path.is_file()]
+    numbers = {path: number for bracket in reversed(plan.every_bracket()) for number, path in reversed(bracket.images)}
+    files = [path for path in dict.fromkeys(path for bracket in plan.every_bracket() for _, path in bracket.images) if file_of(path).is_file()]
 
     def probe(path: Path) -> ImageInfo | BadInput:
         try:
-            return loader.probe(path, request)
+            return exposures.info(loader.probe(path, request), numbers[path])
         except BadInput as error:
             return error
 

@@ -19,11 +19,13 @@ from typing import Any
 import attrs
 
 from camchar.core.errors import BadInput, CamcharWarning, shorten
+from camchar.core.pages import file_of
 from camchar.host.guard import Guarded, guarded
 from camchar.host.kinds import KINDS, Kind
 from camchar.host.options import OptionValue, resolve_options
 from camchar.host.registry import Components, Registered
 from camchar.settings.model import Settings
+from camchar.stats.names import Wildcards
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import check_image_folder, file_for
 
@@ -126,21 +128,22 @@ def _loader_for_files(components: Components, settings: Settings) -> Registered:
     """
     check_image_folder(settings)
     first_number = next(iter(settings.images.values()))[0]
-    named = settings.image_file(first_number)
+    wildcards = Wildcards()
+    named = wildcards.resolve(settings.image_file(first_number))
     candidates = []
     for registered in components.of_kind("loaders"):
         loader = guarded(registered)
         try:
-            path = file_for(named, registered.component)
-            if path.is_file() and loader.can_open(path):
+            path = wildcards.resolve(file_for(named, registered.component))
+            if file_of(path).is_file() and loader.can_open(path):
                 candidates.append((-registered.component.precedence, path != named, registered.name, registered))
         except (BadInput, OSError):
             continue
     if candidates:
         return min(candidates, key=lambda candidate: candidate[:3])[3]
-    if named.exists() and not named.is_file():
+    if file_of(named).exists() and not file_of(named).is_file():
         raise BadInput(named, "is not a regular file (a folder, pipe or device); camchar reads image files only")
-    if named.exists():
+    if file_of(named).exists():
         known = sorted({suffix for entry in components.of_kind("loaders") for suffix in entry.component.suffixes})
         raise BadInput(named, f"no loader reads this file (suffix '{named.suffix}'; loaders read {' '.join(known)}); name one with --loader or 'loader:'")
     raise BadInput(named, "image file not found (the sweep's first image; no loader found it, or a converted copy beside it)")

@@ -27,6 +27,7 @@ import numpy as np
 
 from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, LoadRequest
+from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.plan import Bracket
 
 __all__ = ["DarkFrames", "load_darks"]
@@ -78,7 +79,7 @@ class DarkFrames:
         return attrs.evolve(frame, pixels=pixels, metadata={**frame.metadata, "dark_subtracted": True})
 
 
-def load_darks(groups: Mapping[float | None, Bracket], loader: Any, request: LoadRequest) -> DarkFrames:
+def load_darks(groups: Mapping[float | None, Bracket], loader: Any, request: LoadRequest, exposures: ExposureTimes = FROM_FILES) -> DarkFrames:
     """Average the dark frames of each group.
 
     Parameters
@@ -90,6 +91,8 @@ def load_darks(groups: Mapping[float | None, Bracket], loader: Any, request: Loa
         The run's loader (the darks are cut to the same crop and ROI).
     request
         The run's load request.
+    exposures
+        Each dark frame's exposure time where its file holds none.
 
     Raises
     ------
@@ -101,8 +104,8 @@ def load_darks(groups: Mapping[float | None, Bracket], loader: Any, request: Loa
     counts: dict[float | None, int] = {}
     for seconds, group in groups.items():
         total = None
-        for _, path in group.images:
-            frame = loader.load(path, request)
+        for number, path in group.images:
+            frame = exposures.frame(loader.load(path, request), number)
             if seconds is not None and abs(frame.exposure_time - seconds) > EXPOSURE_TOLERANCE * seconds:
                 raise BadInput(frame.path, f"is listed as a dark frame of {seconds:g} s but was exposed for {frame.exposure_time:g} s")
             if total is None:

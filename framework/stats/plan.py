@@ -3,7 +3,10 @@
 ``image_name`` names the files (often the camera's RAW files). A loader that
 cannot open that name looks for the file with its own first suffix beside it:
 the ``tiff`` loader reads ``DSC_0001.tiff`` for ``DSC_{:04}.NEF``, as the
-original workflow's conversion names it.
+original workflow's conversion names it. A ``*`` in the name stands for any
+text (:mod:`camchar.stats.names`); a name ending in ``#`` and a number is a
+page of a multi-page file (:mod:`camchar.core.pages`), read by a loader that
+can open it, never replaced by a file beside it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import attrs
 
 from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest
+from camchar.core.pages import split_page
 from camchar.host.components import Loader
 from camchar.settings.model import Settings, Wavelength
+from camchar.stats.names import Wildcards
 from camchar.stats.options import RunOptions
 
 __all__ = ["Bracket", "SweepPlan", "check_image_folder", "file_for", "plan_sweep", "load_request", "output_path"]
@@ -64,21 +69,32 @@ def check_image_folder(settings: Settings) -> None:
 
 def file_for(named: Path, loader: Loader) -> Path:
     """The file ``loader`` reads for the file the settings name: the name itself, or the file beside it with the loader's suffix."""
-    if loader.can_open(named) or not loader.suffixes:
+    if loader.can_open(named) or not loader.suffixes or split_page(named)[1] is not None:
         return named
     return named.with_suffix(loader.suffixes[0])
 
 
 def plan_sweep(settings: Settings, loader: Loader) -> SweepPlan:
-    """The files of the sweep and of its dark frames for ``loader``."""
+    """The files of the sweep and of its dark frames for ``loader``.
+
+    Raises
+    ------
+    BadInput
+        When an image name with ``*`` matches several files.
+    """
+    wildcards = Wildcards()
+
+    def located(number: int) -> Path:
+        return wildcards.resolve(file_for(wildcards.resolve(settings.image_file(number)), loader))
+
     brackets = tuple(
-        Bracket(wavelength, tuple((number, file_for(settings.image_file(number), loader)) for number in numbers))
+        Bracket(wavelength, tuple((number, located(number)) for number in numbers))
         for wavelength, numbers in settings.images.items()
     )
     darks = None
     if settings.dark:
         darks = {
-            seconds: Bracket("dark", tuple((number, file_for(settings.image_file(number), loader)) for number in numbers))
+            seconds: Bracket("dark", tuple((number, located(number)) for number in numbers))
             for seconds, numbers in settings.dark.items()
         }
     return SweepPlan(brackets, darks)

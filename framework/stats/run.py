@@ -42,6 +42,7 @@ from camchar.stats.checks import (
 from camchar.stats.choice import Chosen, choose_components
 from camchar.stats.darks import DarkFrames, load_darks
 from camchar.stats.estimates import estimate_noise
+from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.options import RunOptions
 from camchar.stats.output import write_samples
@@ -104,15 +105,16 @@ def compute_samples(
     request = load_request(settings)
     workers = options.worker_count()
     max_fraction = options.max_fraction(settings)
-    preflight(settings, plan, chosen, request, workers, reporter)
-    darks = _load_darks(plan, chosen, request, reporter)
+    exposures = ExposureTimes.from_settings(settings)
+    preflight(settings, plan, chosen, request, workers, reporter, exposures)
+    darks = _load_darks(plan, chosen, request, reporter, exposures)
     loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
     caching = loader.registered.component.cache_decoded or darks is not None  # dark-subtracted frames are not on disk
     with FrameCache() if caching else contextlib.nullcontext() as cache:
         started = time.perf_counter()
         selection = select_frames(
             plan.brackets, loader, selector, request, max_fraction, workers, reporter,
-            needs_pairs=noise_model.registered.component.needs_pairs, cache=cache, darks=darks,
+            needs_pairs=noise_model.registered.component.needs_pairs, cache=cache, darks=darks, exposures=exposures,
         )  # fmt: skip
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
@@ -127,13 +129,16 @@ def compute_samples(
     return assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given)
 
 
-def preflight(settings: Settings, plan: SweepPlan, chosen: Chosen, request: LoadRequest, workers: int, reporter: Reporter) -> None:
+def preflight(
+    settings: Settings, plan: SweepPlan, chosen: Chosen, request: LoadRequest, workers: int, reporter: Reporter, exposures: ExposureTimes | None = None
+) -> None:
     """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all)."""
     check_image_folder(settings)
     for problem in missing_files(plan):
         raise problem
     warn_repeated_images(settings)
-    infos = read_headers(plan, chosen.loader.component, request, workers, reporter)
+    exposures = exposures or ExposureTimes.from_settings(settings)
+    infos = read_headers(plan, chosen.loader.component, request, workers, reporter, exposures=exposures)
     for problem in (
         *implausible_exposures(infos),
         *disagreements(plan, infos),
@@ -143,11 +148,11 @@ def preflight(settings: Settings, plan: SweepPlan, chosen: Chosen, request: Load
         raise problem
 
 
-def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter) -> DarkFrames | None:
+def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter, exposures: ExposureTimes) -> DarkFrames | None:
     if not plan.darks:
         return None
     started = time.perf_counter()
-    darks = load_darks(plan.darks, chosen.loader.component, request)
+    darks = load_darks(plan.darks, chosen.loader.component, request, exposures)
     groups = ", ".join("every exposure" if seconds is None else f"{seconds:g} s" for seconds in darks.masters)
     count = sum(len(group.images) for group in plan.darks.values())
     reporter.summary(f"averaged {count} dark frames ({groups}) [{time.perf_counter() - started:.2f} s]")

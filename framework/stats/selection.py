@@ -31,6 +31,7 @@ from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
 from camchar.stats.darks import DarkFrames
+from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.plan import Bracket
 from camchar.stats.stack import SelectedFrame
@@ -147,12 +148,13 @@ def _select_bracket(
     needs_pairs: bool,
     cache: FrameCache | None,
     darks: DarkFrames | None,
+    exposures: ExposureTimes = FROM_FILES,
 ) -> BracketOutcome:
     usable: list[tuple[int, Frame]] = []
     overexposed: list[int] = []
     geometry = []
     for number, path in bracket.images:
-        frame = checked_frame(loader.component.load(path, request), loader, path)
+        frame = checked_frame(exposures.frame(loader.component.load(path, request), number), loader, path)
         geometry.append((path, Geometry.of(frame)))
         if frame.is_overexposed(max_fraction):
             overexposed.append(number)
@@ -200,6 +202,7 @@ def select_frames(
     needs_pairs: bool = False,
     cache: FrameCache | None = None,
     darks: DarkFrames | None = None,
+    exposures: ExposureTimes = FROM_FILES,
 ) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
 
@@ -223,6 +226,8 @@ def select_frames(
         Where to keep decoded copies of the selected frames, if anywhere.
     darks
         Master darks to subtract from every usable frame.
+    exposures
+        Each image's exposure time where its file holds none (the settings' ``exposure:``).
 
     Raises
     ------
@@ -240,6 +245,7 @@ def select_frames(
         needs_pairs=needs_pairs,
         cache=cache,
         darks=darks,
+        exposures=exposures,
     )
     with reporter.step("selecting frames", sum(len(bracket.images) for bracket in brackets)) as progress:
         for outcome in ordered_map(work, brackets, workers):

@@ -254,6 +254,8 @@ class DecodingStack(SelectedStack):
             frame = Frame(FrameCache.load(cached), record.exposure_time, np.inf, path, record.metadata)
         else:
             frame = self._loader.load(path, self._request)
+            if frame.exposure_time is None:  # the file holds none: the time selection resolved (a partner shares it)
+                frame = attrs.evolve(frame, exposure_time=record.exposure_time)
         if frame.pixels.shape != self.shape:
             raise BadInput(path, f"decoded to {frame.pixels.shape} on a second reading, not {self.shape} (did the file change during the run?)")
         return frame

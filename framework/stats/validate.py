@@ -22,6 +22,7 @@ from camchar.stats.checks import (
     warn_repeated_images,
 )
 from camchar.stats.choice import choose_components
+from camchar.stats.exposure import ExposureTimes
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import check_image_folder, load_request, output_path, plan_sweep
 
@@ -92,8 +93,13 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     plan = plan_sweep(settings, chosen.loader.registered.component)
     for problem in missing_files(plan):
         report.add(problem)
+    try:
+        exposures = ExposureTimes.from_settings(settings)
+    except BadInput as error:
+        report.add(error)
+        return report
     problems: list[BadInput] = []
-    infos = read_headers(plan, chosen.loader.component, load_request(settings), options.worker_count(), reporter, problems)
+    infos = read_headers(plan, chosen.loader.component, load_request(settings), options.worker_count(), reporter, problems, exposures)
     for problem in _collapsed(problems):
         report.problems.append(problem)
     for problem in (
@@ -112,6 +118,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
             + (f" {first.sample_type}" if first.sample_type else "")
             + f", exposure times {_seconds(times[0])} to {_seconds(times[-1])} s"
         )
+        report.lines.append(f"exposure    {exposures.describe()}")
     return report
 
 

@@ -13,6 +13,12 @@ the ROI's rows are ever read. (Memory-mapping would save that one copy, but a
 file truncated during a run would then kill the process with SIGBUS; a short
 read is a clean error instead, and no file stays open.) Every other layout
 is decoded whole by tifffile and then cut.
+
+A multi-page TIFF (a bracket or a whole sweep in one file) is read a page at
+a time: ``stack.tif#3`` is its third page (``image_name: stack.tif#{}``),
+with that page's own tags and the same fast path for plain pages; a plain
+file is the first page. A file without an exposure time reports none, and
+camchar takes it from the settings' ``exposure:`` section.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import BinaryIO, Iterator
 import numpy as np
 import tifffile
 
-from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl, split_page
 from camchar.core.errors import shorten
 
 __all__ = ["TiffLoader", "read_exposure_time"]
@@ -42,6 +48,10 @@ class TiffLoader(Loader):
     suffixes = (".tiff", ".tif")
     #: Above the RAW loaders: a converted TIFF beside a RAW file is what the original workflow read.
     precedence = 20
+
+    def can_open(self, path: Path) -> bool:
+        """Whether ``path`` (or the file of the page it addresses, ``stack.tif#3``) has a TIFF suffix."""
+        return split_page(path)[0].suffix.lower() in self.suffixes
 
     def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read the header of ``path``: size, channels, exposure time; check that the ROI fits.
@@ -70,14 +80,16 @@ class TiffLoader(Loader):
         Returns
         -------
         Frame
-            ``(H, W, C)`` pixels as stored, the exposure time, and the largest
-            value of the sample type as the saturation level.
+            ``(H, W, C)`` pixels as stored, the exposure time (``None`` when the
+            file holds none), and the largest value of the sample type as the
+            saturation level.
 
         Raises
         ------
         BadInput
             When the file is missing or not a readable integer TIFF, has no
-            usable exposure time, or the ROI does not fit inside it.
+            such page, has a zero or negative exposure time, or the ROI does
+            not fit inside it.
         """
         path = Path(path)
         with _open_tiff(path) as (handle, tif, page):
@@ -97,10 +109,11 @@ class TiffLoader(Loader):
 
 @contextlib.contextmanager
 def _open_tiff(path: Path) -> Iterator[tuple[BinaryIO, tifffile.TiffFile, tifffile.TiffPage]]:
-    """Open ``path`` and its first page; any failure to read becomes a :class:`BadInput`."""
+    """Open ``path`` and its page (the first, or the one ``#N`` names); any failure to read becomes a :class:`BadInput`."""
+    file, number = split_page(path)
     try:
-        with open(path, "rb") as handle, tifffile.TiffFile(handle) as tif:
-            yield handle, tif, tif.pages.first
+        with open(file, "rb") as handle, tifffile.TiffFile(handle) as tif:
+            yield handle, tif, _page(tif, number, path)
     except BadInput:
         raise
     except FileNotFoundError:
@@ -114,8 +127,23 @@ def _open_tiff(path: Path) -> Iterator[tuple[BinaryIO, tifffile.TiffFile, tifffi
         raise BadInput(path, f"not a readable TIFF ({type(exc).__name__}: {shorten(str(exc), 100)})") from None
 
 
+def _page(tif: tifffile.TiffFile, number: int | None, path: Path) -> tifffile.TiffPage:
+    """Page ``number`` (1-based; ``None``: the first) of ``tif``."""
+    if number is None:
+        return tif.pages.first
+    if number < 1:
+        raise BadInput(path, f"page {number} does not exist: pages are numbered from 1")
+    try:
+        page = tif.pages[number - 1]
+    except IndexError:
+        raise BadInput(path, f"page {number} does not exist: the file has {len(tif.pages)} page{'s' if len(tif.pages) != 1 else ''}") from None
+    if not isinstance(page, tifffile.TiffPage):
+        page = page.aspage()
+    return page
+
+
 def _image_info(path: Path, tif: tifffile.TiffFile, page: tifffile.TiffPage) -> ImageInfo:
-    """Size, channels and exposure time from the page's tags, checking what ``load`` needs."""
+    """Size, channels and exposure time (``None`` if the page has none) from the page's tags, checking what ``load`` needs."""
     sizes = (page.imagewidth, page.imagelength, page.samplesperpixel)
     if not all(isinstance(value, int) and value > 0 for value in sizes):
         raise BadInput(path, f"not a readable TIFF (width, height and samples per pixel are {sizes})")
@@ -131,9 +159,7 @@ def _image_info(path: Path, tif: tifffile.TiffFile, page: tifffile.TiffPage) -> 
     if page.axes not in ("YX", "YXS", "SYX"):
         raise BadInput(path, f"image layout {page.axes!r} is not a single greyscale or colour image")
     exposure_time = read_exposure_time(page)
-    if exposure_time is None:
-        raise BadInput(path, "no exposure time (EXIF ExposureTime) in the file")
-    if not exposure_time > 0:
+    if exposure_time is not None and not exposure_time > 0:
         raise BadInput(path, f"exposure time {exposure_time} s is not positive")
     sample_type = str(np.dtype(page.dtype).newbyteorder("="))
     return ImageInfo(path, page.imagewidth, page.imagelength, page.samplesperpixel, exposure_time, sample_type, page.bitspersample)
@@ -152,7 +178,7 @@ def read_exposure_time(page: tifffile.TiffPage) -> float | None:
     Parameters
     ----------
     page
-        The first page of the TIFF.
+        A page of the TIFF (the first, or the one a ``#N`` path names).
 
     Returns
     -------

@@ -57,7 +57,7 @@ def test_bad_input_keeps_an_existing_output(sweep):
     output.write_bytes(b"keep me")
     result = run_camchar("stats", sweep, "-o", output, "--loader", "nope")
     assert result.returncode == 2
-    assert "no loader named 'nope'; available: raw-bayer, raw-rgb, tiff" in result.stderr
+    assert "no loader named 'nope'; available: imageio, raw-bayer, raw-rgb, tiff" in result.stderr
     assert output.read_bytes() == b"keep me"
 
 

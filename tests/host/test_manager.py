@@ -12,7 +12,7 @@ from camchar.testing import build_host
 
 
 def test_builtins_register_their_components(host):
-    assert host.components.names("loaders") == ["raw-bayer", "raw-rgb", "tiff"]
+    assert host.components.names("loaders") == ["imageio", "raw-bayer", "raw-rgb", "tiff"]
     assert host.components.names("selectors") == ["best-snr", "longest-unsaturated"]
     assert host.components.names("noise_models") == ["fpn-unbiased", "linear-fpn", "pairs", "spatial"]
     assert host.components.names("writers") == ["camera-samples-h5", "csv", "json", "xlsx"]
@@ -111,4 +111,4 @@ def test_a_misspelt_hook_drops_the_plugin_and_names_the_right_hook():
     with pytest.warns(CamcharWarning, match="plugin Misspelt is skipped: 'camchar_register_loader' is not a camchar hook; did you mean 'camchar_register_loaders'"):
         host = build_host(plugins=[Misspelt()])
     assert host.manager.get_plugin("Misspelt") is None
-    assert host.components.names("loaders") == ["raw-bayer", "raw-rgb", "tiff"]
+    assert host.components.names("loaders") == ["imageio", "raw-bayer", "raw-rgb", "tiff"]

@@ -47,6 +47,12 @@ def test_greyscale_becomes_one_channel_and_planar_rgb_is_reordered(tmp_path):
     assert np.array_equal(TiffLoader().load(planar, LoadRequest()).pixels, rgb)
 
 
+def test_a_file_without_exposure_time_reports_none_for_the_settings_to_give(tmp_path):
+    path = synthetic(tmp_path, np.zeros((4, 4, 3), np.uint16), exposure=None, photometric="rgb")
+    assert TiffLoader().load(path, LoadRequest()).exposure_time is None
+    assert TiffLoader().probe(path, LoadRequest()).exposure_time is None
+
+
 def test_eight_bit_saturation_is_255(tmp_path):
     frame = TiffLoader().load(synthetic(tmp_path, np.zeros((4, 4, 3), np.uint8), photometric="rgb"), LoadRequest())
     assert frame.saturation == 255
@@ -55,7 +61,6 @@ def test_eight_bit_saturation_is_255(tmp_path):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p: synthetic(p, np.zeros((4, 4, 3), np.uint16), exposure=None, photometric="rgb"), "no exposure time"),
         (lambda p: synthetic(p, np.zeros((4, 4, 3), np.uint16), exposure=(0, 1), photometric="rgb"), "is not positive"),
         (lambda p: synthetic(p, np.zeros((4, 4, 3), np.float32), photometric="rgb"), "float32 is not supported"),
         (lambda p: p / "missing.tiff", "image file not found"),
