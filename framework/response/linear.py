@@ -16,10 +16,13 @@ instead; see :data:`WHITENING_LIMIT`.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import numpy as np
+import scipy.linalg
 
 from camchar.response.penalty import SymmetricPenalty
-from camchar.response.systems import DenseSystem, QuadraticSystem, WoodburySystem
+from camchar.response.systems import DenseSystem, QuadraticSystem
 
 __all__ = ["WHITENING_LIMIT", "PenalisedLeastSquares", "minimum_norm_least_squares"]
 
@@ -168,11 +171,26 @@ class PenalisedLeastSquares:
 
     def system(self, X: np.ndarray) -> QuadraticSystem:
         """The normal equations of one draw ``X`` ``(M, W)`` for the non-negative solver."""
+        return next(self.systems(X[None]))
+
+    def systems(self, X: np.ndarray) -> Iterator[QuadraticSystem]:
+        """:meth:`system` for each draw of ``X`` ``(D, M, W)``, one at a time.
+
+        When whitened, ``A⁻¹ = Q⁻¹ - Kᵀ (I + Z Zᵀ)⁻¹ K`` with ``Q = PᵀP``,
+        ``K = Z Lᵀ = X Q⁻¹`` (Woodbury's identity): an ``M x M`` factorisation
+        instead of a ``W x W`` one, ``Z`` and ``K`` for all draws in two products.
+        """
         if not self.whitened:
-            return DenseSystem(self.gram(X))
+            for draw in X:
+                yield DenseSystem(self.gram(draw))
+            return
         Z = self._whiten(X)
-        K = Z * self._inverse_p if self._whitener is None else Z @ self._whitener.T
-        return WoodburySystem(X, self.penalty_gram(), self.penalty_gram_inverse(), Z, K)
+        K = Z * self._inverse_p if self._whitener is None else _right_multiply(Z, self._whitener.T)
+        Q, Q_inverse = self.penalty_gram(), self.penalty_gram_inverse()
+        for d in range(X.shape[0]):
+            core = scipy.linalg.cho_factor(_add_identity(Z[d] @ Z[d].T))
+            A_inverse = Q_inverse - K[d].T @ scipy.linalg.cho_solve(core, K[d])
+            yield DenseSystem(X[d].T @ X[d] + Q, A_inverse)
 
     def objective(self, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
         """``||X w - y||² + ||P w||²`` per channel, for one ``X`` ``(M, W)``; returns ``(C,)``."""

@@ -11,10 +11,11 @@ Pires 1994; Kim & Park 2011): guess which entries are free (``F``) and which
 are held at zero (``G``), solve for the free ones, and swap every entry that
 breaks a condition; if the number of such entries stops falling, swap one at a
 time (Murty's rule), which always terminates. Started from the signs of the
-unconstrained solution it needs a few solves. Each solve on ``F`` uses a few
-columns of ``A⁻¹`` (cheap by Woodbury's identity, see
-:mod:`camchar.response.systems`) when few entries are held at zero, and a
-Cholesky factorisation of ``A[F, F]`` otherwise.
+unconstrained solution it needs about five solves. Each solve on ``F`` uses a
+few columns of ``A⁻¹`` (a Schur complement) when few entries are held at zero,
+and a Cholesky factorisation of ``A[F, F]`` otherwise. Its matrix-vector
+products use NumPy's own loops: they are small, and multi-threaded BLAS spends
+longer waking its threads than computing them.
 
 :func:`nonnegative_least_squares` handles ``ols``, where ``A`` is singular,
 with SciPy's active-set NNLS.
@@ -47,7 +48,7 @@ def _solve_free(system: QuadraticSystem, b: np.ndarray, unconstrained: np.ndarra
     if held.size <= b.size // 2:
         # (A_FF)⁻¹ b_F from A⁻¹: a Schur complement on the few held entries.
         coupling = system.inverse_columns(held)
-        w = unconstrained - coupling @ np.linalg.solve(coupling[held], unconstrained[held])
+        w = unconstrained - np.einsum("ij,j->i", coupling, np.linalg.solve(coupling[held], unconstrained[held]))
         w[held] = 0.0
         return w
     kept = np.flatnonzero(free)
@@ -102,7 +103,7 @@ def nonnegative_quadratic(
         wrong = free & (w < -TOLERANCE * scale_w)
         held = np.flatnonzero(~free)
         if held.size:  # the gradient A w - b vanishes on the free entries; check the held ones
-            wrong[held] = system.rows(held) @ w - b[held] < -TOLERANCE * scale_gradient
+            wrong[held] = np.einsum("ij,j->i", system.rows(held), w) - b[held] < -TOLERANCE * scale_gradient
         count = int(wrong.sum())
         if count == 0:
             return np.maximum(w, 0.0)

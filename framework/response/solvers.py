@@ -60,13 +60,11 @@ class PenalisedSolver:
         X, y = _as_batch(X, y)
         w = self.model.solve(X, y)
         if self.non_negative:
-            for d in range(w.shape[0]):
-                channels = np.flatnonzero((w[d] < 0).any(axis=0))
-                if channels.size == 0:
-                    continue  # the unconstrained minimiser is feasible, hence optimal
-                system = self.model.system(X[d])
+            # Where the unconstrained minimiser is non-negative it is also the constrained one.
+            infeasible = np.flatnonzero((w < 0).any(axis=(1, 2)))
+            for d, system in zip(infeasible, self.model.systems(X[infeasible])):
                 b = X[d].T @ y[d]
-                for c in channels:
+                for c in np.flatnonzero((w[d] < 0).any(axis=0)):
                     w[d, :, c] = nonnegative_quadratic(system, b[:, c], start=w[d, :, c] > 0)
         return w
 

@@ -2,10 +2,11 @@
 
 The non-negative solver asks for products with ``A⁻¹``, a few of its columns,
 a few rows of ``A`` and, when most entries are held at zero, a small block of
-``A``. :class:`WoodburySystem` answers from ``Q⁻¹ = (PᵀP)⁻¹`` and an
-``M x M`` factorisation, never forming or inverting a ``W x W`` matrix per
-draw; :class:`DenseSystem` holds ``A`` and its inverse explicitly (for an
-ill-conditioned ``P``, and for tests).
+``A``. :class:`DenseSystem` holds ``A`` and ``A⁻¹`` explicitly, so that each
+step of the solver only picks rows and columns: a few large matrix products per
+draw instead of many small ones (which multi-threaded BLAS runs badly on a busy
+machine). :meth:`camchar.response.linear.PenalisedLeastSquares.systems` makes
+them, with ``A⁻¹`` from Woodbury's identity.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-import scipy.linalg
 
-__all__ = ["QuadraticSystem", "DenseSystem", "WoodburySystem"]
+__all__ = ["QuadraticSystem", "DenseSystem"]
 
 
 class QuadraticSystem(Protocol):
@@ -55,7 +55,7 @@ class DenseSystem:
 
     def inverse_times(self, b: np.ndarray) -> np.ndarray:
         """See :class:`QuadraticSystem`."""
-        return self.A_inverse @ b
+        return np.einsum("ij,j->i", self.A_inverse, b)  # numpy's own loop: no BLAS threads for a vector
 
     def inverse_columns(self, index: np.ndarray) -> np.ndarray:
         """See :class:`QuadraticSystem`."""
@@ -68,42 +68,3 @@ class DenseSystem:
     def block(self, index: np.ndarray) -> np.ndarray:
         """See :class:`QuadraticSystem`."""
         return self.A[np.ix_(index, index)]
-
-
-class WoodburySystem:
-    """``A = XᵀX + Q`` through Woodbury's identity ``A⁻¹ = Q⁻¹ - Kᵀ (I + Z Zᵀ)⁻¹ K``.
-
-    Parameters
-    ----------
-    X
-        ``(M, W)``.
-    Q, Q_inverse
-        The penalty's ``PᵀP`` and its inverse, ``(W, W)``.
-    Z
-        ``X L`` with ``L Lᵀ = Q⁻¹``, ``(M, W)``.
-    K
-        ``X Q⁻¹ = Z Lᵀ``, ``(M, W)``.
-    """
-
-    def __init__(self, X: np.ndarray, Q: np.ndarray, Q_inverse: np.ndarray, Z: np.ndarray, K: np.ndarray):
-        self.X, self.Q, self.Q_inverse, self.K = X, Q, Q_inverse, K
-        core = Z @ Z.T
-        core[np.diag_indices_from(core)] += 1.0
-        self._core = scipy.linalg.cho_factor(core)
-
-    def inverse_times(self, b: np.ndarray) -> np.ndarray:
-        """See :class:`QuadraticSystem`."""
-        return self.Q_inverse @ b - self.K.T @ scipy.linalg.cho_solve(self._core, self.K @ b)
-
-    def inverse_columns(self, index: np.ndarray) -> np.ndarray:
-        """See :class:`QuadraticSystem`."""
-        return self.Q_inverse[:, index] - self.K.T @ scipy.linalg.cho_solve(self._core, self.K[:, index])
-
-    def rows(self, index: np.ndarray) -> np.ndarray:
-        """See :class:`QuadraticSystem`."""
-        return self.X[:, index].T @ self.X + self.Q[index]
-
-    def block(self, index: np.ndarray) -> np.ndarray:
-        """See :class:`QuadraticSystem`."""
-        columns = self.X[:, index]
-        return columns.T @ columns + self.Q[np.ix_(index, index)]

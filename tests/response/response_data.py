@@ -10,7 +10,6 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-import pytest
 
 from camchar import CameraSamples
 from camchar.response import ResponseResult, fit_response, read_monochromator_spectra
@@ -60,12 +59,3 @@ def peak_scaled_error(actual: np.ndarray, expected: np.ndarray) -> float:
     """Largest difference relative to the largest magnitude of ``expected`` (elements near 0 are not blown up)."""
     return float(np.abs(np.asarray(actual) - expected).max() / np.abs(expected).max())
 
-
-@pytest.fixture(scope="session")
-def spectra():
-    return monochromator()
-
-
-@pytest.fixture(scope="session")
-def nikon():
-    return nikon_samples()

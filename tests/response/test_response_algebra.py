@@ -123,18 +123,19 @@ def test_minimum_norm_least_squares_equals_lstsq():
     np.testing.assert_allclose(batch[1], np.linalg.lstsq(X, y, rcond=None)[0], atol=1e-9)
 
 
-def test_woodbury_system_equals_the_dense_one():
+def test_systems_of_draws_hold_the_normal_equations_and_their_inverse():
     X, y = random_problem(4, W=50)
     D = convolution_matrix(smoothing_filter(10.0, 1.0), 50)
     model = PenalisedLeastSquares(SymmetricPenalty.from_matrix(D), 1e-4)
-    fast, dense = model.system(X), DenseSystem(model.gram(X))
-    b = X.T @ y[:, 0]
-    index = np.array([1, 8, 30])
-    scale = np.abs(dense.A_inverse).max()
-    np.testing.assert_allclose(fast.inverse_times(b), dense.inverse_times(b), atol=1e-10 * np.abs(dense.inverse_times(b)).max())
-    np.testing.assert_allclose(fast.inverse_columns(index), dense.inverse_columns(index), atol=1e-10 * scale)
-    np.testing.assert_allclose(fast.rows(index), dense.rows(index), atol=1e-13)
-    np.testing.assert_allclose(fast.block(index), dense.block(index), atol=1e-13)
+    P = np.sqrt(1e-4) * np.eye(50) + D
+    draws = np.stack([X, 0.5 * X])
+    for draw, system in zip(draws, model.systems(draws)):
+        A = draw.T @ draw + P.T @ P
+        np.testing.assert_allclose(system.A, A, atol=1e-13)
+        np.testing.assert_allclose(system.A_inverse, np.linalg.inv(A), rtol=0, atol=1e-9 * np.abs(np.linalg.inv(A)).max())
+        index = np.array([1, 8, 30])
+        np.testing.assert_array_equal(system.rows(index), system.A[index])
+        np.testing.assert_array_equal(system.block(index), system.A[np.ix_(index, index)])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -48,7 +48,7 @@ def problem_text(excinfo) -> str:
 # -- the spectra file ----------------------------------------------------------------------------------
 
 
-def test_real_spectra_are_read(spectra=None):
+def test_real_spectra_are_read():
     spectra = monochromator()
     assert spectra.irradiance.shape == spectra.irradiance_std.shape == (101, 601)
     assert (spectra.units, spectra.wavelength_units) == ("uW/cm2/nm", "nm")
