@@ -28,13 +28,19 @@ class ResponseResult:
     Attributes
     ----------
     wavelength : numpy.ndarray
-        Response bins, ``(W,)``, in ``wavelength_units``.
+        Response bins, ``(W,)``.
+    wavelength_units : str
+        Units of ``wavelength`` and ``nominal_wavelength`` (the source's).
     response_mean, response_std : numpy.ndarray
-        ``(W, C)`` in ``units`` = ``(samples units)/(source units)``.
+        ``(W, C)``, population std over the draws.
+    units : str
+        Units of the response, ``(samples units)/(source units)``.
     nominal_wavelength : numpy.ndarray
         The matched nominal wavelengths, ``(M,)``.
     samples_mean, samples_std : numpy.ndarray
-        The samples at those wavelengths, ``(M, C)``, in ``samples_units``.
+        The samples at those wavelengths, ``(M, C)``, as given.
+    samples_units : str
+        Units of the samples and estimates.
     estimate_mean, estimate_std : numpy.ndarray
         The fitted samples ``X w`` over the draws, ``(M, C)``.
     r2 : float
