@@ -99,7 +99,7 @@ def _signature(function: object) -> str:
 
 def _component_section(cls: type) -> list[str]:
     lines = [f"## `{cls.__name__}`", ""]
-    bases = ", ".join(base.__name__ for base in cls.__bases__ if base is not object and base.__name__ != "ABC")
+    bases = ", ".join(base.__name__ for base in cls.__bases__ if base.__name__ not in ("object", "ABC", "Protocol", "Generic"))
     if bases:
         lines += [f"Subclass of `{bases}`.", ""]
     lines += [_docstring(cls), ""]
@@ -107,11 +107,13 @@ def _component_section(cls: type) -> list[str]:
     for klass in reversed(cls.__mro__):
         comments.update(_attribute_comments(klass))
     attributes = [name for name in comments if not name.startswith("_") and not callable(getattr(cls, name, None))]
+    if getattr(cls, "_is_protocol", False):
+        lines += ["A protocol: any object with these members will do.", ""]
     if attributes:
         lines += ["| attribute | type | default | meaning |", "|---|---|---|---|"]
         for name in attributes:
-            default = getattr(cls, name)
-            lines.append(f"| `{name}` | `{_annotation(cls, name)}` | `{default!r}` | {comments[name]} |")
+            default = f"`{getattr(cls, name)!r}`" if hasattr(cls, name) else "required"
+            lines.append(f"| `{name}` | `{_annotation(cls, name)}` | {default} | {comments[name]} |")
         lines.append("")
     for name, member in inspect.getmembers(cls):
         if name.startswith("_"):

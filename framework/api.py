@@ -18,11 +18,13 @@ Everything else in camchar is private: it may change without notice.
 
 from camchar.core.errors import BadInput, CamcharWarning, PluginError
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
+from camchar.core.spectra import SourceSpectra
 from camchar.core.pages import split_page
 from camchar.files.camera_samples import CameraSamples
-from camchar.host.components import Component, Loader, NoiseModel, Selector, Writer
+from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl
 from camchar.host.options import Option
+from camchar.response.problem import ResponseProblem
 from camchar.stats.stack import SelectedFrame, SelectedStack
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "Selector",
     "NoiseModel",
     "Writer",
+    "SpectraReader",
+    "ResponseMethod",
     "Option",
     "Frame",
     "LoadRequest",
@@ -40,6 +44,9 @@ __all__ = [
     "split_page",
     "SelectedStack",
     "SelectedFrame",
+    "SourceSpectra",
+    "ResponseProblem",
+    "Solver",
     "CameraSamples",
     "BadInput",
     "PluginError",

@@ -18,4 +18,9 @@ BUILTIN_PLUGINS = (
     "camchar.plugins.noise_models.pairs",
     "camchar.plugins.writers.camera_samples_h5",
     "camchar.plugins.writers.exports",
+    "camchar.plugins.spectra_readers.monochromator_h5",
+    "camchar.plugins.response_methods.ridge_smooth",
+    "camchar.plugins.response_methods.ridge",
+    "camchar.plugins.response_methods.ols",
+    "camchar.plugins.response_methods.ridge_smooth_gcv",
 )

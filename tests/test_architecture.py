@@ -20,12 +20,13 @@ ALLOWED = {
     "files": {"core"},
     "settings": {"core", "host"},
     "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
-    "simulation": {"core"},
+    "simulation": {"core", "files"},
     "results": {"core", "files"},
+    "response": {"core", "host", "files", "runtime", "settings"},
     "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
     "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results"},
-    "api": {"core", "host", "files", "stats"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response"},
+    "api": {"core", "host", "files", "stats", "response"},
 }
 
 

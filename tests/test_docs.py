@@ -109,21 +109,54 @@ def test_examples_use_only_the_public_api_and_raise_bad_input(where, source):
             assert not raised.startswith(("ValueError", "TypeError", "RuntimeError", "Exception")), f"{where}: raise {raised}"
 
 
-def test_hook_examples_run(sweep):
+def example_plugins(*pages: str) -> dict[str, type]:
+    """The examples with a registry hook in the given docs pages, each turned into a plugin class by hook name."""
+    plugins = {}
+    for page in pages:
+        for block in python_blocks(DOCS / page):
+            if "def camchar_register_" not in block or "class " not in block:
+                continue
+            namespace: dict = {}
+            exec(compile(block, page, "exec"), namespace)
+            hooks = {name: staticmethod(hook) for name, hook in namespace.items() if name.startswith("camchar_register_")}
+            for name in hooks:
+                plugins[name] = type(f"DocsExample_{name}", (), hooks)
+    return plugins
+
+
+def test_stats_hook_examples_run(sweep):
     """The examples in the hook reference are real: register them and run a sweep through them."""
-    blocks = [block for block in python_blocks(DOCS / "plugins" / "hooks.md") if "def camchar_register_" in block and "class " in block]
-    assert len(blocks) == 4
-    plugins = []
-    for block in blocks:
-        namespace: dict = {}
-        exec(compile(block, "hooks.md", "exec"), namespace)
-        plugins.append(type("DocsExample", (), {name: staticmethod(hook) for name, hook in namespace.items() if name.startswith("camchar_register_")}))
-    host = build_host(plugins=[plugin() for plugin in plugins])
+    plugins = example_plugins("plugins/hooks.md")
+    stats_hooks = [kind.hook for kind in KINDS.values() if kind.key in ("loaders", "selectors", "noise_models", "writers")]
+    assert set(plugins) >= set(stats_hooks)
+    host = build_host(plugins=[plugins[hook]() for hook in stats_hooks])
     options = camchar.RunOptions(selector="longest", noise_model="spatial-example", writer="csv-example", output=sweep.parent / "o.csv")
     output = camchar.run_stats(read_settings(sweep), host.components, options)
     table = np.loadtxt(output, delimiter=",")
     assert table.shape == (5, 8)
     assert table[:, 1].tolist() == [0.05, 0.05, 0.05, 0.05, 0.025]  # the longest unsaturated exposures
+
+
+def test_response_hook_examples_run(tmp_path):
+    """The tutorial's CSV spectra reader and the hook reference's fixed-ridge method, on the real data."""
+    from camchar.response.run import ResponseInputs, ResponseOptions, run_response
+
+    plugins = example_plugins("plugins/hooks.md", "plugins/tutorial.md")
+    host = build_host(plugins=[plugins["camchar_register_spectra_readers"](), plugins["camchar_register_response_methods"]()])
+    spectra = camchar.load_spectra(REPO / "tests" / "data" / "monochromator-2022-10-11.h5")
+    csv = tmp_path / "spectra.csv"
+    rows = np.column_stack([spectra.wavelength, spectra.irradiance.T])
+    header = "wavelength_nm," + ",".join(repr(float(value)) for value in spectra.nominal_wavelength)
+    np.savetxt(csv, rows, delimiter=",", header=header, comments="", fmt="%.17g")
+    nikon = REPO / "tests" / "data" / "nikon-d810-uv-60mm-macro.h5"
+    for reader, source in (("spectra-csv", csv), (None, REPO / "tests" / "data" / "monochromator-2022-10-11.h5")):
+        output = tmp_path / f"{reader}.h5"
+        options = ResponseOptions(output=output, method="ridge-fixed", draws=0, spectra_reader=reader)
+        run_response(ResponseInputs(nikon, source), host.components, options)
+    from_csv, from_h5 = camchar.CameraResponse(tmp_path / "spectra-csv.h5"), camchar.CameraResponse(tmp_path / "None.h5")
+    assert from_csv.provenance["spectra_reader"] == "spectra-csv" and from_csv.method == "ridge-fixed"
+    np.testing.assert_allclose(from_csv.mean, from_h5.mean, rtol=1e-12, atol=1e-12 * np.abs(from_h5.mean).max())
+    assert from_csv.R2 > 0.99
 
 
 def test_configs_are_documented_settings_files():

@@ -26,7 +26,7 @@ from camchar.cli.arguments import add_common
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: The commands, each a module ``camchar.cli.<name>``, in the order ``--help`` lists them.
-COMMANDS = ("stats", "validate", "show", "plot", "report", "export", "simulate", "demo", "plugins")
+COMMANDS = ("stats", "validate", "response", "show", "plot", "report", "export", "simulate", "demo", "plugins")
 
 
 class UsageError(Exception):
@@ -84,11 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter = None
     debug = False
     try:
-        from camchar.runtime.progress import Reporter
-
-        reporter = Reporter(quiet=True)
         args = build_parser().parse_args(argv)
         debug = args.debug
+        from camchar.runtime.progress import Reporter  # after parsing: --help and --version need no rich
+
         reporter = Reporter(quiet=args.quiet)
         if not debug:
             # tifffile logs every unreadable tag of a damaged file; camchar reports the file once instead

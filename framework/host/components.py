@@ -14,18 +14,20 @@ import abc
 import copy
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from camchar.core.frames import Frame, ImageInfo, LoadRequest
+from camchar.core.spectra import SourceSpectra
 from camchar.host.options import Option
 
 if TYPE_CHECKING:
     from camchar.files.camera_samples import CameraSamples
+    from camchar.response.problem import ResponseProblem
     from camchar.stats.stack import SelectedStack
 
-__all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer"]
+__all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
 
 
 class Component(abc.ABC):
@@ -135,3 +137,54 @@ class Writer(Component):
     @abc.abstractmethod
     def write(self, samples: "CameraSamples", path: Path) -> None:
         """Write ``samples`` to ``path``: a temporary file with the output's suffix, moved into place by camchar."""
+
+
+class SpectraReader(Component):
+    """Reads a file of measured source spectra (what the monochromator emitted) for ``camchar response``."""
+
+    #: Lower-case file suffixes with the dot that the reader reads.
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: Rank among the readers that can open a source file when none is named: the highest wins.
+    precedence: ClassVar[int] = 0
+
+    def can_open(self, path: Path) -> bool:
+        """Whether this reader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.
+
+        Override to look at the content (an HDF5 file of another kind is not
+        spectra). It must be cheap and must not raise.
+        """
+        return Path(path).suffix.lower() in self.suffixes
+
+    @abc.abstractmethod
+    def read(self, path: Path) -> SourceSpectra:
+        """Read ``path`` into :class:`~camchar.api.SourceSpectra`; ``BadInput`` naming the file for anything unusable."""
+
+
+@runtime_checkable
+class Solver(Protocol):
+    """What a response method's ``prepare`` returns: a fit with all its tuning done, applied to bootstrap draws."""
+
+    #: The tuned values (``alpha``, ``beta``, ``bandwidth`` ...), recorded in the output.
+    parameters: dict[str, float | str]
+
+    def solve(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Fit every draw at once: ``X`` ``(D, M, W)`` and ``y`` ``(D, M, C)`` give ``w`` ``(D, W, C)``."""
+
+
+class ResponseMethod(Component):
+    """A way to fit the camera's spectral response ``w`` in ``y ≈ X w`` (``camchar response --method``).
+
+    camchar normalises and matches the inputs, calls :meth:`prepare` once on
+    the means, then calls the returned solver's ``solve`` on batches of
+    bootstrap draws, and turns the draws into the response's mean and std.
+    """
+
+    @abc.abstractmethod
+    def prepare(self, problem: "ResponseProblem") -> Solver:
+        """Tune on the means of ``problem`` (alpha, filters ...) and return the solver for its draws.
+
+        Raise ``BadInput(None, problem)`` for an option of ``problem`` the
+        method does not have (``bandwidth``, ``target_r2`` ...), rather than
+        ignoring it.
+        """
+

@@ -57,3 +57,25 @@ def camchar_register_writers(register: Register) -> None:
     register
         Call ``register(writer)`` for each writer.
     """
+
+
+@hookspec
+def camchar_register_spectra_readers(register: Register) -> None:
+    """Register readers of measured source spectra: instances of :class:`camchar.api.SpectraReader`.
+
+    Parameters
+    ----------
+    register
+        Call ``register(reader)`` for each spectra reader.
+    """
+
+
+@hookspec
+def camchar_register_response_methods(register: Register) -> None:
+    """Register spectral-response methods: instances of :class:`camchar.api.ResponseMethod`.
+
+    Parameters
+    ----------
+    register
+        Call ``register(method)`` for each response method.
+    """

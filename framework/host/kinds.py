@@ -7,11 +7,11 @@ provenance) reads this table instead of naming the kinds again.
 
 from __future__ import annotations
 
+import importlib
+
 import attrs
 
-from camchar.host.components import Component, Loader, NoiseModel, Selector, Writer
-
-__all__ = ["Kind", "KINDS", "STATS_KINDS", "kind_of"]
+__all__ = ["Kind", "KINDS", "STATS_KINDS", "RESPONSE_KINDS", "kind_of"]
 
 
 @attrs.frozen
@@ -27,8 +27,10 @@ class Kind:
         command-line flag is the same with dashes (``--noise-model``).
     label
         In words, for messages (``noise model``).
-    base
-        The base class every component of the kind subclasses.
+    base_name
+        The name of the base class every component of the kind subclasses, in
+        :mod:`camchar.host.components` (imported when first needed, so that
+        the command line's help needs no numpy).
     default
         The component used when neither the settings nor the command line
         choose one; ``None`` when camchar chooses from the files (loaders) or
@@ -38,8 +40,13 @@ class Kind:
     key: str
     setting: str
     label: str
-    base: type[Component]
+    base_name: str
     default: str | None = None
+
+    @property
+    def base(self) -> type:
+        """The base class every component of the kind subclasses."""
+        return getattr(importlib.import_module("camchar.host.components"), self.base_name)
 
     @property
     def hook(self) -> str:
@@ -52,15 +59,19 @@ class Kind:
         return "--" + self.setting.replace("_", "-")
 
 
-LOADERS = Kind("loaders", "loader", "loader", Loader)
-SELECTORS = Kind("selectors", "selector", "selector", Selector, default="best-snr")
-NOISE_MODELS = Kind("noise_models", "noise_model", "noise model", NoiseModel, default="linear-fpn")
-WRITERS = Kind("writers", "writer", "writer", Writer)
+LOADERS = Kind("loaders", "loader", "loader", "Loader")
+SELECTORS = Kind("selectors", "selector", "selector", "Selector", default="best-snr")
+NOISE_MODELS = Kind("noise_models", "noise_model", "noise model", "NoiseModel", default="linear-fpn")
+WRITERS = Kind("writers", "writer", "writer", "Writer")
+SPECTRA_READERS = Kind("spectra_readers", "spectra_reader", "spectra reader", "SpectraReader")
+RESPONSE_METHODS = Kind("response_methods", "method", "response method", "ResponseMethod", default="ridge-smooth")
 
-#: Every kind, by key, in the order of the pipeline.
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (LOADERS, SELECTORS, NOISE_MODELS, WRITERS)}
+#: Every kind, by key, in the order of the pipelines (stats, then response).
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (LOADERS, SELECTORS, NOISE_MODELS, WRITERS, SPECTRA_READERS, RESPONSE_METHODS)}
 #: The kinds a ``camchar stats`` run chooses one of each.
 STATS_KINDS: tuple[Kind, ...] = (LOADERS, SELECTORS, NOISE_MODELS, WRITERS)
+#: The kinds a ``camchar response`` run chooses one of each.
+RESPONSE_KINDS: tuple[Kind, ...] = (SPECTRA_READERS, RESPONSE_METHODS)
 
 
 def kind_of(key: str) -> Kind:

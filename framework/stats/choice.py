@@ -21,7 +21,7 @@ import attrs
 from camchar.core.errors import BadInput, CamcharWarning, shorten
 from camchar.core.pages import file_of
 from camchar.host.guard import Guarded, guarded
-from camchar.host.kinds import KINDS, Kind
+from camchar.host.kinds import KINDS, STATS_KINDS, Kind
 from camchar.host.options import OptionValue, resolve_options
 from camchar.host.registry import Components, Registered
 from camchar.settings.model import Settings
@@ -68,11 +68,11 @@ class Chosen:
 
     def describe(self) -> str:
         """E.g. ``loader tiff, selector best-snr, noise model linear-fpn, writer camera-samples-h5``."""
-        return ", ".join(f"{KINDS[key].label} {getattr(self, KINDS[key].setting).name}" for key in KINDS)
+        return ", ".join(f"{kind.label} {getattr(self, kind.setting).name}" for kind in STATS_KINDS)
 
     def provenance(self) -> dict[str, Any]:
         """Per kind: the component's name, plugin and options."""
-        return {kind.setting: getattr(self, kind.setting).provenance() for kind in KINDS.values()}
+        return {kind.setting: getattr(self, kind.setting).provenance() for kind in STATS_KINDS}
 
 
 def choose_components(components: Components, settings: Settings, options: RunOptions, output: Path | None) -> Chosen:

@@ -6,6 +6,9 @@
 - :func:`build_host`: a plugin host with your plugin objects registered (no
   patching of pluggy), by default without the installed entry-point plugins.
 - :func:`run_stats_on`: ``camchar stats`` in-process, returning the ``CameraSamples``.
+- :func:`synthetic_response_samples` and :func:`gaussian_sensitivities`: the samples of a
+  camera with known spectral sensitivities seen through given source spectra (for
+  response methods).
 - the ``small_sweep`` pytest fixture (:mod:`camchar.testing.fixtures`).
 """
 
@@ -21,6 +24,8 @@ from camchar.host.manager import Host
 from camchar.host.manager import build_host as _build_host
 from camchar.settings.reader import read_settings
 from camchar.simulation.camera import CameraModel
+from camchar.simulation.response_samples import gaussian_sensitivities
+from camchar.simulation.response_samples import synthetic_samples as synthetic_response_samples
 from camchar.simulation.sweep import SweepPlan, centre_roi, read_truth, simulate_sweep
 from camchar.stats.options import RunOptions
 from camchar.stats.run import run_stats
@@ -36,6 +41,8 @@ __all__ = [
     "read_truth",
     "build_host",
     "run_stats_on",
+    "gaussian_sensitivities",
+    "synthetic_response_samples",
 ]
 
 

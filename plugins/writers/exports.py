@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from camchar.api import CameraSamples, Writer, hookimpl
-from camchar.results.exporters import export_samples
 
 __all__ = ["CsvWriter", "JsonWriter", "XlsxWriter"]
 
@@ -21,6 +20,8 @@ class _ExportWriter(Writer):
 
     def write(self, samples: CameraSamples, path: Path) -> None:
         """Write ``samples`` to ``path`` in the format of its suffix."""
+        from camchar.results.exporters import export_samples  # on use: only runs that write these formats need it
+
         export_samples(samples, path)
 
 

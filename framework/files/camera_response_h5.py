@@ -1,0 +1,254 @@
+"""The CameraResponse HDF5 layout of the original workflow, read and written.
+
+Layout (names, types and attributes as the original writes them)::
+
+    /                             attrs camera, lens, settings, label (str)
+    /wavelength                   (W,)   float64, dimension scale, attrs units
+    /response_mean                (W, C) float64, attrs units (str), scale (float64),
+                                         n (int64), R2 (float64), alpha (float64),
+                                         method (str); dims wavelength (scale
+                                         attached), channel (label only)
+    /response_std                 (W, C) as response_mean, attrs units, scale, n
+    /samples/nominal_wavelength   (M,)   float64, dimension scale, attrs units
+    /samples/mean, /samples/std   (M, C) float64, attrs units, n (int32: pixels);
+                                         dims nominal_wavelength, channel
+    /samples/estimate_mean,       (M, C) float64, attrs units, n (int64: draws);
+    /samples/estimate_std                dims as samples/mean
+    /camchar                      group of provenance added by camchar: attrs
+                                  version, method (str), parameters, options,
+                                  inputs, normalisation, software (JSON text),
+                                  seconds (float64); absent from the original's files
+
+The original labelled only ``response_mean``'s dimensions; camchar labels and
+attaches ``response_std``'s as well.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any, Mapping
+
+import h5py
+import numpy as np
+
+from camchar.core.errors import BadInput, CamcharWarning
+from camchar.files.hdf5_output import write_hdf5
+
+__all__ = ["write_camera_response_h5", "read_camera_response_h5", "PROVENANCE_GROUP", "JSON_ATTRIBUTES"]
+
+PROVENANCE_GROUP = "camchar"
+#: Provenance entries stored as JSON text.
+JSON_ATTRIBUTES = ("parameters", "options", "inputs", "normalisation", "software")
+_ROOT = ("camera", "lens", "settings", "label")
+_SAMPLE_SETS = (
+    ("samples_mean", "samples/mean", "samples_n", np.int32),
+    ("samples_std", "samples/std", "samples_n", np.int32),
+    ("estimates_mean", "samples/estimate_mean", "estimates_n", np.int64),
+    ("estimates_std", "samples/estimate_std", "estimates_n", np.int64),
+)
+
+
+def _integer(value: Any, kind: type) -> np.integer:
+    value = int(value)
+    if kind is np.int32 and not np.iinfo(np.int32).min <= value <= np.iinfo(np.int32).max:
+        return np.int64(value)
+    return kind(value)
+
+
+def _label(dataset: h5py.Dataset, first: str, scale: h5py.Dataset) -> None:
+    dataset.dims[0].label = first
+    dataset.dims[1].label = "channel"
+    dataset.dims[0].attach_scale(scale)
+
+
+def write_camera_response_h5(path: str | Path, fields: Mapping[str, Any], provenance: Mapping[str, Any]) -> None:
+    """Write a CameraResponse to a new HDF5 file.
+
+    Parameters
+    ----------
+    path
+        The file to create (overwritten).
+    fields
+        The CameraResponse members by their names (``wl``, ``mean``, ``std``,
+        ``samples_mean``...). ``wl`` and ``mean`` are required; other members
+        that are ``None`` are left out.
+    provenance
+        The ``/camchar`` group's attributes; dictionaries and lists become JSON
+        text. Empty: no group.
+
+    The file is built in memory and written in one go, so a full disk is one
+    clean ``OSError`` (:mod:`camchar.files.hdf5_output`).
+    """
+    write_hdf5(path, lambda f: _fill(f, fields, provenance))
+
+
+def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]) -> None:
+    """Put the CameraResponse layout into the open file ``f``."""
+    for name in _ROOT:
+        f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
+    wavelength = f.create_dataset("wavelength", data=np.asarray(fields["wl"], dtype=np.float64))
+    wavelength.attrs["units"] = str(fields.get("wl_units") or "nm")
+    wavelength.make_scale()
+    for member, name in (("mean", "response_mean"), ("std", "response_std")):
+        if fields.get(member) is None:
+            continue
+        dataset = f.create_dataset(name, data=np.asarray(fields[member], dtype=np.float64))
+        dataset.attrs["units"] = str(fields.get("units") or "")
+        dataset.attrs["scale"] = np.float64(fields.get("scale", 1.0))
+        if fields.get("n") is not None:
+            dataset.attrs["n"] = np.int64(fields["n"])
+        if member == "mean":
+            if fields.get("R2") is not None:
+                dataset.attrs["R2"] = np.float64(fields["R2"])
+            if fields.get("alpha") is not None:
+                dataset.attrs["alpha"] = np.float64(fields["alpha"])
+            if fields.get("method") is not None:
+                dataset.attrs["method"] = str(fields["method"])
+        _label(dataset, "wavelength", wavelength)
+    if fields.get("samples_wl") is not None:
+        nominal = f.create_dataset(
+            "samples/nominal_wavelength", data=np.asarray(fields["samples_wl"], dtype=np.float64)
+        )
+        nominal.attrs["units"] = str(fields.get("wl_units") or "nm")
+        nominal.make_scale()
+        for member, name, count, kind in _SAMPLE_SETS:
+            if fields.get(member) is None:
+                continue
+            dataset = f.create_dataset(name, data=np.asarray(fields[member], dtype=np.float64))
+            dataset.attrs["units"] = str(fields.get("samples_units") or "")
+            if fields.get(count) is not None:
+                dataset.attrs["n"] = _integer(fields[count], kind)
+            _label(dataset, "nominal_wavelength", nominal)
+    if provenance:
+        group = f.create_group(PROVENANCE_GROUP)
+        for key, value in provenance.items():
+            if value is None:
+                continue
+            if isinstance(value, (dict, list, tuple)):
+                group.attrs[key] = json.dumps(value, sort_keys=True, default=_json_default)
+            else:
+                group.attrs[key] = value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+_DATASETS = {
+    "wl": "wavelength",
+    "mean": "response_mean",
+    "std": "response_std",
+    "samples_wl": "samples/nominal_wavelength",
+    "samples_mean": "samples/mean",
+    "samples_std": "samples/std",
+    "estimates_mean": "samples/estimate_mean",
+    "estimates_std": "samples/estimate_std",
+}
+_ATTRIBUTES = {
+    "wl_units": ("wavelength", "units"),
+    "units": ("response_mean", "units"),
+    "scale": ("response_mean", "scale"),
+    "n": ("response_mean", "n"),
+    "R2": ("response_mean", "R2"),
+    "alpha": ("response_mean", "alpha"),
+    "method": ("response_mean", "method"),
+    "samples_units": ("samples/mean", "units"),
+    "samples_n": ("samples/mean", "n"),
+    "estimates_n": ("samples/estimate_mean", "n"),
+}
+
+
+def read_camera_response_h5(path: str | Path) -> dict[str, Any]:
+    """Read the CameraResponse members from an HDF5 file (camchar's or the original's).
+
+    Parameters
+    ----------
+    path
+        The HDF5 file.
+
+    Returns
+    -------
+    dict
+        The members by their CameraResponse names, plus ``provenance`` (empty
+        for files of the original tool).
+
+    Raises
+    ------
+    BadInput
+        When the file is missing, is not HDF5, or is not a CameraResponse file.
+
+    Warns
+    -----
+    CamcharWarning
+        When optional items are missing; they are set to ``None``.
+    """
+    try:
+        f = h5py.File(path, "r")
+    except FileNotFoundError:
+        raise BadInput(path, "file not found") from None
+    except OSError as exc:
+        raise BadInput(path, f"not a readable HDF5 file ({exc})") from None
+    with f:
+        if not isinstance(f.get("response_mean"), h5py.Dataset) or not isinstance(f.get("wavelength"), h5py.Dataset):
+            if isinstance(f.get("samples"), h5py.Dataset):
+                problem = "this is a CameraSamples file (camera statistics), not a CameraResponse file"
+            elif "irradiance" in f:
+                problem = "this is a MonochromatorSpectra file (source spectra), not a CameraResponse file"
+            else:
+                problem = "not a CameraResponse file: no response_mean or wavelength dataset"
+            raise BadInput(path, problem)
+        missing: list[str] = []
+        fields: dict[str, Any] = {}
+        for name in _ROOT:
+            value = f.attrs.get(name)
+            if value is None:
+                missing.append(f"/:{name}")
+            fields[name] = None if value is None else str(_plain(value))
+        for member, name in _DATASETS.items():
+            item = f.get(name)
+            if isinstance(item, h5py.Dataset):
+                fields[member] = item[()]
+            else:
+                fields[member] = None
+                missing.append(name)
+        for member, (name, attribute) in _ATTRIBUTES.items():
+            item = f.get(name)
+            value = None if item is None else item.attrs.get(attribute)
+            if value is None and item is not None:
+                missing.append(f"{name}:{attribute}")
+            fields[member] = None if value is None else _plain(value)
+        fields["scale"] = 1.0 if fields["scale"] is None else float(fields["scale"])
+        fields["provenance"] = _read_provenance(f)
+    if missing:
+        warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=3)
+    return fields
+
+
+def _read_provenance(f: h5py.File) -> dict[str, Any]:
+    group = f.get(PROVENANCE_GROUP)
+    if not isinstance(group, h5py.Group):
+        return {}
+    provenance: dict[str, Any] = {}
+    for key, value in group.attrs.items():
+        value = _plain(value)
+        if key in JSON_ATTRIBUTES and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        provenance[key] = value
+    return provenance

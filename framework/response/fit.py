@@ -1,0 +1,267 @@
+"""The whole response step on data in memory: normalise, match, tune, bootstrap, denormalise."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import attrs
+import numpy as np
+
+from camchar._version import __version__
+from camchar.core.errors import BadInput
+from camchar.response.bootstrap import bootstrap
+from camchar.files.camera_response import CameraResponse
+from camchar.response.matching import normalise_and_match
+from camchar.host.components import ResponseMethod
+from camchar.host.kinds import RESPONSE_METHODS
+from camchar.response.numerics import r2_score
+from camchar.response.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
+from camchar.core.spectra import SourceSpectra
+
+__all__ = ["ResponseResult", "fit_response"]
+
+
+@attrs.frozen(eq=False)
+class ResponseResult:
+    """The fitted spectral response, in the inputs' units.
+
+    Attributes
+    ----------
+    wavelength : numpy.ndarray
+        Response bins, ``(W,)``.
+    wavelength_units : str
+        Units of ``wavelength`` and ``nominal_wavelength`` (the source's).
+    response_mean, response_std : numpy.ndarray
+        ``(W, C)``, population std over the draws.
+    units : str
+        Units of the response, ``(samples units)/(source units)``.
+    nominal_wavelength : numpy.ndarray
+        The matched nominal wavelengths, ``(M,)``.
+    samples_mean, samples_std : numpy.ndarray
+        The samples at those wavelengths, ``(M, C)``, as given.
+    samples_units : str
+        Units of the samples and estimates.
+    estimate_mean, estimate_std : numpy.ndarray
+        The fitted samples ``X w`` over the draws, ``(M, C)``.
+    r2 : float
+        R² of ``estimate_mean`` for ``samples_mean``, averaged over channels.
+    n_draws : int
+        Bootstrap draws (0: one plain fit on the means, std zero).
+    method : str
+        The method's name.
+    parameters : dict
+        What the method tuned (``alpha``...).
+    options : dict
+        What was asked: ``n_draws``, ``seed``, ``target_r2``, ``bandwidth``, ``non_negative``.
+    source_scale, samples_scale : float
+        The normalisation of the inputs.
+    metadata : dict
+        ``camera``, ``lens``, ``settings``, ``label``, ``samples_n`` of the samples;
+        ``seconds`` the fit took.
+    """
+
+    wavelength: np.ndarray
+    wavelength_units: str
+    response_mean: np.ndarray
+    response_std: np.ndarray
+    units: str
+    nominal_wavelength: np.ndarray
+    samples_mean: np.ndarray
+    samples_std: np.ndarray
+    samples_units: str
+    estimate_mean: np.ndarray
+    estimate_std: np.ndarray
+    r2: float
+    n_draws: int
+    method: str
+    parameters: dict
+    options: dict
+    source_scale: float
+    samples_scale: float
+    metadata: dict
+
+    @property
+    def alpha(self) -> float:
+        """The ridge strength (0 for ``ols``)."""
+        return float(self.parameters.get("alpha", 0.0))
+
+    def to_camera_response(self, inputs: dict[str, Any] | None = None) -> CameraResponse:
+        """The result as a :class:`CameraResponse`, ready to save.
+
+        Parameters
+        ----------
+        inputs
+            Recorded in the provenance, e.g. ``{"samples": {"path": ..., "sha256": ...}}``.
+        """
+        response = CameraResponse()
+        for name in ("camera", "lens", "settings", "label"):
+            setattr(response, name, self.metadata.get(name))
+        response.wl = self.wavelength
+        response.wl_units = self.wavelength_units
+        response.mean = self.response_mean
+        response.std = self.response_std
+        response.units = self.units
+        response.scale = 1.0
+        response.n = self.n_draws
+        response.R2 = self.r2
+        response.alpha = self.alpha
+        response.method = self.method
+        response.samples_wl = self.nominal_wavelength
+        response.samples_units = self.samples_units
+        response.samples_n = self.metadata.get("samples_n")
+        response.samples_mean = self.samples_mean
+        response.samples_std = self.samples_std
+        response.estimates_mean = self.estimate_mean
+        response.estimates_std = self.estimate_std
+        response.estimates_n = self.n_draws
+        response.provenance = {
+            "version": __version__,
+            "method": self.method,
+            "parameters": dict(self.parameters),
+            "options": dict(self.options),
+            "inputs": dict(inputs or {}),
+            "normalisation": {"source_scale": self.source_scale, "samples_scale": self.samples_scale},
+            "software": _library_versions(),
+            "seconds": self.metadata.get("seconds"),
+        }
+        return response
+
+
+def _library_versions() -> dict[str, str]:
+    """The versions of the numerical libraries the fit ran on, for the provenance."""
+    import h5py
+    import scipy
+
+    return {"numpy": np.__version__, "scipy": scipy.__version__, "h5py": h5py.__version__}
+
+
+def _installed_method(name: str) -> ResponseMethod:
+    """The installed response method called ``name``; :class:`BadInput` listing them otherwise."""
+    from camchar.host.manager import build_host
+
+    methods = build_host().components
+    found = methods.get(RESPONSE_METHODS.key, name)
+    if found is None:
+        raise BadInput(None, f"no response method named '{name}'; available: {', '.join(methods.names(RESPONSE_METHODS.key))}")
+    return found.component
+
+
+def _seed_record(seed: Any) -> int | str | None:
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return None if seed is None else int(seed)
+    return repr(seed)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def fit_response(
+    samples: Any,
+    spectra: SourceSpectra,
+    method: str | ResponseMethod = RESPONSE_METHODS.default,
+    *,
+    n_draws: int = 100,
+    seed: int | None = None,
+    target_r2: float = DEFAULT_TARGET_R2,
+    bandwidth: float | None = None,
+    non_negative: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ResponseResult:
+    """Estimate the camera's spectral response from its samples and the source spectra.
+
+    Parameters
+    ----------
+    samples
+        A :class:`camchar.CameraSamples`: ``nom_wl``, ``mean`` and ``std``
+        (``(N, C)``, counts/s), ``units``, ``wl_units``, ``n`` and the
+        ``camera``, ``lens``, ``settings``, ``label`` strings.
+    spectra
+        The source spectra at each nominal wavelength.
+    method
+        A response method (:class:`camchar.api.ResponseMethod`), or the name of
+        one that is installed (``"ols"``, ``"ridge"``, ``"ridge-smooth"``,
+        ``"ridge-smooth-gcv"``, or a plugin's).
+    n_draws
+        Bootstrap draws. 0 or 1: one plain fit on the means, with zero std.
+    seed
+        Seed of the bootstrap generator (``numpy.random.default_rng``).
+    target_r2
+        The R² the alpha search aims at (``ridge``, ``ridge-smooth``).
+    bandwidth
+        Smoothing bandwidth in wavelength units (``ridge-smooth``); ``None``
+        = from the source spectra.
+    non_negative
+        Constrain the response to be non-negative (solved exactly). Alpha is
+        still chosen on the unconstrained fit, as the original did.
+    progress
+        ``progress(stage, done, total)``, called during the alpha search
+        (stage ``"alpha"``, ``total`` 0: not known) and the draws (stage
+        ``"bootstrap"``).
+
+    Returns
+    -------
+    ResponseResult
+
+    Raises
+    ------
+    BadInput
+        When the inputs do not fit together (no common nominal wavelength,
+        channel counts differ, NaN samples, bad spectra) or an option is
+        out of range or not applicable to the method.
+    """
+    started = time.perf_counter()
+    if isinstance(n_draws, bool) or int(n_draws) != n_draws or n_draws < 0:
+        raise BadInput(None, f"the number of bootstrap draws must be a whole number >= 0, got {n_draws!r}")
+    n_draws = int(n_draws)
+    chosen = _installed_method(method) if isinstance(method, str) else method
+    matched = normalise_and_match(samples, spectra)
+    problem = ResponseProblem(
+        wavelength=matched.wavelength,
+        X=matched.X,
+        X_std=matched.X_std,
+        y=matched.y,
+        y_std=matched.y_std,
+        target_r2=target_r2,
+        bandwidth=bandwidth,
+        non_negative=non_negative,
+        progress=progress,
+    )
+    solver = chosen.prepare(problem)
+    statistics = bootstrap(problem, solver, n_draws, seed)
+    r2 = r2_score(problem.y, statistics.estimate_mean)
+
+    response_scale = matched.samples_scale / matched.source_scale
+    samples_units = _text(getattr(samples, "units", None)) or "unknown"
+    return ResponseResult(
+        wavelength=np.array(matched.wavelength),
+        wavelength_units=spectra.wavelength_units,
+        response_mean=statistics.response_mean * response_scale,
+        response_std=statistics.response_std * response_scale,
+        units=f"({samples_units})/({spectra.units})",
+        nominal_wavelength=matched.nominal_wavelength,
+        samples_mean=matched.samples_mean,
+        samples_std=matched.samples_std,
+        samples_units=samples_units,
+        estimate_mean=statistics.estimate_mean * matched.samples_scale,
+        estimate_std=statistics.estimate_std * matched.samples_scale,
+        r2=r2,
+        n_draws=statistics.n_draws,
+        method=chosen.name,
+        parameters=dict(solver.parameters),
+        options={
+            "n_draws": n_draws,
+            "seed": _seed_record(seed),
+            "target_r2": problem.target_r2,
+            "bandwidth": problem.bandwidth,
+            "non_negative": problem.non_negative,
+        },
+        source_scale=matched.source_scale,
+        samples_scale=matched.samples_scale,
+        metadata={
+            **{name: _text(getattr(samples, name, None)) for name in ("camera", "lens", "settings", "label")},
+            "samples_n": getattr(samples, "n", None),
+            "seconds": time.perf_counter() - started,
+        },
+    )

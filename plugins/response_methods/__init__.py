@@ -1,0 +1,1 @@
+"""Built-in response methods of camchar response."""

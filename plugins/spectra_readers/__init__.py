@@ -1,0 +1,1 @@
+"""Built-in spectra readers: sources of measured spectral irradiance for camchar response."""
