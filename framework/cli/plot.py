@@ -14,7 +14,7 @@ DESCRIPTION = (
     "one figure for comparison. The output's suffix picks the format."
 )
 
-KINDS = ("samples", "response", "emva")
+KINDS = ("samples", "response", "emva1288")  # camchar.results.model.KINDS, not imported here: --help stays fast
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,13 +14,17 @@ DESCRIPTION = "Write the images of a simulated monochromator sweep, a settings.y
 FORMAT_CHOICES = ("tiff", "dng", "png", "pgm", "ppm", "multipage-tiff")
 #: Camera-model flags: name, help.
 CAMERA_FLAGS = (
-    ("dark-offset", "mean dark level, counts"),
-    ("dark-spread", "pixel-to-pixel dark spread (DSNU), counts"),
-    ("gain-spread", "relative pixel gain spread (PRNU)"),
-    ("conversion-gain", "counts per electron"),
-    ("read-noise", "read noise, counts"),
-    ("peak-rate", "electrons/s at the peak of a channel's response"),
-    ("vignetting", "relative illumination fall-off at the corners"),
+    ("dark-offset", float, "mean dark level (the black offset), counts"),
+    ("dark-spread", float, "pixel-to-pixel dark spread (DSNU), counts"),
+    ("gain-spread", float, "relative pixel gain spread (PRNU)"),
+    ("conversion-gain", float, "counts per electron"),
+    ("read-noise", float, "read noise, counts"),
+    ("peak-rate", float, "electrons/s at the peak of a channel's response"),
+    ("vignetting", float, "relative illumination fall-off at the corners"),
+    ("bit-depth", int, "significant bits in the 16-bit files: 12 clips at 4095 (default 16)"),
+    ("full-well", float, "electrons a pixel holds at most (default: no limit)"),
+    ("hot-pixels", int, "pixels at full scale in every frame, dark frames included (default 0)"),
+    ("prnu-drift", float, "share of the gain pattern replaced by another across the sweep, 0 to 1 (default 0)"),
 )
 
 
@@ -52,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--frames-per-exposure", type=integer_from(1, 100), default=1, help="frames at each exposure (2 for EMVA 1288 pairs; default 1)")
     parser.add_argument("--dark-frames", type=integer_from(0, 1000), default=0, help="dark frames per exposure time, listed under dark: (default 0)")
-    for name, help_text in CAMERA_FLAGS:
-        parser.add_argument(f"--{name}", type=float, help=help_text)
+    for name, kind, help_text in CAMERA_FLAGS:
+        parser.add_argument(f"--{name}", type=kind, help=help_text)
 
 
 def run(args: argparse.Namespace, reporter) -> None:
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     width, height = args.size
     model_options = {
         name.replace("-", "_"): getattr(args, name.replace("-", "_"))
-        for name, _ in CAMERA_FLAGS
+        for name, _, _ in CAMERA_FLAGS
         if getattr(args, name.replace("-", "_")) is not None
     }
     if args.format == "dng":

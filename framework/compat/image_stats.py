@@ -28,6 +28,7 @@ from camchar.settings.model import Settings as ParsedSettings
 from camchar.settings.reader import read_settings
 from camchar.stats.choice import choose_components
 from camchar.stats.exposure import ExposureTimes
+from camchar.stats.levels import Rules
 from camchar.stats.options import DEFAULT_MAX, RunOptions
 from camchar.stats.plan import load_request, plan_sweep
 from camchar.stats.run import preflight, run_stats
@@ -227,7 +228,7 @@ def load_images(settings: Settings | ParsedSettings | str | Path, overexp: float
     reporter = Reporter()
     exposures = ExposureTimes.from_settings(settings)
     preflight(settings, plan, chosen, request, 1, reporter, exposures)
-    selection = select_frames(plan.brackets, chosen.loader, chosen.selector, request, overexp, 1, reporter, exposures=exposures)
+    selection = select_frames(plan.brackets, chosen.loader, chosen.selector, request, Rules(overexp), 1, reporter, exposures=exposures)
     reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")
     stack = DecodingStack(selection.frames, chosen.loader.component, request, selection.shape)
     samples = np.empty((len(stack),) + stack.shape, dtype=np.float64)

@@ -45,6 +45,13 @@ class Region:
         return [self.x, self.y, self.w, self.h]
 
 
+def _levels(value: Any) -> tuple[float, ...] | None:
+    """One level or a sequence of levels as a tuple of floats (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    return tuple(float(level) for level in np.ravel(value))
+
+
 @attrs.frozen
 class LoadRequest:
     """What the pipeline asks of a loader for every image of a sweep.
@@ -59,8 +66,11 @@ class LoadRequest:
         files, the crop the original RAW-to-TIFF conversion applied before the
         ROI. Loaders of already converted images ignore it.
     white_level
-        The settings' ``white_level``: the raw value at which the sensor
-        clips, overriding the file's metadata, for loaders of RAW files.
+        The settings' ``white_level``: the value at which the sensor clips,
+        one level or one per channel, in counts of the file. Loaders that
+        declare ``applies_white_level`` (the RAW loaders, whose counts are
+        not the file's output) interpret it; for every other loader camchar
+        replaces the frame's ``saturation`` with it.
 
     A loader's own options (declared in its ``options``) are not in the
     request: they are the loader's ``config`` for the run.
@@ -68,7 +78,7 @@ class LoadRequest:
 
     roi: Region | None = None
     crop: Region | None = None
-    white_level: float | None = None
+    white_level: tuple[float, ...] | None = attrs.field(default=None, converter=lambda value: _levels(value))
 
 
 @attrs.frozen(eq=False)

@@ -67,6 +67,10 @@ class CameraSamples:
     provenance : dict
         camchar's record of how the file was made (versions, components,
         selected image numbers); empty for files of the original tool.
+    emva1288 : dict
+        The EMVA 1288 parameters, ``{name: (values, attributes)}`` with a
+        ``units`` attribute each (``docs/emva1288.md``); empty when the
+        sweep gives none.
     """
 
     def __init__(self, path: str | Path | None = None):
@@ -85,6 +89,7 @@ class CameraSamples:
         self.label: str | None = None
         self.scale: float = 1.0
         self.provenance: dict[str, Any] = {}
+        self.emva1288: dict[str, tuple[np.ndarray, dict[str, Any]]] = {}
         if path is not None:
             self.load(path)
 
@@ -94,12 +99,13 @@ class CameraSamples:
         for name in FIELDS:
             setattr(self, name, fields[name])
         self.provenance = fields["provenance"]
+        self.emva1288 = fields["emva1288"]
         self.scale = 1.0
 
     def save(self, path: str | Path) -> None:
         """Save data to the HDF5 file at ``path``, replacing an existing file once the new one is complete."""
         with atomic_output(path) as temporary:
-            write_samples_h5(temporary, self.fields(), self.provenance)
+            write_samples_h5(temporary, self.fields(), self.provenance, self.emva1288)
 
     def fields(self) -> dict[str, Any]:
         """The stored members as a dictionary, for writers."""

@@ -14,6 +14,9 @@ Layout (names, types and attributes as the original writes them)::
                                   and datasets image_number, channel_names,
                                   iso, capture_time); the original layout
                                   above is unchanged by it
+    /emva1288              group of EMVA 1288 parameters, when the sweep
+                                  gives them: one dataset per parameter, each
+                                  with a units attribute (docs/emva1288.md)
 """
 
 from __future__ import annotations
@@ -28,15 +31,22 @@ import numpy as np
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
 
-__all__ = ["write_samples_h5", "read_samples_h5", "PROVENANCE_GROUP"]
+__all__ = ["write_samples_h5", "read_samples_h5", "PROVENANCE_GROUP", "EMVA_GROUP"]
 
 #: The group holding camchar's provenance, beside the original layout.
 PROVENANCE_GROUP = "camchar"
+#: The group holding the EMVA 1288 parameters.
+EMVA_GROUP = "emva1288"
 _ROOT_ATTRS = ("camera", "lens", "settings", "label")
 _SAMPLE_DATASETS = ("samples", "samples_std")
 
 
-def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Mapping[str, Any] | None = None) -> None:
+def write_samples_h5(
+    path: str | Path,
+    fields: Mapping[str, Any],
+    provenance: Mapping[str, Any] | None = None,
+    emva1288: Mapping[str, tuple[Any, Mapping[str, Any]]] | None = None,
+) -> None:
     """Write CameraSamples ``fields`` to a new HDF5 file at ``path``.
 
     Parameters
@@ -50,14 +60,16 @@ def write_samples_h5(path: str | Path, fields: Mapping[str, Any], provenance: Ma
     provenance
         Attributes for the ``/camchar`` group; an ``image_number`` entry
         becomes the dataset ``/camchar/image_number``.
+    emva1288
+        ``{name: (values, attributes)}`` for the ``/emva1288`` group, if any.
 
     The file is built in memory and written in one go (:func:`write_hdf5`), so
     a full disk is one clean ``OSError``.
     """
-    write_hdf5(path, lambda f: _fill(f, fields, provenance))
+    write_hdf5(path, lambda f: _fill(f, fields, provenance, emva1288))
 
 
-def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any] | None) -> None:
+def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any] | None, emva1288: Mapping[str, tuple[Any, Mapping[str, Any]]] | None) -> None:
     """Put the CameraSamples layout into the open file ``f``."""
     for name in _ROOT_ATTRS:  # always present, as scripts for the original expect them
         f.attrs[name] = "" if fields.get(name) is None else str(fields[name])
@@ -78,6 +90,12 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
         f[dataset_name].dims[0].attach_scale(wavelength)
     if provenance:
         _write_provenance(f, provenance)
+    if emva1288:
+        group = f.create_group(EMVA_GROUP)
+        for name, (values, attributes) in emva1288.items():
+            dataset = group.create_dataset(name, data=np.asarray(values, dtype=np.float64))
+            for key, value in attributes.items():
+                dataset.attrs[key] = value
 
 
 #: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.
@@ -156,6 +174,7 @@ def read_samples_h5(path: str | Path) -> dict[str, Any]:
         nd = dataset("ND")
         fields["ND"] = None if nd is None else float(nd)
         fields["provenance"] = _read_provenance(f)
+        fields["emva1288"] = _read_emva(f)
     if missing:
         warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=2)
     return fields
@@ -172,6 +191,17 @@ def _read_provenance(f: h5py.File) -> dict[str, Any]:
             data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
         provenance[key] = data
     return provenance
+
+
+def _read_emva(f: h5py.File) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
+    group = f.get(EMVA_GROUP)
+    if not isinstance(group, h5py.Group):
+        return {}
+    return {
+        name: (item[()], {key: _plain(value) for key, value in item.attrs.items()})
+        for name, item in group.items()
+        if isinstance(item, h5py.Dataset)
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -79,6 +79,12 @@ class Loader(Component):
     #: ``True`` when decoding is expensive (RAW demosaicing): camchar then keeps a temporary
     #: uncompressed copy of each selected frame for the noise model instead of calling ``load`` again.
     cache_decoded: ClassVar[bool] = False
+    #: ``True`` when ``load`` applies the request's ``white_level`` itself (a RAW white level before
+    #: black subtraction); otherwise camchar uses it as every frame's saturation level.
+    applies_white_level: ClassVar[bool] = False
+    #: ``True`` when the frames are already above black (RAW loaders subtract the file's black
+    #: levels): the settings' ``black_level`` is then refused rather than subtracted twice.
+    subtracts_black_level: ClassVar[bool] = False
 
     def can_open(self, path: Path) -> bool:
         """Whether this loader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.

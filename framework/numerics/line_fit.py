@@ -128,7 +128,7 @@ def fpn(img_stack: ArrayLike, stimulus: ArrayLike) -> Tuple[np.ndarray, np.ndarr
     return fit.offset, fit.bias, residuals
 
 
-def residual_moments(stack: "SelectedStack", scales: np.ndarray, stimulus: np.ndarray) -> np.ndarray:
+def residual_moments(stack: "SelectedStack", scales: np.ndarray, stimulus: np.ndarray, neighbours: bool = False) -> np.ndarray:
     """Fit the per-pixel lines through the frames ``scales[n] x raw counts`` and return each frame's residual sums.
 
     Parameters
@@ -140,15 +140,22 @@ def residual_moments(stack: "SelectedStack", scales: np.ndarray, stimulus: np.nd
         counts/s (the original model), ``1`` to fit in counts.
     stimulus
         ``(N, C)`` the regressor: each frame's channel means, in the same units.
+    neighbours
+        Also sum the products of each frame's residuals with the previous
+        frame's, pixel by pixel (one more frame of memory): temporal noise
+        leaves them near zero, a fixed pattern the lines miss does not.
 
     Returns
     -------
     ndarray
         ``(N, 2, C)``: the sum over the ROI of the residuals and of their
-        squares, per frame and channel.
+        squares, per frame and channel; ``(N, 3, C)`` with ``neighbours``,
+        the third being ``sum r[n] r[n - 1]`` (0 for the first frame).
     """
     terms = _Terms(stack, scales, stimulus, stimulus - stimulus.mean(axis=0))
-    moments = np.zeros((len(stack), 2, stack.shape[2]))
+    if neighbours:
+        terms = attrs.evolve(terms, previous=np.zeros((terms.height, terms.row_items)))
+    moments = np.zeros((len(stack), 3 if neighbours else 2, stack.shape[2]))
     with stack.split_rows() as rows:
         fit = _fit_lines(stack, terms, rows)
         for batch in stack.iter_batches():
@@ -166,6 +173,8 @@ class _Terms:
     scales: np.ndarray
     stimulus: np.ndarray
     centred: np.ndarray
+    #: ``(H, W*C)`` the residuals of the frame before, when neighbouring products are summed.
+    previous: np.ndarray | None = None
 
     @property
     def height(self) -> int:
@@ -205,15 +214,20 @@ class _Terms:
         """
         mean_y = fit.mean_y.reshape(self.height, self.row_items)[block]
         bias = fit.bias.reshape(self.height, self.row_items)[block]
-        sums = np.empty((len(batch), 2, self.row_items))
+        terms = 2 if self.previous is None else 3
+        sums = np.empty((len(batch), terms, self.row_items))
         for position, (index, frame, centred_row) in enumerate(batch):
             y = self.values(frame, index, block)
             y -= mean_y
             y -= np.multiply(bias, centred_row)
             y.sum(axis=0, out=sums[position, 0])
+            if self.previous is not None:  # batches come in frame order, and each block owns its rows
+                before = self.previous[block]
+                np.einsum("ij,ij->j", y, before, out=sums[position, 2])
+                before[...] = y
             np.multiply(y, y, out=y)
             y.sum(axis=0, out=sums[position, 1])
-        return sums.reshape(len(batch), 2, self.stack.shape[1], self.stack.shape[2]).sum(axis=2)
+        return sums.reshape(len(batch), terms, self.stack.shape[1], self.stack.shape[2]).sum(axis=2)
 
 
 def _fit_lines(stack: "SelectedStack", terms: _Terms, rows) -> LineFit:

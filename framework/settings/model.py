@@ -47,7 +47,11 @@ class Settings:
     noise_model: str | None = None
     writer: str | None = None
     max: float | None = None
-    white_level: float | None = None
+    white_level: tuple[float, ...] | None = None
+    black_level: tuple[float, ...] | None = None
+    saturated_fraction: float = 0.0
+    defect_mask: str | None = None
+    detect_clipping: bool = True
     dark: Mapping[float | None, tuple[int, ...]] | None = None
     plugins: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
     exposure: ExposureSettings | None = None

@@ -55,7 +55,20 @@ ORIGINAL_KEYS = (
     "images",
 )
 #: camchar's own optional keys: one per component kind, then the rest.
-CAMCHAR_KEYS = (*(kind.setting for kind in KINDS.values()), "max", "white_level", "dark", "plugins", "exposure")
+CAMCHAR_KEYS = (
+    *(kind.setting for kind in KINDS.values()),
+    "max",
+    "white_level",
+    "black_level",
+    "saturated_fraction",
+    "defect_mask",
+    "detect_clipping",
+    "dark",
+    "plugins",
+    "exposure",
+)
+#: The values of ``defect_mask``.
+DEFECT_MASK_MODES = ("auto", "darks", "frames")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
 #: The largest settings file read (a real one is a few kB).
 MAX_SETTINGS_BYTES = 4 << 20
@@ -168,6 +181,20 @@ class _Checker:
         if warning is not None:
             self.warn(key, warning)
         return value
+
+    def levels(self, key: str, positive: bool) -> tuple[float, ...] | None:
+        """A level in counts: one number, or one per channel (a list); positive, or not negative."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        values = value if isinstance(value, list) else [value]
+        numbers = [finite_number(item) for item in values]
+        if not values or len(values) > 16 or any(number is None for number in numbers):
+            raise self.fail(key, f"'{key}' must be a number of counts, or a list of one per channel, got {shown(value)}")
+        if any(number <= 0 if positive else number < 0 for number in numbers):
+            bound = "positive" if positive else "at least 0"
+            raise self.fail(key, f"'{key}' must be {bound}, got {shown(value)}")
+        return tuple(numbers)
 
     def region(self, key: str) -> Region | None:
         value = self.data.get(key)
@@ -329,11 +356,21 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
     max_fraction = check.number("max", None)
     if max_fraction is not None and not 0 < max_fraction <= 1:
         raise check.fail("max", f"'max' is a fraction of full scale in (0, 1], got {shown(max_fraction)}")
-    white_level = check.number("white_level", None)
-    if white_level is not None and white_level <= 0:
-        raise check.fail("white_level", f"'white_level' must be a positive number of raw counts, got {shown(white_level)}")
+    white_level = check.levels("white_level", positive=True)
+    black_level = check.levels("black_level", positive=False)
+    saturated_fraction = check.number("saturated_fraction", 0.0)
+    if not 0 <= saturated_fraction < 0.5:
+        raise check.fail("saturated_fraction", f"'saturated_fraction' is a fraction of a channel's pixels in [0, 0.5), got {shown(saturated_fraction)}")
+    defect_mask = data.get("defect_mask")
+    if defect_mask is not None and defect_mask not in DEFECT_MASK_MODES:
+        raise check.fail("defect_mask", f"'defect_mask' must be one of {', '.join(DEFECT_MASK_MODES)}, got {shown(defect_mask)}")
+    detect_clipping = data.get("detect_clipping", True)
+    if not isinstance(detect_clipping, bool):
+        raise check.fail("detect_clipping", f"'detect_clipping' must be true or false, got {shown(detect_clipping)}")
     images = check.images()
     dark = check.dark(images)
+    if black_level is not None and dark:
+        raise check.fail("black_level", "black_level and dark: both remove the offset; give one of them")
     non_negative = data.get("non_negative")
     if non_negative is not None and not isinstance(non_negative, bool):
         raise check.fail("non_negative", f"'non_negative' must be true or false, got {shown(non_negative)}")
@@ -359,6 +396,10 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         writer=check.component("writer"),
         max=max_fraction,
         white_level=white_level,
+        black_level=black_level,
+        saturated_fraction=saturated_fraction,
+        defect_mask=defect_mask,
+        detect_clipping=detect_clipping,
         dark=dark,
         plugins=check.plugins(),
         exposure=read_exposure_section(path, data.get("exposure"), lines),

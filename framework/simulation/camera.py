@@ -35,6 +35,11 @@ def _check(name: str, value: float, low: float, high: float, strict: bool = Fals
         raise ValueError(f"{name.replace('_', '-')} must be {lower} and at most {high:g}, got {value!r}")
 
 
+def _check_count(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name.replace('_', '-')} must be an integer from {low} to {high}, got {value!r}")
+
+
 def _check_size(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_SIDE:
         raise ValueError(f"image {name} must be an integer from 2 to {MAX_SIDE} pixels, got {value!r}")
@@ -63,6 +68,19 @@ class CameraModel:
         centre of the image.
     vignetting
         Relative illumination fall-off at the image corners (0: flat).
+    bit_depth
+        Significant bits of the stored values: a 12-bit camera in 16-bit
+        files clips at 4095 (values are not rescaled). 16 by default.
+    full_well
+        Electrons a pixel holds at most (0: no limit below the ADC's): beyond
+        it the signal stops growing, well below the file's full scale.
+    hot_pixels
+        Pixels that read full scale in every frame, dark frames included.
+    prnu_drift
+        How much of the gain pattern (PRNU) is replaced by another pattern
+        across the sweep's wavelengths, 0 (a fixed pattern) to 1 (a wholly
+        different pattern at the last wavelength), as real sensors show in
+        the near infrared.
     """
 
     height: int = attrs.field(default=120, validator=lambda s, a, v: _check_size(a.name, v))
@@ -74,6 +92,14 @@ class CameraModel:
     read_noise: float = attrs.field(default=3.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 10000.0))
     peak_rate: float = attrs.field(default=4.0e6, validator=lambda s, a, v: _check(a.name, v, 0.0, 1e12, strict=True))
     vignetting: float = attrs.field(default=0.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 0.99))
+    bit_depth: int = attrs.field(default=16, validator=lambda s, a, v: _check_count(a.name, v, 8, 16))
+    full_well: float = attrs.field(default=0.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 1e9))
+    hot_pixels: int = attrs.field(default=0, validator=lambda s, a, v: _check_count(a.name, v, 0, 10_000))
+    prnu_drift: float = attrs.field(default=0.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 1.0))
+
+    def clip_level(self, container: int) -> int:
+        """The largest value a file of this camera holds: its bit depth's, or the container's if smaller."""
+        return min(container, 2**self.bit_depth - 1)
 
     def response(self, wavelength: float) -> np.ndarray:
         """``(3,)`` relative response of the red, green and blue channels at ``wavelength`` nm."""

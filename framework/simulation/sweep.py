@@ -156,21 +156,23 @@ def simulate_sweep(
     rng = np.random.default_rng(plan.seed)
     dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(layout.shape)
     gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
-    sensitivity = gain * layout.spread(camera.illumination())
+    defects = _Defects(camera, layout.shape, rng, plan.wavelengths)
+    clip = camera.clip_level(layout.full_scale)
 
-    truth = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std")}
+    truth = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std", "clipped_fraction")}
     images: dict[int, list[int]] = {}
     number = 0
     for wavelength in plan.wavelengths:
         rate = layout.colour(camera.peak_rate * camera.response(wavelength))  # electrons/s at unit sensitivity
+        sensitivity = defects.gain(gain, wavelength) * layout.spread(camera.illumination())
         images[wavelength] = []
         for exposure in [exposure for exposure in plan.exposures for _ in range(plan.frames_per_exposure)]:
             number += 1
             t = float(exposure)
             expected_electrons = sensitivity * rate * t
-            electrons = rng.poisson(expected_electrons)
+            electrons = defects.full(rng.poisson(expected_electrons))
             counts = dark + camera.conversion_gain * electrons + camera.read_noise * rng.standard_normal(layout.shape)
-            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            pixels = defects.hot(np.clip(np.rint(counts), 0, clip).astype(np.uint16), clip)
             files.write(image_dir, number, pixels, exposure)
             images[wavelength].append(number)
             if progress is not None:
@@ -186,6 +188,8 @@ def simulate_sweep(
             truth["signal_rate"].append(signal)
             truth["mean_rate"].append(signal + roi_dark.mean(axis=0) / t)
             truth["temporal_std"].append(np.sqrt(variance.mean(axis=0)) / t)
+            expected_counts = layout.by_channel(dark + camera.conversion_gain * defects.full(expected_electrons), plan.roi)
+            truth["clipped_fraction"].append((expected_counts >= clip).mean(axis=0))
 
     darks: dict[str, list[int]] = {}
     for exposure in plan.exposures if plan.dark_frames else ():
@@ -193,7 +197,7 @@ def simulate_sweep(
         for _ in range(plan.dark_frames):
             number += 1
             counts = dark + camera.read_noise * rng.standard_normal(layout.shape)
-            pixels = np.clip(np.rint(counts), 0, layout.full_scale).astype(np.uint16)
+            pixels = defects.hot(np.clip(np.rint(counts), 0, clip).astype(np.uint16), clip)
             files.write(image_dir, number, pixels, exposure)
             darks[str(exposure)].append(number)
             if progress is not None:
@@ -204,6 +208,42 @@ def simulate_sweep(
     _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"))
     _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
     return settings_path
+
+
+class _Defects:
+    """What real sensors add to the ideal camera: a full well, hot pixels, a gain pattern that changes with wavelength.
+
+    Each draws from the random generator only when it is switched on, so the
+    sweeps of a camera without them are exactly what they always were.
+    """
+
+    def __init__(self, camera: CameraModel, shape: tuple[int, ...], rng: np.random.Generator, wavelengths: tuple[int, ...]):
+        self.camera = camera
+        self.hot_sites = None
+        if camera.hot_pixels:
+            flat = rng.choice(int(np.prod(shape[:2])), size=camera.hot_pixels, replace=False)
+            self.hot_sites = np.unravel_index(flat, shape[:2])
+        self.other_pattern = None
+        if camera.prnu_drift:
+            self.other_pattern = camera.gain_spread * rng.standard_normal(shape)
+            self.low, self.high = min(wavelengths), max(wavelengths)
+
+    def gain(self, gain: np.ndarray, wavelength: float) -> np.ndarray:
+        """The gain pattern at ``wavelength``: the fixed one, or a blend drifting towards another."""
+        if self.other_pattern is None:
+            return gain
+        share = self.camera.prnu_drift * (wavelength - self.low) / max(self.high - self.low, 1)
+        return 1.0 + np.sqrt(1.0 - share**2) * (gain - 1.0) + share * self.other_pattern
+
+    def full(self, electrons: np.ndarray) -> np.ndarray:
+        """Electrons beyond the full well are lost."""
+        return np.minimum(electrons, self.camera.full_well) if self.camera.full_well else electrons
+
+    def hot(self, pixels: np.ndarray, clip: int) -> np.ndarray:
+        """The hot pixels read full scale (in every channel of a colour image)."""
+        if self.hot_sites is not None:
+            pixels[self.hot_sites] = clip
+        return pixels
 
 
 def _write_settings(

@@ -37,6 +37,7 @@ __all__ = [
     "read_headers",
     "disagreements",
     "unmet_requirements",
+    "level_problems",
 ]
 
 
@@ -260,3 +261,24 @@ def unmet_requirements(settings: Settings, plan: SweepPlan, infos: dict[Path, Im
 def _has_pair(bracket, infos: dict[Path, ImageInfo]) -> bool:
     times = sorted(infos[path].exposure_time for _, path in bracket.images if path in infos)
     return any(abs(a - b) <= SAME_EXPOSURE * a for a, b in zip(times, times[1:]))
+
+
+def level_problems(settings: Settings, infos: dict[Path, ImageInfo], chosen: Chosen) -> Iterator[BadInput]:
+    """Settings of sensor levels that contradict the loader, the dark frames or the images' channels.
+
+    ``black_level`` with a loader that subtracts the file's black levels
+    would remove the offset twice; a level per channel
+    must have one number per channel; ``defect_mask: darks`` needs dark frames.
+    """
+    loader = chosen.loader.registered.component
+    channels = next(iter(infos.values())).channels if infos else None
+    if settings.black_level is not None and loader.subtracts_black_level:
+        line = settings.line_of("black_level")
+        yield BadInput(settings.path, f"loader {loader.name} subtracts the file's black levels; black_level would subtract a second offset", line)
+    for key in ("white_level", "black_level"):
+        levels = getattr(settings, key)
+        applied_by_loader = key == "white_level" and loader.applies_white_level
+        if levels is not None and channels is not None and not applied_by_loader and len(levels) not in (1, channels):
+            yield BadInput(settings.path, f"'{key}' has {len(levels)} levels, but the images have {_channels(channels)}: give one, or one per channel", settings.line_of(key))
+    if settings.defect_mask == "darks" and not settings.dark:
+        yield BadInput(settings.path, "defect_mask: darks finds stuck pixels in the dark frames, and the settings list none (dark:)", settings.line_of("defect_mask"))

@@ -23,8 +23,12 @@ def estimate_noise(
     workers: int,
     reporter: Reporter,
     settings_path=None,
+    mask: np.ndarray | None = None,
 ) -> np.ndarray:
     """Run the noise model on the selected frames and return its checked ``(N, C)`` estimates in counts/s.
+
+    ``mask`` marks the pixels left out of the statistics (the frames are
+    then served from the decoded-frame cache, filled in).
 
     Raises
     ------
@@ -42,7 +46,7 @@ def estimate_noise(
                 progress.restart(n_frames, f"pass {pass_number}")
             progress.advance()
 
-        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame)
+        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame, mask)
         try:
             std = noise_model.component.estimate(stack)
         except BadInput as error:

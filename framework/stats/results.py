@@ -11,6 +11,7 @@ from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
+from camchar.stats.levels import Rules, unmasked_counts
 from camchar.stats.selection import Selection
 from camchar.stats.stack import SelectedFrame
 
@@ -24,6 +25,8 @@ def assemble_samples(
     chosen: Chosen,
     max_fraction: float,
     warnings_given: Sequence[str] = (),
+    rules: Rules | None = None,
+    clipping: np.ndarray | None = None,
 ) -> CameraSamples:
     """The run's ``CameraSamples``: the selected frames' channel means, the noise model's estimates, and provenance.
 
@@ -41,6 +44,10 @@ def assemble_samples(
         The overexposure threshold used.
     warnings_given
         The warnings of the run so far, recorded in the provenance.
+    rules
+        The sensor rules applied (saturation, black level, defect mask), recorded.
+    clipping
+        ``(C,)`` the clipping levels found in the sweep, if any.
     """
     frames = selection.frames
     samples = CameraSamples()
@@ -49,7 +56,7 @@ def assemble_samples(
     samples.mean = np.array([frame.means for frame in frames], dtype=np.float64)
     samples.std = std
     samples.units = "counts/s"
-    samples.n = selection.shape[0] * selection.shape[1]
+    samples.n = int(unmasked_counts(selection.shape, rules.mask if rules is not None else None).min())
     samples.exp_time = np.array([frame.exposure_time for frame in frames], dtype=np.float64)
     samples.exp_time_units = "s"
     samples.camera, samples.lens = settings.camera, settings.lens
@@ -69,9 +76,28 @@ def assemble_samples(
         "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
         "warnings": list(dict.fromkeys([*settings.warnings, *warnings_given])) or None,
         **_partner_numbers(frames),
+        **_levels(settings, rules, clipping),
         **_per_frame_metadata(frames, ("iso", "capture_time")),
     }
     return samples
+
+
+def _levels(settings: Settings, rules: Rules | None, clipping: np.ndarray | None) -> dict:
+    """Where the saturation levels came from, and the other sensor settings that changed the numbers."""
+    record: dict = {}
+    if clipping is not None:
+        record.update(saturation_level=[float(level) for level in clipping], saturation_source="detected pile-up")
+    elif settings.white_level is not None:
+        record.update(saturation_level=list(settings.white_level), saturation_source="white_level")
+    else:
+        record.update(saturation_source="loader")
+    if settings.black_level is not None:
+        record["black_level"] = list(settings.black_level)
+    if rules is not None and rules.tolerated:
+        record["saturated_fraction"] = rules.tolerated
+    if rules is not None and rules.mask is not None:
+        record["masked_pixels"] = int(rules.mask.any(axis=2).sum())
+    return record
 
 
 def _partner_numbers(frames: Sequence[SelectedFrame]) -> dict[str, list[int]]:

@@ -6,8 +6,11 @@
              --plan--> the file of every image and dark frame
              --checks--> every header read, files agree, components' needs met (nothing decoded yet)
              --darks--> master darks
-             --selection--> one SelectedFrame per bracket (loader, overexposure test, selector)
+             --sensor--> the rules: saturation levels, black level, defect mask
+             --selection--> one SelectedFrame per bracket (loader, overexposure test, selector),
+                            selected again below a clipping level found in the sweep
              --stack + estimates--> the noise model's (N, C) temporal noise
+             --emva1288--> the sensor's EMVA 1288 parameters (pairs and darks)
              --results--> CameraSamples with provenance
              --output--> the writer's file, moved into place when complete
 
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Sequence
 
 from camchar.core.errors import BadInput
-from camchar.core.frames import LoadRequest
+from camchar.core.frames import ImageInfo, LoadRequest
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
@@ -36,11 +39,13 @@ from camchar.stats.checks import (
     missing_files,
     read_headers,
     unaffordable_brackets,
+    level_problems,
     unmet_requirements,
     warn_repeated_images,
 )
 from camchar.stats.choice import Chosen, choose_components
 from camchar.stats.darks import DarkFrames, load_darks
+from camchar.stats.emva1288 import sweep_emva1288
 from camchar.stats.estimates import estimate_noise
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
@@ -48,7 +53,8 @@ from camchar.stats.options import RunOptions
 from camchar.stats.output import write_samples
 from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
 from camchar.stats.results import assemble_samples
-from camchar.stats.selection import select_frames
+from camchar.stats.selection import select_below_clipping, select_frames
+from camchar.stats.sensor import report_levels, sensor_rules
 
 __all__ = ["run_stats", "compute_samples", "preflight"]
 
@@ -106,33 +112,40 @@ def compute_samples(
     workers = options.worker_count()
     max_fraction = options.max_fraction(settings)
     exposures = ExposureTimes.from_settings(settings)
-    preflight(settings, plan, chosen, request, workers, reporter, exposures)
+    infos = preflight(settings, plan, chosen, request, workers, reporter, exposures)
     darks = _load_darks(plan, chosen, request, reporter, exposures)
+    rules = sensor_rules(settings, plan, infos, chosen, request, darks, exposures, max_fraction, reporter)
     loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
-    caching = loader.registered.component.cache_decoded or darks is not None  # dark-subtracted frames are not on disk
+    # frames corrected in selection (darks, black level, defect mask) are not on disk: keep them
+    caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
     with FrameCache() if caching else contextlib.nullcontext() as cache:
         started = time.perf_counter()
-        selection = select_frames(
-            plan.brackets, loader, selector, request, max_fraction, workers, reporter,
-            needs_pairs=noise_model.registered.component.needs_pairs, cache=cache, darks=darks, exposures=exposures,
-        )  # fmt: skip
+        selection = select_frames(plan.brackets, loader, selector, request, rules, workers, reporter, cache, exposures)
+        clipping = None
+        if settings.detect_clipping and settings.white_level is None:
+            selection, clipping = select_below_clipping(selection, loader, selector, request, rules, workers, reporter, cache, exposures)
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
             f"(max {max_fraction:g}); selector {selector.name} kept {len(selection.frames)} of {len(plan.brackets)} brackets "
             f"[{time.perf_counter() - started:.2f} s]"
         )
+        report_levels(selection, clipping, settings, reporter)
         if not selection.frames:
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
         started = time.perf_counter()
-        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path)
+        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules.mask)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
-    return assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given)
+        emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter)
+    samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)
+    if emva is not None:
+        samples.emva1288 = emva.datasets()
+    return samples
 
 
 def preflight(
     settings: Settings, plan: SweepPlan, chosen: Chosen, request: LoadRequest, workers: int, reporter: Reporter, exposures: ExposureTimes | None = None
-) -> None:
-    """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all)."""
+) -> dict[Path, ImageInfo]:
+    """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all); the headers."""
     check_image_folder(settings)
     for problem in missing_files(plan):
         raise problem
@@ -143,9 +156,11 @@ def preflight(
         *implausible_exposures(infos),
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
+        *level_problems(settings, infos, chosen),
         *unaffordable_brackets(plan, infos, settings.roi, workers, available_memory()),
     ):
         raise problem
+    return infos
 
 
 def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter, exposures: ExposureTimes) -> DarkFrames | None:

@@ -9,6 +9,13 @@ the stack, or kept in the decoded-frame cache when decoding is expensive.
 When the noise model needs pairs (two frames at one exposure time, EMVA
 1288), the selector sees only the frames that have a usable partner, and a
 bracket without one is skipped with a warning like an overexposed bracket.
+Whatever the model, the chosen frame's partner is recorded when it has one
+(the EMVA 1288 parameters are computed from the pairs).
+
+Each frame is judged by :func:`~camchar.stats.levels.judge` (saturation
+levels, tolerated fraction, defect mask) and corrected by
+:func:`~camchar.stats.levels.corrected` (darks or black level, masked pixels)
+before the selector sees it.
 """
 
 from __future__ import annotations
@@ -26,17 +33,17 @@ from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
-from camchar.numerics.reductions import channel_totals
 from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
-from camchar.stats.darks import DarkFrames
+from camchar.stats.clipping import Bend, bend_of, pile_up_levels
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
+from camchar.stats.levels import FrameRecord, Rules, channel_means, corrected, judge, saturation_levels
 from camchar.stats.plan import Bracket
 from camchar.stats.stack import SelectedFrame
 
-__all__ = ["Geometry", "BracketOutcome", "Selection", "select_frames", "checked_frame", "SAME_EXPOSURE"]
+__all__ = ["Geometry", "BracketOutcome", "Selection", "select_frames", "select_below_clipping", "checked_frame", "SAME_EXPOSURE"]
 
 #: Relative difference below which two exposure times count as the same (a pair).
 SAME_EXPOSURE = 1e-9
@@ -79,6 +86,10 @@ class BracketOutcome:
         Each file and its frame's geometry, checked against the sweep's.
     skipped_because
         Why the bracket was skipped, for the warning.
+    records
+        What was noted about each frame (exposure, largest values, verdict).
+    bend
+        How the selected frame responds below linear, when it does.
     """
 
     bracket: Bracket
@@ -86,20 +97,44 @@ class BracketOutcome:
     selected: SelectedFrame | None
     geometry: tuple[tuple[Path, Geometry], ...]
     skipped_because: str | None = None
+    records: tuple[FrameRecord, ...] = ()
+    bend: Bend | None = None
 
 
 @attrs.frozen
 class Selection:
-    """The selected frames of a sweep and the per-bracket record."""
+    """The per-bracket record of a sweep's selection, and the shape of its frames."""
 
-    frames: tuple[SelectedFrame, ...]
     outcomes: tuple[BracketOutcome, ...]
     shape: tuple[int, int, int]
+
+    @property
+    def frames(self) -> tuple[SelectedFrame, ...]:
+        """The selected frames, in bracket order."""
+        return tuple(outcome.selected for outcome in self.outcomes if outcome.selected is not None)
 
     @property
     def overexposed_count(self) -> int:
         """How many frames were rejected as overexposed."""
         return sum(len(outcome.overexposed) for outcome in self.outcomes)
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """The channels' names, from the first selected frame (``C0``, ``C1`` ... when none is)."""
+        frames = self.frames
+        if frames:
+            return tuple(frames[0].metadata["channel_names"])
+        return tuple(f"C{channel}" for channel in range(self.shape[2]))
+
+    @property
+    def bends(self) -> tuple[tuple[BracketOutcome, Bend], ...]:
+        """The brackets whose selected frame responds below linear, and how."""
+        return tuple((outcome, outcome.bend) for outcome in self.outcomes if outcome.bend is not None)
+
+    def replaced(self, outcomes: Sequence[BracketOutcome]) -> "Selection":
+        """This selection with the outcomes of the same brackets replaced by ``outcomes``."""
+        by_bracket = {id(outcome.bracket): outcome for outcome in outcomes}
+        return Selection(tuple(by_bracket.get(id(outcome.bracket), outcome) for outcome in self.outcomes), self.shape)
 
 
 def checked_frame(frame: Any, loader: ChosenComponent, path: Path) -> Frame:
@@ -144,35 +179,36 @@ def _select_bracket(
     loader: ChosenComponent,
     selector: ChosenComponent,
     request: LoadRequest,
-    max_fraction: float,
-    needs_pairs: bool,
+    rules: Rules,
     cache: FrameCache | None,
-    darks: DarkFrames | None,
     exposures: ExposureTimes = FROM_FILES,
 ) -> BracketOutcome:
     usable: list[tuple[int, Frame]] = []
-    overexposed: list[int] = []
+    records: list[FrameRecord] = []
     geometry = []
     for number, path in bracket.images:
         frame = checked_frame(exposures.frame(loader.component.load(path, request), number), loader, path)
         geometry.append((path, Geometry.of(frame)))
-        if frame.is_overexposed(max_fraction):
-            overexposed.append(number)
-        else:
-            usable.append((number, darks.subtract(frame) if darks is not None else frame))
-    partners = _with_partners(usable) if needs_pairs else {}
-    candidates = [usable[position] for position in partners] if needs_pairs else usable
+        overexposed, maxima = judge(frame, rules)
+        records.append(FrameRecord(number, path, float(frame.exposure_time), maxima, tuple(saturation_levels(frame, rules)), overexposed))
+        if not overexposed:
+            usable.append((number, corrected(frame, rules)))
+    overexposed = tuple(record.number for record in records if record.overexposed)
+
+    def skipped(reason: str) -> BracketOutcome:
+        return BracketOutcome(bracket, overexposed, None, tuple(geometry), reason, tuple(records))
+
+    partners = _with_partners(usable)  # recorded for every model: the EMVA 1288 parameters use them
+    candidates = [usable[position] for position in partners] if rules.needs_pairs else usable
     if not usable:
-        reason = "all frames overexposed" if overexposed else "no frames"
-        return BracketOutcome(bracket, tuple(overexposed), None, tuple(geometry), reason)
+        return skipped("all frames overexposed" if overexposed else "no frames")
     if not candidates:
-        reason = f"no two usable frames at one exposure time, which noise models with pairs need ({len(usable)} usable)"
-        return BracketOutcome(bracket, tuple(overexposed), None, tuple(geometry), reason)
+        return skipped(f"no two usable frames at one exposure time, which noise models with pairs need ({len(usable)} usable)")
     chosen = selector.component.select([frame for _, frame in candidates])
     if chosen is None:
-        return BracketOutcome(bracket, tuple(overexposed), None, tuple(geometry), f"selector {selector.name} kept no frame")
+        return skipped(f"selector {selector.name} kept no frame")
     position = next((index for index, (_, frame) in enumerate(usable) if frame is chosen), None)
-    if position is None or (needs_pairs and position not in partners):
+    if position is None or (rules.needs_pairs and position not in partners):
         raise component_error(selector.registered, "returned a frame from select() that is not one of the frames it was given")
     number, _ = usable[position]
     partner_number, partner = partners.get(position, (None, None))
@@ -181,14 +217,15 @@ def _select_bracket(
         image_number=number,
         path=chosen.path,
         exposure_time=float(chosen.exposure_time),
-        means=channel_totals(chosen.pixels) / (chosen.pixels.shape[0] * chosen.pixels.shape[1]) / chosen.exposure_time,
+        means=channel_means(chosen.pixels, rules.mask) / chosen.exposure_time,
         metadata={**chosen.metadata, "channel_names": chosen.channel_names},
         partner=partner.path if partner is not None else None,
         partner_number=partner_number,
         cached=cache.store(chosen.pixels) if cache is not None else None,
         partner_cached=cache.store(partner.pixels) if cache is not None and partner is not None else None,
     )
-    return BracketOutcome(bracket, tuple(overexposed), selected, tuple(geometry))
+    bend = bend_of(chosen, [frame for _, frame in usable if frame is not chosen]) if rules.detect_bends else None
+    return BracketOutcome(bracket, overexposed, selected, tuple(geometry), None, tuple(records), bend)
 
 
 def select_frames(
@@ -196,12 +233,10 @@ def select_frames(
     loader: ChosenComponent,
     selector: ChosenComponent,
     request: LoadRequest,
-    max_fraction: float,
+    rules: Rules,
     workers: int,
     reporter: Reporter,
-    needs_pairs: bool = False,
     cache: FrameCache | None = None,
-    darks: DarkFrames | None = None,
     exposures: ExposureTimes = FROM_FILES,
 ) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
@@ -214,18 +249,15 @@ def select_frames(
         The run's components.
     request
         The load request (ROI, crop ...).
-    max_fraction
-        The overexposure threshold.
+    rules
+        The overexposure rule, pairing, and the corrections (darks, black
+        level, defect mask) applied to every usable frame.
     workers
         Threads.
     reporter
         Progress.
-    needs_pairs
-        Keep only frames that have a partner at their exposure time.
     cache
         Where to keep decoded copies of the selected frames, if anywhere.
-    darks
-        Master darks to subtract from every usable frame.
     exposures
         Each image's exposure time where its file holds none (the settings' ``exposure:``).
 
@@ -236,17 +268,7 @@ def select_frames(
     """
     outcomes: list[BracketOutcome] = []
     first: tuple[Path, Geometry] | None = None
-    work = functools.partial(
-        _select_bracket,
-        loader=loader,
-        selector=selector,
-        request=request,
-        max_fraction=max_fraction,
-        needs_pairs=needs_pairs,
-        cache=cache,
-        darks=darks,
-        exposures=exposures,
-    )
+    work = functools.partial(_select_bracket, loader=loader, selector=selector, request=request, rules=rules, cache=cache, exposures=exposures)
     with reporter.step("selecting frames", sum(len(bracket.images) for bracket in brackets)) as progress:
         for outcome in ordered_map(work, brackets, workers):
             for path, geometry in outcome.geometry:
@@ -258,6 +280,51 @@ def select_frames(
                 warnings.warn(CamcharWarning(f"bracket {outcome.bracket.wavelength}: {outcome.skipped_because}; skipped"), stacklevel=2)
             outcomes.append(outcome)
             progress.advance(len(outcome.bracket.images), f"{outcome.bracket.wavelength}")
-    frames = tuple(outcome.selected for outcome in outcomes if outcome.selected is not None)
     shape = first[1].shape if first is not None else (0, 0, 0)
-    return Selection(frames, tuple(outcomes), shape)
+    return Selection(tuple(outcomes), shape)
+
+
+def select_below_clipping(
+    selection: Selection,
+    loader: ChosenComponent,
+    selector: ChosenComponent,
+    request: LoadRequest,
+    rules: Rules,
+    workers: int,
+    reporter: Reporter,
+    cache: FrameCache | None = None,
+    exposures: ExposureTimes = FROM_FILES,
+) -> tuple[Selection, np.ndarray | None]:
+    """Find clipping below the loader's saturation levels (a pile-up) and select again the brackets it changes.
+
+    Returns
+    -------
+    Selection
+        ``selection``, with the brackets whose frames the found levels judge
+        differently selected again under them.
+    ndarray or None
+        ``(C,)`` the saturation levels now in force, or ``None`` when no
+        pile-up was found.
+    """
+    records = [record for outcome in selection.outcomes for record in outcome.records]
+    if not records:
+        return selection, None
+    saturation = np.array(records[0].saturation)
+
+    def plane_of(record: FrameRecord, channel: int) -> np.ndarray:
+        plane = loader.component.load(record.path, request).pixels[..., channel]
+        return plane[~rules.mask[..., channel]] if rules.mask is not None else plane
+
+    found = pile_up_levels(records, saturation, rules.max_fraction, plane_of)
+    if found is None:
+        return selection, None
+    levels = np.where(np.isfinite(found), found, saturation)
+    stricter = attrs.evolve(rules, white=levels)
+    thresholds = rules.max_fraction * levels
+    changed = [
+        outcome.bracket
+        for outcome in selection.outcomes
+        if outcome.selected is not None and any(not record.overexposed and np.any(np.array(record.maxima) > thresholds) for record in outcome.records)
+    ]
+    again = select_frames(changed, loader, selector, request, stricter, workers, reporter, cache, exposures) if changed else None
+    return selection.replaced(again.outcomes if again is not None else ()), levels

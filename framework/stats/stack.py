@@ -23,6 +23,7 @@ from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, LoadRequest
 from camchar.runtime.parallel import RowSplitter, ordered_map, prefetch
 from camchar.stats.frame_cache import FrameCache
+from camchar.stats.levels import unmasked_counts
 
 __all__ = ["SelectedFrame", "SelectedStack", "DecodingStack"]
 
@@ -80,11 +81,12 @@ class SelectedStack(abc.ABC):
     :meth:`map`, keeping per-pixel accumulators and per-frame results.
     """
 
-    def __init__(self, frames: Sequence[SelectedFrame], shape: tuple[int, int, int], workers: int = 1):
+    def __init__(self, frames: Sequence[SelectedFrame], shape: tuple[int, int, int], workers: int = 1, mask: np.ndarray | None = None):
         self._frames = tuple(frames)
         self._shape = (int(shape[0]), int(shape[1]), int(shape[2]))
         self._workers = max(1, int(workers))
         self._passes = 0
+        self._mask = mask
 
     @abc.abstractmethod
     def frame(self, index: int) -> Frame:
@@ -126,6 +128,22 @@ class SelectedStack(abc.ABC):
     def pixel_count(self) -> int:
         """Pixels per channel in the ROI, ``H x W``."""
         return self._shape[0] * self._shape[1]
+
+    @property
+    def mask(self) -> np.ndarray | None:
+        """``(H, W, C)`` pixels left out of the statistics (the settings' ``defect_mask``), or ``None``.
+
+        In the frames a model receives, each masked pixel holds the mean of
+        the other pixels of its channel, so it adds nothing to a residual or
+        a deviation from the mean; dividing sums by :attr:`pixel_counts`
+        rather than :attr:`pixel_count` then makes such statistics exact.
+        """
+        return self._mask
+
+    @property
+    def pixel_counts(self) -> np.ndarray:
+        """``(C,)`` pixels per channel that count: :attr:`pixel_count` less the masked ones."""
+        return unmasked_counts(self._shape, self._mask)
 
     @property
     def passes(self) -> int:
@@ -222,6 +240,9 @@ class DecodingStack(SelectedStack):
     on_frame
         Called with ``(index, pass_number)`` after each frame a model
         receives, for progress reporting.
+    mask
+        Pixels left out of the statistics; the frames are then read from the
+        cache, where selection stored them with those pixels filled in.
     """
 
     def __init__(
@@ -232,8 +253,9 @@ class DecodingStack(SelectedStack):
         shape: tuple[int, int, int],
         workers: int = 1,
         on_frame: Callable[[int, int], None] | None = None,
+        mask: np.ndarray | None = None,
     ):
-        super().__init__(frames, shape, workers)
+        super().__init__(frames, shape, workers, mask)
         self._loader = loader
         self._request = request
         self._progress = on_frame

@@ -19,6 +19,7 @@ from camchar.stats.checks import (
     read_headers,
     unaffordable_brackets,
     unmet_requirements,
+    level_problems,
     warn_repeated_images,
 )
 from camchar.stats.choice import choose_components
@@ -106,6 +107,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
         *implausible_exposures(infos),
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
+        *level_problems(settings, infos, chosen),
         *unaffordable_brackets(plan, infos, settings.roi, options.worker_count(), available_memory()),
     ):
         report.add(problem)

@@ -107,8 +107,8 @@ class ImageioLoader(Loader):
         -------
         Frame
             ``(H, W, C)`` ``uint8`` or ``uint16`` pixels as stored, no exposure
-            time (``None``: the settings give it), and the file's full scale (or
-            ``request.white_level``) as the saturation level.
+            time (``None``: the settings give it), and the file's full scale
+            as the saturation level (the settings' ``white_level`` replaces it).
 
         Raises
         ------
@@ -122,8 +122,7 @@ class ImageioLoader(Loader):
         pixels = _exact(path, declared, plugin, _decode(path, declared, plugin))
         if request.roi is not None:
             pixels = np.ascontiguousarray(pixels[request.roi.slices])
-        saturation = float(request.white_level) if request.white_level is not None else float(declared.maxval)
-        return Frame(pixels, None, saturation, path, {"imageio_plugin": plugin}, (declared.width, declared.height))
+        return Frame(pixels, None, float(declared.maxval), path, {"imageio_plugin": plugin}, (declared.width, declared.height))
 
     def _declared(self, path: Path) -> tuple[Path, Declared]:
         path = Path(path)

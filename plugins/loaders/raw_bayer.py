@@ -41,6 +41,8 @@ class RawBayerLoader(Loader):
     precedence = 0
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
+    applies_white_level = True
+    subtracts_black_level = True
 
     def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read ``path``'s metadata: size, exposure time, Bayer pattern; check that the crop and ROI fit."""
@@ -79,13 +81,22 @@ class RawBayerLoader(Loader):
             colors = cut(raw.raw_colors_visible, request.crop, path, "crop")
             sites = bayer_sites(colors[:2, :2], raw.color_desc.decode("ascii", "replace"), path)
             black = [float(raw.black_level_per_channel[color]) for _, _, color in sites]
-            white = float(request.white_level if request.white_level is not None else raw.white_level)
+            white = _white_levels(request.white_level, float(raw.white_level), path)
             planes = _planes(visible, sites, request.roi, path)  # copies: raw_image must not outlive the file
-        if not all(white > level for level in black):
-            raise BadInput(path, f"white level {white:g} is not above the black levels {black}")
+        if not all(top > level for top, level in zip(white, black)):
+            raise BadInput(path, f"white level {white} is not above the black levels {black}")
         pixels = planes - np.array(black, dtype=np.int32)
         metadata.update(channel_names=CHANNEL_NAMES, white_level=white, black_levels=black)
-        return Frame(pixels, seconds, tuple(white - level for level in black), path, metadata, image_size)
+        return Frame(pixels, seconds, tuple(top - level for top, level in zip(white, black)), path, metadata, image_size)
+
+
+def _white_levels(requested: tuple[float, ...] | None, from_file: float, path: Path) -> list[float]:
+    """The white level of each of the four sites: the settings' (one, or one per site), else the file's."""
+    if requested is None:
+        return [from_file] * len(CHANNEL_NAMES)
+    if len(requested) not in (1, len(CHANNEL_NAMES)):
+        raise BadInput(path, f"white_level has {len(requested)} levels; raw-bayer takes one, or one per site ({', '.join(CHANNEL_NAMES)})")
+    return [float(level) for level in np.broadcast_to(requested, len(CHANNEL_NAMES))]
 
 
 def bayer_sites(phase: np.ndarray, color_desc: str, path: Path) -> list[tuple[int, int, int]]:

@@ -56,6 +56,8 @@ class RawRgbLoader(Loader):
     precedence = 10
     #: Decoding is expensive: keep a temporary copy of the selected frames for the noise model.
     cache_decoded = True
+    applies_white_level = True
+    subtracts_black_level = True
 
     def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read ``path``'s metadata: size, exposure time; check that the crop and ROI fit."""
@@ -74,7 +76,7 @@ class RawRgbLoader(Loader):
             The RAW file.
         request
             ``crop`` and ``roi`` as in the settings; ``white_level``, when
-            set, is LibRaw's saturation level (``dcraw -S``).
+            set, is LibRaw's saturation level (``dcraw -S``), one value.
 
         Returns
         -------
@@ -86,7 +88,9 @@ class RawRgbLoader(Loader):
         path = Path(path)
         options = dict(DCRAW_EMU_OPTIONS)
         if request.white_level is not None:
-            options["user_sat"] = int(request.white_level)
+            if len(set(request.white_level)) > 1:
+                raise BadInput(path, f"raw-rgb takes one white level (LibRaw's saturation), not one per channel: {list(request.white_level)}")
+            options["user_sat"] = int(request.white_level[0])
         with open_raw(path) as raw:
             seconds = exposure_time(raw, path)
             metadata = capture_metadata(raw)

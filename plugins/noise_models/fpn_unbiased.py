@@ -38,13 +38,21 @@ import numpy as np
 
 from camchar.api import BadInput, CamcharWarning, NoiseModel, SelectedStack, hookimpl
 from camchar.numerics.line_fit import residual_moments
+from camchar.numerics.pattern_drift import pattern_drift
 
-__all__ = ["FpnUnbiased", "leakage_matrix", "MIN_FRAMES"]
+__all__ = ["FpnUnbiased", "leakage_matrix", "residual_maker", "MIN_FRAMES"]
 
 #: Fewest frames for which the leakage system can be solved (the squared residual-maker has full rank).
 MIN_FRAMES = 5
 #: Warn when the expected statistical error (1 sigma) of any estimate exceeds this fraction.
 WARN_ABOVE = 0.02
+
+
+def residual_maker(stimulus: np.ndarray) -> np.ndarray:
+    """``I - H``, with ``H`` the hat matrix of the regressor ``[1, stimulus]`` (``(N,)``, one channel)."""
+    design = np.column_stack([np.ones_like(stimulus), stimulus - stimulus.mean()])
+    hat = design @ np.linalg.solve(design.T @ design, design.T)
+    return np.eye(len(stimulus)) - hat
 
 
 def leakage_matrix(stimulus: np.ndarray) -> np.ndarray:
@@ -61,10 +69,7 @@ def leakage_matrix(stimulus: np.ndarray) -> np.ndarray:
         ``(N, N)``: the expected mean squared residual of frame ``n`` is
         ``sum_m M[n, m] V[m]`` for temporal variances ``V``.
     """
-    design = np.column_stack([np.ones_like(stimulus), stimulus - stimulus.mean()])
-    hat = design @ np.linalg.solve(design.T @ design, design.T)
-    residual_maker = np.eye(len(stimulus)) - hat
-    return residual_maker**2
+    return residual_maker(stimulus) ** 2
 
 
 class FpnUnbiased(NoiseModel):
@@ -88,9 +93,10 @@ class FpnUnbiased(NoiseModel):
             raise BadInput(None, f"fpn-unbiased needs at least {MIN_FRAMES} usable brackets to separate the noise; this sweep has {n_frames}")
         exposure_times = stack.exposure_times
         stimulus_counts = stack.stimulus * exposure_times[:, np.newaxis]
-        moments = residual_moments(stack, np.ones(n_frames), stimulus_counts)
-        mean = moments[:, 0] / stack.pixel_count
-        residual_variance = moments[:, 1] / stack.pixel_count - mean**2  # (N, C), counts^2
+        moments = residual_moments(stack, np.ones(n_frames), stimulus_counts, neighbours=True)
+        counts = stack.pixel_counts
+        mean = moments[:, 0] / counts
+        residual_variance = moments[:, 1] / counts - mean**2  # (N, C), counts^2
         variance = np.empty_like(residual_variance)
         relative_error = np.empty_like(residual_variance)
         for channel in range(stimulus_counts.shape[1]):
@@ -101,7 +107,7 @@ class FpnUnbiased(NoiseModel):
             variance[:, channel] = inverse @ residual_variance[:, channel]
             # each mean of squared residuals has a sampling variance of about 2 R^2 / P;
             # the solve carries it into V, and the square root halves it
-            sampling = 2.0 * residual_variance[:, channel] ** 2 / stack.pixel_count
+            sampling = 2.0 * residual_variance[:, channel] ** 2 / counts[channel]
             with np.errstate(divide="ignore", invalid="ignore"):
                 relative_error[:, channel] = 0.5 * np.sqrt(inverse**2 @ sampling) / np.abs(variance[:, channel])
         worst = float(np.nanmax(relative_error))
@@ -110,6 +116,18 @@ class FpnUnbiased(NoiseModel):
                 CamcharWarning(
                     f"fpn-unbiased: with {n_frames} brackets of {stack.pixel_count} pixels the statistical error of the "
                     f"noise reaches about {100 * worst:.0f}% (1 sigma); more brackets or a larger roi reduce it"
+                ),
+                stacklevel=2,
+            )
+        makers = np.array([residual_maker(stimulus_counts[:, channel]) for channel in range(stimulus_counts.shape[1])])
+        drift = pattern_drift(moments, counts, makers, np.maximum(variance, 0.0))
+        if drift is not None:
+            warnings.warn(
+                CamcharWarning(
+                    f"fpn-unbiased: the residuals of neighbouring brackets are correlated beyond temporal noise "
+                    f"({drift.significance:.0f} standard errors): a fixed pattern changes across the sweep (the gain pattern with "
+                    f"wavelength, or master darks of few frames at different exposures), and the noise is likely overestimated by up "
+                    f"to {100 * drift.worst:.0f}% (median {100 * drift.median:.1f}% where affected); the pairs noise model does not depend on it"
                 ),
                 stacklevel=2,
             )

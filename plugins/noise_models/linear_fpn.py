@@ -48,8 +48,8 @@ class LinearFpn(NoiseModel):
                 stacklevel=2,
             )
         moments = residual_moments(stack, 1.0 / stack.exposure_times, stack.stimulus)
-        mean = moments[:, 0] / stack.pixel_count
-        mean_square = moments[:, 1] / stack.pixel_count
+        mean = moments[:, 0] / stack.pixel_counts
+        mean_square = moments[:, 1] / stack.pixel_counts
         return np.sqrt(np.maximum(mean_square - mean**2, 0.0))
 
 

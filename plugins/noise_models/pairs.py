@@ -1,14 +1,10 @@
 """Noise model ``pairs``: the EMVA 1288 temporal noise from two frames at the same exposure.
 
 EMVA 1288 (Release 4.0) estimates the temporal noise from two frames ``A`` and
-``B`` taken under identical conditions: their difference holds no fixed
-pattern and twice the temporal variance::
-
-    sigma^2 = sum((A - B)^2) / (2 N) - (mean(A) - mean(B))^2 / 2
-
-over the ``N`` pixels of the ROI, per channel, in counts; the noise is
-``sigma / t`` in counts/s. It needs no model of the fixed pattern and no other
-bracket, but two frames at the selected exposure in every bracket: shoot the
+``B`` taken under identical conditions (:mod:`camchar.numerics.pairs`): their
+difference holds no fixed pattern and twice the temporal variance. The noise
+is ``sigma / t`` in counts/s, over the pixels of the ROI the defect mask
+leaves in. It needs no model of the fixed pattern and no other bracket, but two frames at the selected exposure in every bracket: shoot the
 sweep with two frames per exposure (``camchar simulate --frames-per-exposure
 2`` shows the layout).
 """
@@ -18,19 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.api import BadInput, Frame, NoiseModel, SelectedStack, hookimpl
+from camchar.numerics.pairs import pair_variance
 
-__all__ = ["Pairs", "pair_variance"]
-
-
-def pair_variance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """``(C,)`` EMVA 1288 temporal variance of two ``(H, W, C)`` frames in counts^2."""
-    count = first.shape[0] * first.shape[1]
-    variance = np.empty(first.shape[-1])
-    for channel in range(first.shape[-1]):
-        difference = first[..., channel].astype(np.float64) - second[..., channel]
-        mean_difference = difference.sum() / count
-        variance[channel] = np.sum(difference * difference) / (2 * count) - mean_difference**2 / 2
-    return variance
+__all__ = ["Pairs"]
 
 
 class Pairs(NoiseModel):
@@ -57,7 +43,7 @@ class Pairs(NoiseModel):
 
         def noise(index: int, frame: Frame) -> np.ndarray:
             partner = stack.partner(index)
-            return np.sqrt(np.maximum(pair_variance(frame.pixels, partner.pixels), 0.0)) / frame.exposure_time
+            return np.sqrt(np.maximum(pair_variance(frame.pixels, partner.pixels, stack.mask), 0.0)) / frame.exposure_time
 
         return np.array(stack.map(noise))
 

@@ -16,14 +16,19 @@ from camchar.numerics.reductions import channel_totals
 __all__ = ["Spatial", "spatial_std"]
 
 
-def spatial_std(frame: Frame) -> np.ndarray:
-    """``(C,)`` standard deviation over the pixels (ddof 0) of each channel, counts/s, computed in two passes."""
+def spatial_std(frame: Frame, counts: np.ndarray | None = None) -> np.ndarray:
+    """``(C,)`` standard deviation over the pixels (ddof 0) of each channel, counts/s, computed in two passes.
+
+    ``counts`` are the pixels per channel that count (``SelectedStack.pixel_counts``):
+    masked pixels hold their channel's mean and add nothing to the sum of squares.
+    """
     count = frame.pixels.shape[0] * frame.pixels.shape[1]
     means = channel_totals(frame.pixels) / count
+    counts = np.full(frame.channels, count) if counts is None else counts
     spread = np.empty(frame.channels)
     for channel in range(frame.channels):
         deviation = frame.pixels[..., channel] - means[channel]
-        spread[channel] = np.sqrt(np.sum(deviation * deviation) / count)
+        spread[channel] = np.sqrt(np.sum(deviation * deviation) / counts[channel])
     return spread / frame.exposure_time
 
 
@@ -35,7 +40,7 @@ class Spatial(NoiseModel):
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:
         """Return the ``(N, C)`` spatial standard deviation in counts/s, one frame at a time."""
-        return np.array(stack.map(lambda index, frame: spatial_std(frame)))
+        return np.array(stack.map(lambda index, frame: spatial_std(frame, stack.pixel_counts)))
 
 
 @hookimpl

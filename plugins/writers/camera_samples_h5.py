@@ -18,8 +18,8 @@ class CameraSamplesH5Writer(Writer):
     suffixes = (".h5", ".hdf5")
 
     def write(self, samples: CameraSamples, path: Path) -> None:
-        """Write ``samples`` to a new HDF5 file at ``path``."""
-        write_samples_h5(path, samples.fields(), samples.provenance)
+        """Write ``samples`` to a new HDF5 file at ``path`` (with the ``/emva1288`` group when it has parameters)."""
+        write_samples_h5(path, samples.fields(), samples.provenance, samples.emva1288)
 
 
 @hookimpl

@@ -24,9 +24,10 @@ def test_stats_writes_the_expected_numbers_and_one_summary_line_per_step(sweep):
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert "loader tiff, selector best-snr, noise model linear-fpn, writer camera-samples-h5" in lines[0]
-    assert "1 overexposed" in lines[1]
+    assert "no dark frames (dark:) and no black_level: the means include the sensor's offset" in lines[1]
+    assert "1 overexposed" in lines[2]
     assert "\x1b" not in result.stderr, "piped output must have no animation or colour codes"
     with h5py.File(sweep.parent / "out.h5") as got, h5py.File(sweep.parent / "expected.h5") as want:
         np.testing.assert_allclose(got["samples_std"][()], want["samples_std"][()], rtol=1e-9)

@@ -65,3 +65,17 @@ def test_stats_writes_the_export_formats_to_the_last_digit(sweep, samples_file):
     assert np.array_equal(got, means)
     got = np.array([float(row["std_counts_per_s"]) for row in rows]).reshape(noise.shape)
     assert np.array_equal(got, noise)
+
+
+def test_an_emva1288_sweep_shows_and_plots_its_parameters(tmp_path):
+    from camchar.testing import simulated_sweep
+
+    sweep = simulated_sweep(tmp_path / "sim", size=(64, 48), wavelengths=tuple(range(420, 681, 40)), frames_per_exposure=2, dark_frames=2)
+    output = tmp_path / "emva.h5"
+    result = run_in_process("stats", sweep.settings, "-o", output, "--noise-model", "pairs")
+    assert result.returncode == 0, result.stderr
+    assert "EMVA 1288 parameters from 7 pairs and 6 dark frames" in result.stderr and "system gain: R=" in result.stderr
+    shown = run_in_process("show", output)
+    assert "EMVA 1288" in shown.stdout and "system gain" in shown.stdout
+    assert run_in_process("plot", output, "--kind", "emva1288", "-o", tmp_path / "ptc.svg").returncode == 0
+    assert "Photon transfer" in (tmp_path / "ptc.svg").read_text()

@@ -16,7 +16,7 @@ from camchar.core.frames import Frame, Region
 from camchar.stats.options import RunOptions
 from camchar.stats.run import run_stats
 from camchar.plugins.noise_models.fpn_unbiased import leakage_matrix
-from camchar.plugins.noise_models.pairs import pair_variance
+from camchar.numerics.pairs import pair_variance
 from camchar.plugins.noise_models.spatial import spatial_std
 from camchar.plugins.selectors.longest_unsaturated import LongestUnsaturated
 from camchar.files.camera_samples import CameraSamples

@@ -1,0 +1,310 @@
+"""The EMVA 1288 parameters of a sensor, from a spectral sweep shot with pairs and dark frames.
+
+EMVA 1288 (Release 4.0) characterises a camera by a photon-transfer series;
+a spectral sweep with two frames per exposure and dark frames holds the same
+information. Per channel, from the selected frames ``A``, their partners
+``B`` and the dark frames (``docs/emva1288.md`` gives the definitions and
+their uncertainty):
+
+- **system gain** ``K`` (DN/e-): the slope of the photon-transfer line
+  ``sigma_y^2 - sigma_y.dark^2 = K (mu_y - mu_y.dark)``, fitted through the
+  origin over the points up to 70% of saturation (all points when the
+  saturation is unknown);
+- **temporal dark noise** ``sigma_y.dark`` (DN), from the disjoint pairs of
+  dark frames of the shortest exposure, at least ``sqrt(0.24)`` DN as the standard
+  prescribes, and ``sigma_d = sqrt(sigma_y.dark^2 - 1/12) / K`` in e-;
+- **DSNU** (DN): the spatial standard deviation of the master dark, less its
+  temporal part ``sigma_y.dark^2 / L``;
+- **PRNU** (%): the spatial standard deviation of ``(A + B) / 2`` above dark,
+  less its temporal parts, over its mean; at the point nearest half of
+  saturation, else the median over points above a quarter of the largest signal;
+- **saturation** (DN above dark) and **dynamic range** (dB), when the
+  saturation level is known (``white_level``, or a pile-up camchar found).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Sequence
+
+import attrs
+import numpy as np
+
+from camchar.core.frames import Frame, LoadRequest
+from camchar.numerics.pairs import pair_variance
+from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
+from camchar.stats.exposure import FROM_FILES, ExposureTimes
+from camchar.runtime.progress import Reporter
+from camchar.stats.choice import ChosenComponent
+from camchar.stats.levels import Rules
+from camchar.stats.plan import Bracket, SweepPlan
+from camchar.stats.selection import Selection
+from camchar.stats.stack import DecodingStack, SelectedStack
+
+__all__ = ["EmvaParameters", "QUANTIZATION_VARIANCE", "LEAST_DARK_VARIANCE", "LINEAR_RANGE", "MIN_POINTS", "emva_parameters", "unavailable_because", "sweep_emva1288"]
+
+#: The variance of uniform quantization, DN^2.
+QUANTIZATION_VARIANCE = 1.0 / 12.0
+#: The standard's floor for the temporal dark variance, DN^2 (below it quantization dominates).
+LEAST_DARK_VARIANCE = 0.24
+#: The gain is fitted up to this fraction of the saturation signal.
+LINEAR_RANGE = 0.7
+#: Fewest photon-transfer points for a gain.
+MIN_POINTS = 3
+
+
+@attrs.frozen(eq=False)
+class EmvaParameters:
+    """The EMVA 1288 parameters of each channel, and the photon-transfer points they come from.
+
+    Parameters
+    ----------
+    system_gain, system_gain_error
+        ``(C,)`` K in DN/e- and its standard error.
+    dark_noise
+        ``(C,)`` temporal dark noise in DN.
+    dark_noise_electrons
+        ``(C,)`` temporal dark noise in e-, quantization removed.
+    dsnu
+        ``(C,)`` dark signal non-uniformity in DN.
+    prnu
+        ``(C,)`` photo-response non-uniformity in %.
+    saturation
+        ``(C,)`` saturation signal in DN above dark, or ``None`` when unknown.
+    dynamic_range
+        ``(C,)`` in dB, or ``None`` when the saturation is unknown.
+    ptc_mean, ptc_variance
+        ``(N, C)`` mean signal above dark and temporal variance of each pair, DN and DN^2.
+    ptc_offset
+        ``(C,)`` temporal dark variance: the photon-transfer line's intercept, DN^2.
+    points
+        ``(C,)`` photon-transfer points the gain was fitted to.
+    """
+
+    system_gain: np.ndarray
+    system_gain_error: np.ndarray
+    dark_noise: np.ndarray
+    dark_noise_electrons: np.ndarray
+    dsnu: np.ndarray
+    prnu: np.ndarray
+    saturation: np.ndarray | None
+    dynamic_range: np.ndarray | None
+    ptc_mean: np.ndarray
+    ptc_variance: np.ndarray
+    ptc_offset: np.ndarray
+    points: np.ndarray
+
+    def datasets(self) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
+        """``{name: (values, attributes)}`` of the ``/emva1288`` group, each with its ``units``."""
+        entries = {
+            "system_gain": (self.system_gain, {"units": "DN/e-", "standard_error": self.system_gain_error, "points": self.points}),
+            "dark_noise": (self.dark_noise, {"units": "DN"}),
+            "dark_noise_electrons": (self.dark_noise_electrons, {"units": "e-"}),
+            "dsnu": (self.dsnu, {"units": "DN"}),
+            "prnu": (self.prnu, {"units": "%"}),
+            "saturation": (self.saturation, {"units": "DN"}),
+            "dynamic_range": (self.dynamic_range, {"units": "dB"}),
+            "ptc_mean": (self.ptc_mean, {"units": "DN"}),
+            "ptc_variance": (self.ptc_variance, {"units": "DN^2"}),
+            "ptc_offset": (self.ptc_offset, {"units": "DN^2"}),
+        }
+        return {name: entry for name, entry in entries.items() if entry[0] is not None}
+
+    def describe(self, channel_names: Sequence[str]) -> list[str]:
+        """One line per parameter for the run summary, e.g. ``system gain K  0.500 0.498 0.501 DN/e-``."""
+        lines = []
+        for name, (values, attributes) in self.datasets().items():
+            if name.startswith("ptc_"):
+                continue
+            shown = "  ".join(f"{channel}={value:.4g}" for channel, value in zip(channel_names, values))
+            lines.append(f"{name.replace('_', ' ')}: {shown} {attributes['units']}")
+        return lines
+
+
+def unavailable_because(stack: SelectedStack, darks: DarkFrames | None) -> str | None:
+    """Why the sweep gives no EMVA 1288 parameters, or ``None`` when it does."""
+    paired = sum(record.partner is not None for record in stack.frames)
+    if paired < MIN_POINTS:
+        return f"{paired} selected frame(s) have a second frame at their exposure; the photon-transfer fit needs {MIN_POINTS}"
+    if darks is None:
+        return "the sweep has no dark frames"
+    if min(darks.counts.values()) < 2:
+        return "a dark group has fewer than 2 frames; the temporal dark noise needs two"
+    return None
+
+
+def emva_parameters(
+    stack: SelectedStack,
+    darks: DarkFrames,
+    dark_groups: Mapping[float | None, Bracket],
+    loader: Any,
+    request: LoadRequest,
+    saturation_levels: np.ndarray | None,
+    exposures: ExposureTimes = FROM_FILES,
+) -> EmvaParameters:
+    """Compute the EMVA 1288 parameters of every channel.
+
+    Parameters
+    ----------
+    stack
+        The selected frames, dark-subtracted, with partners where they have
+        one (frames without are left out).
+    darks
+        The master darks.
+    dark_groups
+        The dark frames' files by exposure time (the pairs of each group give
+        its temporal dark noise).
+    loader, request
+        The run's loader and load request, to read those dark frames.
+    saturation_levels
+        ``(C,)`` the level at which each channel clips, in counts of the
+        file, when known (the settings' ``white_level`` or a detected pile-up).
+    exposures
+        Exposure times not in the files.
+    """
+    mask = stack.mask
+    dark_variance = {seconds: _dark_pair_variance(group, loader, request, mask, exposures) for seconds, group in dark_groups.items()}
+    shortest = min(dark_variance, key=lambda seconds: -1.0 if seconds is None else seconds)
+    sigma2_dark = np.maximum(dark_variance[shortest], LEAST_DARK_VARIANCE)
+
+    def pair_statistics(index: int, frame: Frame) -> np.ndarray | None:
+        partner = stack.partner(index)
+        if partner is None:
+            return None
+        average = (frame.pixels.astype(np.float64) + partner.pixels) / 2
+        return np.stack([_means(average, mask), pair_variance(frame.pixels, partner.pixels, mask), _spatial_variance(average, mask)])
+
+    results = stack.map(pair_statistics)
+    points = [index for index, result in enumerate(results) if result is not None]
+    statistics = np.array([results[index] for index in points])
+    mean, variance, spatial = statistics[:, 0], statistics[:, 1], statistics[:, 2]
+    exposure = stack.exposure_times[points]
+    dark_at = np.array([_for_exposure(dark_variance, seconds) for seconds in exposure])
+
+    master = darks.masters[shortest]
+    dark_level = _means(master, mask)
+    saturation = None if saturation_levels is None else np.asarray(saturation_levels, dtype=np.float64) - dark_level
+    gain, gain_error, used = _gain(mean, variance - dark_at, saturation)
+    dark_frames = darks.counts[shortest]
+    dsnu = np.sqrt(np.maximum(_spatial_variance(master, mask) - sigma2_dark / dark_frames, 0.0))
+    # (A + B) / 2 less the master dark: the gain pattern, the pairs' temporal variance over 2, the master's over L
+    pattern = spatial - variance / 2 - dark_at / np.array([_dark_count(darks, seconds) for seconds in exposure])[:, np.newaxis]
+    prnu = 100.0 * _prnu(np.sqrt(np.maximum(pattern, 0.0)) / mean, mean, saturation)
+    dynamic_range = None
+    if saturation is not None:
+        dynamic_range = 20.0 * np.log10((saturation / gain) / (np.sqrt(sigma2_dark) / gain + 0.5))
+    return EmvaParameters(
+        system_gain=gain,
+        system_gain_error=gain_error,
+        dark_noise=np.sqrt(sigma2_dark),
+        dark_noise_electrons=np.sqrt(np.maximum(sigma2_dark - QUANTIZATION_VARIANCE, 0.0)) / gain,
+        dsnu=dsnu,
+        prnu=prnu,
+        saturation=saturation,
+        dynamic_range=dynamic_range,
+        ptc_mean=mean,
+        ptc_variance=variance,
+        ptc_offset=sigma2_dark,
+        points=used,
+    )
+
+
+def _gain(mean: np.ndarray, excess: np.ndarray, saturation: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Slope through the origin of ``excess`` against ``mean`` per channel, its standard error, and the points used."""
+    channels = mean.shape[1]
+    gain, error, used = np.empty(channels), np.empty(channels), np.empty(channels, dtype=np.int64)
+    for channel in range(channels):
+        x, y = mean[:, channel], excess[:, channel]
+        keep = x > 0
+        if saturation is not None:
+            keep &= x <= LINEAR_RANGE * saturation[channel]
+        if np.count_nonzero(keep) < MIN_POINTS:  # too few below 70%: all points with signal, as selected below saturation
+            keep = x > 0
+        x, y = x[keep], y[keep]
+        slope = float(x @ y / (x @ x))
+        residuals = y - slope * x
+        gain[channel] = slope
+        error[channel] = np.sqrt(residuals @ residuals / max(x.size - 1, 1) / (x @ x))
+        used[channel] = x.size
+    return gain, error, used
+
+
+def _prnu(relative: np.ndarray, mean: np.ndarray, saturation: np.ndarray | None) -> np.ndarray:
+    """Per channel: the point nearest half of saturation, else the median over points above a quarter of the largest signal."""
+    values = np.empty(relative.shape[1])
+    for channel in range(relative.shape[1]):
+        if saturation is not None:
+            values[channel] = relative[np.argmin(np.abs(mean[:, channel] - saturation[channel] / 2)), channel]
+        else:
+            bright = mean[:, channel] >= mean[:, channel].max() / 4
+            values[channel] = np.median(relative[bright, channel])
+    return values
+
+
+def _dark_pair_variance(group: Bracket, loader: Any, request: LoadRequest, mask: np.ndarray | None, exposures: ExposureTimes) -> np.ndarray:
+    """The mean temporal variance of the group's disjoint pairs of dark frames (first and second, third and fourth ...)."""
+
+    def pixels(number: int, path) -> np.ndarray:
+        return exposures.frame(loader.load(path, request), number).pixels
+
+    images = group.images
+    pairs = [(images[index], images[index + 1]) for index in range(0, len(images) - 1, 2)]
+    return np.mean([pair_variance(pixels(*first), pixels(*second), mask) for first, second in pairs], axis=0)
+
+
+def _for_exposure(by_exposure: Mapping[float | None, Any], seconds: float) -> Any:
+    """The entry for ``seconds`` (``None``: for every exposure)."""
+    if None in by_exposure:
+        return by_exposure[None]
+    return next(value for key, value in by_exposure.items() if abs(key - seconds) <= EXPOSURE_TOLERANCE * key)
+
+
+def _dark_count(darks: DarkFrames, seconds: float) -> int:
+    return _for_exposure(darks.counts, seconds)
+
+
+def _means(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    if mask is None:
+        return pixels.reshape(-1, pixels.shape[2]).mean(axis=0)
+    return np.array([pixels[..., c][~mask[..., c]].mean() for c in range(pixels.shape[2])])
+
+
+def _spatial_variance(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """``(C,)`` variance over the pixels (``ddof=1``) that ``mask`` leaves in."""
+    if mask is None:
+        return pixels.reshape(-1, pixels.shape[2]).var(axis=0, ddof=1)
+    return np.array([pixels[..., c][~mask[..., c]].var(ddof=1) for c in range(pixels.shape[2])])
+
+
+def sweep_emva1288(
+    selection: Selection,
+    darks: DarkFrames | None,
+    plan: SweepPlan,
+    loader: ChosenComponent,
+    request: LoadRequest,
+    workers: int,
+    rules: Rules,
+    clipping: np.ndarray | None,
+    exposures: ExposureTimes,
+    reporter: Reporter,
+) -> EmvaParameters | None:
+    """The run's EMVA 1288 parameters when its sweep gives them, printed in the summary; else ``None``.
+
+    A sweep with pairs but no dark frames (or the reverse) gets a summary
+    line saying what is missing; a sweep with neither, none.
+    """
+    stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, mask=rules.mask)
+    reason = unavailable_because(stack, darks)
+    if reason is not None:
+        if darks is not None or any(frame.partner is not None for frame in selection.frames):
+            reporter.summary(f"EMVA 1288 parameters not computed: {reason}")
+        return None
+    started = time.perf_counter()
+    known = clipping if clipping is not None else rules.white
+    saturation = None if known is None else np.broadcast_to(known, (selection.shape[2],))
+    parameters = emva_parameters(stack, darks, plan.darks, loader.component, request, saturation, exposures)
+    pairs = int(parameters.ptc_mean.shape[0])
+    reporter.summary(f"EMVA 1288 parameters from {pairs} pairs and {sum(darks.counts.values())} dark frames [{time.perf_counter() - started:.2f} s]:")
+    for line in parameters.describe(selection.channel_names):
+        reporter.summary(f"  {line}")
+    return parameters

@@ -1,0 +1,108 @@
+"""The rules of a run from the settings' sensor levels: saturation, black level, defect mask.
+
+:func:`sensor_rules` turns ``white_level``, ``black_level``,
+``saturated_fraction`` and ``defect_mask`` into the
+:class:`~camchar.stats.levels.Rules` selection applies, and says in the run
+summary what they mean for the numbers (``docs/settings.md``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from camchar.core.errors import BadInput, CamcharWarning
+from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.runtime.progress import Reporter
+from camchar.settings.model import Settings
+from camchar.stats.choice import Chosen
+from camchar.stats.darks import DarkFrames
+from camchar.stats.defects import defect_mask
+from camchar.stats.exposure import ExposureTimes
+from camchar.stats.levels import Rules
+from camchar.stats.plan import SweepPlan
+from camchar.stats.selection import Selection
+
+__all__ = ["sensor_rules", "shortest_exposures", "report_levels"]
+
+
+def sensor_rules(
+    settings: Settings,
+    plan: SweepPlan,
+    infos: dict[Path, ImageInfo],
+    chosen: Chosen,
+    request: LoadRequest,
+    darks: DarkFrames | None,
+    exposures: ExposureTimes,
+    max_fraction: float,
+    reporter: Reporter,
+) -> Rules:
+    """The rules selection applies to every frame of the run.
+
+    Parameters
+    ----------
+    settings
+        The sweep (levels, tolerated fraction, defect mask).
+    plan, infos
+        The files and their headers (for the shortest exposure of each bracket).
+    chosen
+        The components: whether the loader applies ``white_level`` and
+        subtracts black itself, whether the noise model needs pairs.
+    request, darks, exposures
+        What loading a frame needs, for the defect mask.
+    max_fraction
+        The overexposure threshold.
+    reporter
+        Where the summary lines go.
+    """
+    loader = chosen.loader.registered.component
+    rules = Rules(
+        max_fraction=max_fraction,
+        needs_pairs=chosen.noise_model.registered.component.needs_pairs,
+        darks=darks,
+        exposures=exposures,
+        white=None if settings.white_level is None or loader.applies_white_level else np.array(settings.white_level, dtype=np.float64),
+        black=None if settings.black_level is None else np.array(settings.black_level, dtype=np.float64),
+        tolerated=settings.saturated_fraction,
+        detect_bends=settings.detect_clipping,
+    )
+    if darks is None and rules.black is None and not loader.subtracts_black_level:
+        reporter.summary("no dark frames (dark:) and no black_level: the means include the sensor's offset divided by the exposure time")
+    if settings.defect_mask is not None:
+        mask = defect_mask(settings.defect_mask, shortest_exposures(plan, infos), chosen.loader.component, request, rules, darks, exposures)
+        counted = 0 if mask is None else int(mask.any(axis=2).sum())
+        reporter.summary(f"defect mask ({settings.defect_mask}): {counted} pixel(s) stuck at saturation left out of the overexposure rule and the statistics")
+        if mask is not None:
+            if mask.all(axis=(0, 1)).any():
+                raise BadInput(settings.path, "defect_mask leaves no pixel of a channel: the shortest exposures are saturated everywhere", settings.line_of("defect_mask"))
+            rules = attrs.evolve(rules, mask=mask)
+    return rules
+
+
+def shortest_exposures(plan: SweepPlan, infos: dict[Path, ImageInfo]) -> list[tuple[int, Path]]:
+    """The image number and file of the shortest exposure of every bracket, from the headers."""
+    return [min(bracket.images, key=lambda image: infos[image[1]].exposure_time) for bracket in plan.brackets if bracket.images]
+
+
+
+def report_levels(selection: Selection, clipping: np.ndarray | None, settings: Settings, reporter: Reporter) -> None:
+    """Say where the sweep clips: a level found below the file's full scale (summary), a bend no level explains (warning)."""
+    names = selection.channel_names
+    if clipping is not None:
+        levels = ", ".join(f"{name} {level:g}" for name, level in zip(names, clipping))
+        reporter.summary(f"values pile up below the loader's full scale: clipping at {levels}; every frame judged against it")
+    bends = selection.bends
+    if bends and settings.detect_clipping:
+        outcome, bend = min(bends, key=lambda item: item[1].ratio)
+        more = f" (and {len(bends) - 1} more bracket(s))" if len(bends) > 1 else ""
+        warnings.warn(
+            CamcharWarning(
+                f"bracket {outcome.bracket.wavelength}{more}: channel {names[bend.channel]} gains {100 * bend.ratio:.0f}% of the expected "
+                f"signal from {bend.shorter:g} s to {bend.exposure:g} s; the sensor may clip below the file's full scale "
+                "(a full well): set white_level to the level where it stops being linear"
+            ),
+            stacklevel=2,
+        )
