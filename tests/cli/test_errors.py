@@ -253,7 +253,11 @@ def slow_sweep(tmp_path_factory) -> Path:
     return settings
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "sigterm", "sigkill"])
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow), pytest.param(signal.SIGKILL, marks=pytest.mark.slow)],
+    ids=["ctrl-c", "sigterm", "sigkill"],
+)
 def test_an_interrupted_run_loses_nothing(slow_sweep, signum):
     output = slow_sweep.parent / "out.h5"
     output.write_bytes(SENTINEL)

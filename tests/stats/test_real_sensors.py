@@ -109,7 +109,7 @@ def without_darks(sweep, label, **keys):
     return path
 
 
-@pytest.mark.parametrize("black_level", [256, [256, 256, 256]])
+@pytest.mark.parametrize("black_level", [256, pytest.param([256, 256, 256], marks=pytest.mark.slow)])
 def test_black_level_removes_the_offset_without_dark_frames(clean, black_level):
     samples, _ = run(clean, without_darks(clean, "none"), noise_model="pairs")
     assert worst_errors(clean, samples)[0] > 0.1  # the offset / t is in the means
@@ -154,7 +154,7 @@ def test_hot_pixels_in_every_frame_reject_everything_under_the_original_rule(hot
         run(hot, hot.settings, noise_model="pairs")
 
 
-@pytest.mark.parametrize("mode", ["auto", "darks", "frames"])
+@pytest.mark.parametrize("mode", ["auto", pytest.param("darks", marks=pytest.mark.slow), pytest.param("frames", marks=pytest.mark.slow)])
 def test_the_defect_mask_leaves_hot_pixels_out(hot, mode):
     samples, _ = run(hot, with_keys(hot, mode, defect_mask=mode), noise_model="pairs")
     means, noise = worst_errors(hot, samples)
@@ -163,7 +163,7 @@ def test_the_defect_mask_leaves_hot_pixels_out(hot, mode):
     assert samples.n == 108 * 80 - samples.provenance["masked_pixels"]  # the ROI less the hot pixels (in every channel)
 
 
-@pytest.mark.parametrize("model", ["linear-fpn", "fpn-unbiased", "spatial"])
+@pytest.mark.parametrize("model", ["linear-fpn", pytest.param("fpn-unbiased", marks=pytest.mark.slow), pytest.param("spatial", marks=pytest.mark.slow)])
 def test_masked_pixels_are_exactly_absent_from_every_model(hot, model):
     masked, _ = run(hot, with_keys(hot, "mask", defect_mask="darks"), noise_model=model)
     assert np.all(np.isfinite(masked.std)) and masked.std.min() > 0
@@ -171,6 +171,7 @@ def test_masked_pixels_are_exactly_absent_from_every_model(hot, model):
     assert np.abs(masked.mean / hot.truth["signal_rate"][rows] - 1).max() < 0.01
 
 
+@pytest.mark.slow
 def test_a_tolerated_fraction_lets_hot_pixels_pass_the_rule(hot):
     samples, _ = run(hot, with_keys(hot, "tolerated", saturated_fraction=0.05), noise_model="pairs")
     assert len(samples.mean) == len(WAVELENGTHS)
@@ -206,6 +207,7 @@ def test_emva1288_parameters_from_pairs_and_darks(clean):
     assert "saturation" not in emva  # this sweep never shows where the sensor clips
 
 
+@pytest.mark.slow
 def test_emva1288_saturation_where_the_sweep_shows_it(twelve_bit):
     samples, _ = run(twelve_bit, twelve_bit.settings, noise_model="pairs")
     emva = {name: values for name, (values, _) in samples.emva1288.items()}
