@@ -99,7 +99,7 @@ def parsed(parse: Callable[[str], object]) -> Callable[[str], object]:
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """The options of every command: ``--quiet``, ``--debug``, ``--plugin``, ``--no-plugin``."""
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and library warnings")
     parser.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="also load this module as a plugin, for this run (repeatable)")
     parser.add_argument("--no-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable; see CAMCHAR_DISABLE_PLUGINS)")

@@ -24,7 +24,7 @@ def component_options(args: argparse.Namespace) -> dict[str, dict[str, OptionVal
 
 
 def run_options(args: argparse.Namespace):
-    """The run's choices from the flags a command has (``-o``, ``--max``, the component flags, ``--option``, ``--workers``)."""
+    """The run's choices from the flags a command has (``-o``, ``--max``, the component flags, ``--option``, ``--workers``, ``--scheduler``)."""
     from camchar.host.kinds import STATS_KINDS
     from camchar.stats.options import RunOptions
 
@@ -32,6 +32,7 @@ def run_options(args: argparse.Namespace):
         output=getattr(args, "output", None),
         max=getattr(args, "max", None),
         workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None),
         options=component_options(args),
         **{kind.setting: getattr(args, kind.setting, None) for kind in STATS_KINDS},
     )

@@ -22,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max", type=fraction, help="overexposure threshold, fraction of full scale (default 0.995)")
     add_component_flags(parser)
     parser.add_argument("--workers", type=integer_from(1, 256), help="threads for decoding and arithmetic (default: CPUs, at most 8)")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local:N",
+        help="run the per-frame work on a dask.distributed cluster: a scheduler's address, or local:N worker processes (needs camchar[dask])",
+    )
 
 
 def run(args: argparse.Namespace, reporter) -> None:

@@ -128,6 +128,10 @@ class NoiseModel(Component):
     #: The fewest selected frames (usable brackets) the model can work with; ``camchar validate``
     #: and ``camchar stats`` check the sweep against it before decoding anything.
     min_frames: ClassVar[int] = 1
+    #: ``True`` when the model reads the stack only through ``map``, ``map_chunks`` and ``sum_chunks``
+    #: (or ``camchar.numerics.residual_passes``) with picklable functions: with ``--scheduler`` its
+    #: work then runs on the dask cluster. A model that streams the frames runs on the client.
+    supports_cluster: ClassVar[bool] = False
 
     @abc.abstractmethod
     def estimate(self, stack: "SelectedStack") -> np.ndarray:

@@ -45,6 +45,10 @@ class Guarded:
         self.registered = registered
         self.component = registered.component
 
+    def __reduce__(self) -> tuple:
+        """Pickled as the registration it guards (to run on dask workers)."""
+        return Guarded, (self.registered,)
+
     def __getattr__(self, attribute: str) -> Any:
         value = getattr(self.component, attribute)
         if not callable(value) or attribute.startswith("_"):

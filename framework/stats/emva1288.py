@@ -293,7 +293,7 @@ def sweep_emva1288(
     A sweep with pairs but no dark frames (or the reverse) gets a summary
     line saying what is missing; a sweep with neither, none.
     """
-    stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, mask=rules.mask)
+    stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, rules=rules)
     reason = unavailable_because(stack, darks)
     if reason is not None:
         if darks is not None or any(frame.partner is not None for frame in selection.frames):

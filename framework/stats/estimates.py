@@ -7,9 +7,12 @@ import numpy as np
 from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest
 from camchar.host.guard import component_error
+from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
 from camchar.stats.selection import Selection
+from camchar.stats.cluster_stack import DistributedStack
+from camchar.stats.levels import Rules
 from camchar.stats.stack import DecodingStack
 
 __all__ = ["estimate_noise", "checked_estimates"]
@@ -23,12 +26,15 @@ def estimate_noise(
     workers: int,
     reporter: Reporter,
     settings_path=None,
-    mask: np.ndarray | None = None,
+    rules: Rules | None = None,
+    cluster: Cluster | None = None,
 ) -> np.ndarray:
     """Run the noise model on the selected frames and return its checked ``(N, C)`` estimates in counts/s.
 
-    ``mask`` marks the pixels left out of the statistics (the frames are
-    then served from the decoded-frame cache, filled in).
+    ``rules`` are the corrections selection applied (darks, black level,
+    defect mask), applied again to frames decoded anew. With a ``cluster``,
+    a model that declares ``supports_cluster`` runs its per-frame and
+    per-chunk work there; another runs here, with a note.
 
     Raises
     ------
@@ -46,7 +52,12 @@ def estimate_noise(
                 progress.restart(n_frames, f"pass {pass_number}")
             progress.advance()
 
-        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame, mask)
+        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame, rules)
+        if cluster is not None:
+            if noise_model.registered.component.supports_cluster:
+                stack = DistributedStack(stack, cluster, on_frame)
+            else:
+                reporter.summary(f"noise model {noise_model.name} does not declare supports_cluster: it runs on this machine")
         try:
             std = noise_model.component.estimate(stack)
         except BadInput as error:

@@ -31,6 +31,8 @@ class RunOptions:
         Component names (``--loader`` ...).
     workers
         Threads (``--workers``).
+    scheduler
+        A dask.distributed scheduler's address, or ``local:N`` (``--scheduler``).
     options
         Component options from ``--option NAME.KEY=VALUE``, by component
         name; they override the settings' ``plugins:`` section.
@@ -43,6 +45,7 @@ class RunOptions:
     noise_model: str | None = None
     writer: str | None = None
     workers: int | None = None
+    scheduler: str | None = None
     options: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
 
     def max_fraction(self, settings: Settings) -> float:

@@ -29,6 +29,7 @@ from camchar.core.frames import ImageInfo, LoadRequest
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
+from camchar.runtime.cluster import connect
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
@@ -116,14 +117,19 @@ def compute_samples(
     darks = _load_darks(plan, chosen, request, reporter, exposures)
     rules = sensor_rules(settings, plan, infos, chosen, request, darks, exposures, max_fraction, reporter)
     loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
-    # frames corrected in selection (darks, black level, defect mask) are not on disk: keep them
+    # frames corrected in selection (darks, black level, defect mask) are not on disk: keep them,
+    # unless a cluster's workers decode them (their disks are their own; they correct them again)
     caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
-    with FrameCache() if caching else contextlib.nullcontext() as cache:
+    with contextlib.ExitStack() as resources:
+        cluster = resources.enter_context(connect(options.scheduler)) if options.scheduler else None
+        if cluster is not None:
+            reporter.summary(f"per-frame work on the {cluster.describe()}")
+        cache = resources.enter_context(FrameCache()) if caching and cluster is None else None
         started = time.perf_counter()
-        selection = select_frames(plan.brackets, loader, selector, request, rules, workers, reporter, cache, exposures)
+        selection = select_frames(plan.brackets, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
         clipping = None
         if settings.detect_clipping and settings.white_level is None:
-            selection, clipping = select_below_clipping(selection, loader, selector, request, rules, workers, reporter, cache, exposures)
+            selection, clipping = select_below_clipping(selection, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
             f"(max {max_fraction:g}); selector {selector.name} kept {len(selection.frames)} of {len(plan.brackets)} brackets "
@@ -133,7 +139,7 @@ def compute_samples(
         if not selection.frames:
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
         started = time.perf_counter()
-        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules.mask)
+        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules, cluster)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
         emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter)
     samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)

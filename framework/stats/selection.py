@@ -33,6 +33,7 @@ from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
+from camchar.runtime.cluster import Cluster
 from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
@@ -238,6 +239,7 @@ def select_frames(
     reporter: Reporter,
     cache: FrameCache | None = None,
     exposures: ExposureTimes = FROM_FILES,
+    cluster: Cluster | None = None,
 ) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
 
@@ -260,6 +262,9 @@ def select_frames(
         Where to keep decoded copies of the selected frames, if anywhere.
     exposures
         Each image's exposure time where its file holds none (the settings' ``exposure:``).
+    cluster
+        A dask cluster to select the brackets on, as tasks (no ``cache`` then:
+        the workers' disks are their own).
 
     Raises
     ------
@@ -268,9 +273,13 @@ def select_frames(
     """
     outcomes: list[BracketOutcome] = []
     first: tuple[Path, Geometry] | None = None
-    work = functools.partial(_select_bracket, loader=loader, selector=selector, request=request, rules=rules, cache=cache, exposures=exposures)
+    context = dict(loader=loader, selector=selector, request=request, rules=rules, exposures=exposures)
+    if cluster is not None:
+        results = cluster.map(cluster.bind(_select_bracket, cache=None, **context), brackets)
+    else:
+        results = ordered_map(functools.partial(_select_bracket, cache=cache, **context), brackets, workers)
     with reporter.step("selecting frames", sum(len(bracket.images) for bracket in brackets)) as progress:
-        for outcome in ordered_map(work, brackets, workers):
+        for outcome in results:
             for path, geometry in outcome.geometry:
                 if first is None:
                     first = (path, geometry)
@@ -294,6 +303,7 @@ def select_below_clipping(
     reporter: Reporter,
     cache: FrameCache | None = None,
     exposures: ExposureTimes = FROM_FILES,
+    cluster: Cluster | None = None,
 ) -> tuple[Selection, np.ndarray | None]:
     """Find clipping below the loader's saturation levels (a pile-up) and select again the brackets it changes.
 
@@ -326,5 +336,5 @@ def select_below_clipping(
         for outcome in selection.outcomes
         if outcome.selected is not None and any(not record.overexposed and np.any(np.array(record.maxima) > thresholds) for record in outcome.records)
     ]
-    again = select_frames(changed, loader, selector, request, stricter, workers, reporter, cache, exposures) if changed else None
+    again = select_frames(changed, loader, selector, request, stricter, workers, reporter, cache, exposures, cluster) if changed else None
     return selection.replaced(again.outcomes if again is not None else ()), levels

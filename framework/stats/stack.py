@@ -23,7 +23,7 @@ from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, LoadRequest
 from camchar.runtime.parallel import RowSplitter, ordered_map, prefetch
 from camchar.stats.frame_cache import FrameCache
-from camchar.stats.levels import unmasked_counts
+from camchar.stats.levels import Rules, corrected, unmasked_counts
 
 __all__ = ["SelectedFrame", "SelectedStack", "DecodingStack"]
 
@@ -201,6 +201,44 @@ class SelectedStack(abc.ABC):
         """
         return [result for _, result in self._stream(lambda index: func(index, self.frame(index)))]
 
+    @property
+    def distributed(self) -> bool:
+        """Whether :meth:`map`, :meth:`map_chunks` and :meth:`sum_chunks` run as tasks on a dask cluster.
+
+        Functions given to them then run in worker processes: they must be
+        picklable (closures are, by cloudpickle) and receive a stack that
+        decodes on the worker. Streaming methods (:meth:`iter_frames`,
+        :meth:`iter_batches`) always run here.
+        """
+        return False
+
+    def chunks(self, size: int) -> list[tuple[int, int]]:
+        """``(start, stop)`` of consecutive chunks of at most ``size`` frames covering the stack."""
+        return [(start, min(start + size, len(self))) for start in range(0, len(self), max(1, size))]
+
+    def map_chunks(self, func: Callable[["SelectedStack", int, int], R], size: int) -> list[R]:
+        """``func(stack, start, stop)`` for each chunk of frames (:meth:`chunks`), results in order.
+
+        Here the chunks run on the worker threads; on a cluster, as tasks on
+        the workers, each reading its frames there.
+        """
+        return list(self._chunk_results(func, size))
+
+    def sum_chunks(self, func: Callable[["SelectedStack", int, int], R], size: int) -> R:
+        """The sum of ``func(stack, start, stop)`` over the chunks of frames, added as they come (on a cluster, on the workers)."""
+        total = None
+        for part in self._chunk_results(func, size):
+            total = part if total is None else total + part
+        return total
+
+    def _chunk_results(self, func: Callable[["SelectedStack", int, int], R], size: int) -> Iterator[R]:
+        self._passes += 1
+        pass_number = self._passes
+        for (start, stop), result in zip(self.chunks(size), ordered_map(lambda bounds: func(self, *bounds), self.chunks(size), self._workers)):
+            for index in range(start, stop):
+                self._on_frame(index, pass_number)
+            yield result
+
     def split_rows(self) -> RowSplitter:
         """A row splitter for per-frame work in cache-sized blocks of rows on the worker threads.
 
@@ -241,8 +279,11 @@ class DecodingStack(SelectedStack):
         Called with ``(index, pass_number)`` after each frame a model
         receives, for progress reporting.
     mask
-        Pixels left out of the statistics; the frames are then read from the
-        cache, where selection stored them with those pixels filled in.
+        Pixels left out of the statistics (:attr:`SelectedStack.mask`).
+    rules
+        The corrections selection applied (darks, black level, masked
+        pixels), applied again to a frame decoded anew; frames read from the
+        cache were stored corrected.
     """
 
     def __init__(
@@ -253,12 +294,17 @@ class DecodingStack(SelectedStack):
         shape: tuple[int, int, int],
         workers: int = 1,
         on_frame: Callable[[int, int], None] | None = None,
-        mask: np.ndarray | None = None,
+        rules: Rules | None = None,
     ):
-        super().__init__(frames, shape, workers, mask)
+        super().__init__(frames, shape, workers, rules.mask if rules is not None else None)
         self._loader = loader
         self._request = request
         self._progress = on_frame
+        self._rules = rules
+
+    def without_progress(self) -> "DecodingStack":
+        """The same stack without progress reporting and worker threads: what a dask worker receives."""
+        return DecodingStack(self._frames, self._loader, self._request, self._shape, 1, None, self._rules)
 
     def frame(self, index: int) -> Frame:
         record = self._frames[index]
@@ -278,6 +324,8 @@ class DecodingStack(SelectedStack):
             frame = self._loader.load(path, self._request)
             if frame.exposure_time is None:  # the file holds none: the time selection resolved (a partner shares it)
                 frame = attrs.evolve(frame, exposure_time=record.exposure_time)
+            if self._rules is not None:
+                frame = corrected(frame, self._rules)
         if frame.pixels.shape != self.shape:
             raise BadInput(path, f"decoded to {frame.pixels.shape} on a second reading, not {self.shape} (did the file change during the run?)")
         return frame

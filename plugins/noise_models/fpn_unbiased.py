@@ -37,7 +37,7 @@ import warnings
 import numpy as np
 
 from camchar.api import BadInput, CamcharWarning, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.line_fit import residual_moments
+from camchar.numerics.residual_passes import residual_moments
 from camchar.numerics.pattern_drift import pattern_drift
 
 __all__ = ["FpnUnbiased", "leakage_matrix", "residual_maker", "MIN_FRAMES"]
@@ -77,6 +77,7 @@ class FpnUnbiased(NoiseModel):
 
     name = "fpn-unbiased"
     description = "Per-pixel fit in counts (dark offset stays put) with the shared fit's noise leakage undone"
+    supports_cluster = True
     min_frames = MIN_FRAMES
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from camchar.api import CamcharWarning, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.line_fit import residual_moments
+from camchar.numerics.residual_passes import residual_moments
 
 __all__ = ["LinearFpn"]
 
@@ -24,6 +24,7 @@ class LinearFpn(NoiseModel):
 
     name = "linear-fpn"
     description = "Per-pixel linear fit against the frame means; std of the residuals (the original image_stats model)"
+    supports_cluster = True
     #: A line needs two points (with exactly two the residuals are 0, and a warning says so).
     min_frames = 2
 

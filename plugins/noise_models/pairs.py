@@ -24,6 +24,7 @@ class Pairs(NoiseModel):
 
     name = "pairs"
     description = "EMVA 1288 temporal noise from two frames at the same exposure (brackets without a pair are skipped)"
+    supports_cluster = True
     needs_pairs = True
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:

@@ -37,6 +37,7 @@ class Spatial(NoiseModel):
 
     name = "spatial"
     description = "Plain spatial std over the ROI, without fixed-pattern removal (for comparison)"
+    supports_cluster = True
 
     def estimate(self, stack: SelectedStack) -> np.ndarray:
         """Return the ``(N, C)`` spatial standard deviation in counts/s, one frame at a time."""
