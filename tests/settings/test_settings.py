@@ -62,6 +62,13 @@ def test_camchar_keys_and_sorted_wavelengths(tmp_path):
     assert settings.roi is None and settings.crop is None and settings.nd == 0.0
 
 
+def test_sensor_levels_one_or_one_per_channel(tmp_path):
+    path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nwhite_level: 4095\nblack_level: [64, 64.5, 63]\ndefect_mask: auto\n")
+    settings = read_settings(path)
+    assert settings.white_level == (4095.0,) and settings.black_level == (64.0, 64.5, 63.0)
+    assert settings.defect_mask == "auto" and settings.detect_clipping is True and settings.saturated_fraction == 0.0
+
+
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
     path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nnoise-model: spatial\n")
     with pytest.warns(CamcharWarning, match=r"settings.yml:4: unknown key 'noise-model'; did you mean 'noise_model'\?"):
@@ -83,6 +90,13 @@ def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
         ("image_dir: x\nimage_name: a.tif\nimages: {500: [1]}\n", "has no {} for the image number"),
         ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nmax: 2\n", r"'max' is a fraction of full scale in \(0, 1\]"),
         ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nND: dark\n", "'ND' must be a finite number"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nwhite_level: 0\n", r":4: 'white_level' must be positive"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nwhite_level: [4095, full]\n", "'white_level' must be a number of counts"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nblack_level: -3\n", "'black_level' must be at least 0"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nblack_level: 64\ndark: [2]\n", r":4: black_level and dark: both remove the offset"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nsaturated_fraction: 0.5\n", r"'saturated_fraction' is a fraction of a channel's pixels in \[0, 0.5\)"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\ndefect_mask: yes\n", "'defect_mask' must be one of auto, darks, frames"),
+        ("image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\ndetect_clipping: maybe\n", "'detect_clipping' must be true or false"),
         ("- just\n- a list\n", "must be a mapping"),
         ("image_dir: [x\n", r"not valid YAML"),
     ],
