@@ -178,8 +178,8 @@ def main() -> None:
         names = {"decode": "decode only", "camchar": "camchar", "camchar-progress": "camchar, live progress bar", "naive": "naive"}
         for mode, name in names.items():
             print(f"{name:26}{results[mode]['seconds']:>10.2f}{results[mode]['peak_mib']:>16.0f}")
-        print(f"naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 10x)")
-        print(f"camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 4x)")
+        print(f"naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 20x)")
+        print(f"camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 2x)")
         print(f"naive / camchar peak RSS:    {naive['peak_mib'] / ours['peak_mib']:.1f}x   (target >= 8x)")
         print(f"progress bar / none:         {results['camchar-progress']['seconds'] / ours['seconds']:.2f}x")
         for key, value in compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz").items():

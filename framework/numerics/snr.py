@@ -12,7 +12,8 @@ sum, and ``snr = mean(s) / std(s)`` (``std`` with ``ddof=1``, as ``np.cov``).
 That form needs one channel sum and one variance, and since the SNR does not
 change when the image is scaled, it can be computed on the raw counts rather
 than on the counts divided by the exposure time. For integer counts of up to
-16 bits the sums are exact integers.
+16 bits the sums are exact integers (:func:`~camchar.numerics.reductions.pixel_sum_moments`
+computes them without an int64 copy of the frame).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from camchar.numerics.reductions import pixel_sums
+from camchar.numerics.reductions import pixel_sum_moments, pixel_sums
 
 __all__ = ["snr"]
 
@@ -51,19 +52,27 @@ def snr(img: ArrayLike) -> float:
     Evaluated as ``mean(s) / std(s, ddof=1)`` with ``s`` the per-pixel sum
     over channels, which is the same quantity (module docstring).
     """
-    img = np.asarray(img)
-    sums = pixel_sums(img)
-    n = sums.size
-    if sums.dtype.kind == "i" and n * _largest_pixel_sum(img) ** 2 < 2.0**62:
-        total, squares = int(sums.sum()), int(np.dot(sums, sums))
-        mean, variance = total / n, (n * squares - total * total) / (n * (n - 1)) if n > 1 else float("nan")
-    else:
-        sums = sums.astype(np.float64, copy=False)
-        mean = float(sums.mean())
-        deviation = sums - mean
-        variance = float(np.dot(deviation, deviation)) / (n - 1) if n > 1 else float("nan")
+    mean, variance = _mean_and_variance(np.asarray(img))
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.float64(mean) / np.sqrt(np.float64(variance)))
+
+
+def _mean_and_variance(img: np.ndarray) -> tuple[float, float]:
+    """Mean and sample variance of the per-pixel channel sums: from exact integer sums when the pixels allow."""
+    moments = pixel_sum_moments(img)
+    sums = None
+    if moments is None:
+        sums = pixel_sums(img)
+        if sums.dtype.kind == "i" and sums.size * _largest_pixel_sum(img) ** 2 < 2.0**62:
+            moments = sums.size, int(sums.sum()), int(np.dot(sums, sums))
+    if moments is not None:
+        n, total, squares = moments
+        return total / n, (n * squares - total * total) / (n * (n - 1)) if n > 1 else float("nan")
+    sums = sums.astype(np.float64, copy=False)
+    n = sums.size
+    mean = float(sums.mean())
+    deviation = sums - mean
+    return mean, float(np.dot(deviation, deviation)) / (n - 1) if n > 1 else float("nan")
 
 
 def _largest_pixel_sum(img: np.ndarray) -> float:

@@ -51,8 +51,7 @@ class RawBayerLoader(Loader):
             seconds = exposure_time(raw, path)
             height, width = raw.raw_image_visible.shape
             width, height = check_geometry(width, height, request, path)
-            top, left = (request.crop.y, request.crop.x) if request.crop is not None else (0, 0)
-            bayer_sites(raw.raw_colors_visible[top : top + 2, left : left + 2], raw.color_desc.decode("ascii", "replace"), path)
+            bayer_sites(_phase(raw, request), raw.color_desc.decode("ascii", "replace"), path)
         return ImageInfo(path, width, height, len(CHANNEL_NAMES), seconds, "int32")
 
     def load(self, path: Path, request: LoadRequest) -> Frame:
@@ -78,8 +77,7 @@ class RawBayerLoader(Loader):
             metadata = capture_metadata(raw)
             image_size = check_geometry(raw.raw_image_visible.shape[1], raw.raw_image_visible.shape[0], request, path)
             visible = cut(raw.raw_image_visible, request.crop, path, "crop")
-            colors = cut(raw.raw_colors_visible, request.crop, path, "crop")
-            sites = bayer_sites(colors[:2, :2], raw.color_desc.decode("ascii", "replace"), path)
+            sites = bayer_sites(_phase(raw, request), raw.color_desc.decode("ascii", "replace"), path)
             black = [float(raw.black_level_per_channel[color]) for _, _, color in sites]
             white = _white_levels(request.white_level, float(raw.white_level), path)
             planes = _planes(visible, sites, request.roi, path)  # copies: raw_image must not outlive the file
@@ -88,6 +86,17 @@ class RawBayerLoader(Loader):
         pixels = planes - np.array(black, dtype=np.int32)
         metadata.update(channel_names=CHANNEL_NAMES, white_level=white, black_levels=black)
         return Frame(pixels, seconds, tuple(top - level for top, level in zip(white, black)), path, metadata, image_size)
+
+
+def _phase(raw, request: LoadRequest) -> np.ndarray:
+    """The colour indices of the 2 x 2 pixels at the top-left of the crop (of the visible area without one).
+
+    Asked pixel by pixel: ``raw_colors_visible`` would build an index for all
+    12 million pixels to read four of them (11 ms a file).
+    """
+    top, left = (request.crop.y, request.crop.x) if request.crop is not None else (0, 0)
+    top, left = top + raw.sizes.top_margin, left + raw.sizes.left_margin
+    return np.array([[raw.raw_color(top + row, left + column) for column in range(2)] for row in range(2)])
 
 
 def _white_levels(requested: tuple[float, ...] | None, from_file: float, path: Path) -> list[float]:

@@ -8,8 +8,9 @@ IFD first. Pixels are read with tifffile, which keeps 16-bit samples exact.
 
 Uncompressed, contiguous, interleaved files (what ``dcraw_emu -T`` and
 tifffile write) are not decoded at all: the rows of the region of interest
-are read with one ``pread`` and the frame's pixels are a view of them, so only
-the ROI's rows are ever read. (Memory-mapping would save that one copy, but a
+are read with one ``pread`` (into a buffer used again once the frame it held
+is gone) and the frame's pixels are a view of them, so only the ROI's rows
+are ever read. (Memory-mapping would save that one copy, but a
 file truncated during a run would then kill the process with SIGBUS; a short
 read is a clean error instead, and no file stays open.) Every other layout
 is decoded whole by tifffile and then cut.
@@ -34,10 +35,14 @@ import tifffile
 
 from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl, split_page
 from camchar.core.errors import shorten
+from camchar.plugins.loaders._buffers import BufferPool
 
 __all__ = ["TiffLoader", "read_exposure_time"]
 
 EXPOSURE_TIME_TAG = 33434
+
+#: Where the rows of plain files are read: memory used again once a frame is gone (``_buffers``).
+_READ_BUFFERS = BufferPool()
 
 
 class TiffLoader(Loader):
@@ -249,7 +254,7 @@ def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPa
     count = (rows.stop - rows.start) * width * channels
     if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
         raise BadInput(path, "the file ends before its image data does (truncated?)")
-    buffer = np.empty(count, dtype)
+    buffer = _READ_BUFFERS.array(count, dtype)
     if os.preadv(handle.fileno(), [memoryview(buffer).cast("B")], start) != buffer.nbytes:
         raise BadInput(path, "the file ended while being read (truncated or replaced during the run?)")
     view = buffer.reshape(-1, width, channels)[:, columns]
