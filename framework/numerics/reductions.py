@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["channel_totals", "pixel_sums", "pixel_sum_moments", "is_exact_integer"]
+__all__ = ["channel_totals", "channel_maxima", "pixel_sums", "pixel_sum_moments", "is_exact_integer"]
 
 #: Every integer of magnitude below this is a float64.
 _EXACT_FLOAT64 = 2.0**53
@@ -48,6 +48,18 @@ def channel_totals(pixels: np.ndarray) -> np.ndarray:
     for start in range(0, rows.shape[0], _ROWS_PER_32_BIT_SUM):
         columns += rows[start : start + _ROWS_PER_32_BIT_SUM].sum(axis=0, dtype=column_type)
     return columns.reshape(-1, pixels.shape[-1]).sum(axis=0).astype(np.float64)
+
+
+def channel_maxima(pixels: np.ndarray) -> np.ndarray:
+    """``(C,)`` largest value of each channel of an ``(H, W, C)`` array, in its own type.
+
+    Down the rows when they are contiguous (three times faster than per
+    channel over strided planes), per channel otherwise.
+    """
+    rows = _as_rows(pixels)
+    if rows is None:
+        return np.array([pixels[..., c].max() for c in range(pixels.shape[-1])], dtype=pixels.dtype)
+    return rows.max(axis=0).reshape(-1, pixels.shape[-1]).max(axis=0)
 
 
 def pixel_sums(pixels: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame
+from camchar.numerics.reductions import channel_totals
 from camchar.stats.levels import FrameRecord
 
 __all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "Bend", "is_pile_up", "pile_up_levels", "bend_of"]
@@ -111,7 +112,7 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
     With exposures ``t1 < t2 < t3`` and channel means ``m1, m2, m3`` (the offset,
     whatever it is, cancels in the differences), a linear sensor has
     ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. Means over every fourth
-    row and column are precise enough and cost a sixteenth.
+    row are precise enough and cost a quarter.
     """
     times = sorted({frame.exposure_time for frame in shorter if frame.exposure_time < chosen.exposure_time}, reverse=True)[:2]
     if len(times) < 2:
@@ -132,4 +133,6 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
 
 
 def _sparse_means(pixels: np.ndarray) -> np.ndarray:
-    return pixels[::4, ::4].reshape(-1, pixels.shape[2]).mean(axis=0, dtype=np.float64)
+    """Channel means over every fourth row (whole rows: summed down the rows at memory speed)."""
+    rows = pixels[::4]
+    return channel_totals(rows) / (rows.shape[0] * rows.shape[1])

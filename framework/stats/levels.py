@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame
-from camchar.numerics.reductions import channel_totals
+from camchar.numerics.reductions import channel_maxima, channel_totals
 from camchar.stats.darks import DarkFrames
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
 
@@ -98,21 +98,24 @@ def judge(frame: Frame, rules: Rules) -> tuple[bool, tuple[float, ...]]:
     """
     pixels = frame.pixels
     thresholds = rules.max_fraction * saturation_levels(frame, rules)
-    maxima = []
+    if rules.mask is None:
+        maxima = [float(top) for top in channel_maxima(pixels)]
+    else:
+        maxima = [float(plane.max()) if plane.size else 0.0 for plane in _unmasked_planes(pixels, rules.mask)]
     overexposed = False
-    for channel in range(pixels.shape[2]):
-        plane = pixels[..., channel]
-        if rules.mask is not None:
-            plane = plane[~rules.mask[..., channel]]
-        top = float(plane.max()) if plane.size else 0.0
-        maxima.append(top)
-        if top > thresholds[channel]:
-            if rules.tolerated == 0:
-                overexposed = True
-            else:
-                above = int(np.count_nonzero(plane > thresholds[channel]))
-                overexposed |= above > rules.tolerated * plane.size
+    for channel, top in enumerate(maxima):
+        if top <= thresholds[channel]:
+            continue
+        if rules.tolerated == 0:
+            overexposed = True
+            break
+        plane = pixels[..., channel] if rules.mask is None else pixels[..., channel][~rules.mask[..., channel]]
+        overexposed |= np.count_nonzero(plane > thresholds[channel]) > rules.tolerated * plane.size
     return overexposed, tuple(maxima)
+
+
+def _unmasked_planes(pixels: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    return [pixels[..., c][~mask[..., c]] for c in range(pixels.shape[2])]
 
 
 def corrected(frame: Frame, rules: Rules) -> Frame:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from camchar.numerics.reductions import channel_totals, pixel_sum_moments
+from camchar.numerics.reductions import channel_maxima, channel_totals, pixel_sum_moments
 from camchar.numerics.snr import snr
 
 INTEGER_TYPES = (np.uint8, np.int8, np.uint16, np.int16)
@@ -71,3 +71,12 @@ def test_snr_from_exact_sums_equals_the_covariance_formula():
     values = pixels.reshape(-1, 3).astype(np.float64)
     original = values.mean() * 3 / np.sqrt(np.sum(np.cov(values.T)))
     assert snr(pixels) == pytest.approx(original, rel=1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int32, np.float64])
+def test_channel_maxima_of_contiguous_and_strided_frames(dtype):
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 250, size=(13, 11, 3)).astype(dtype)
+    frame[7, 4, 1] = 251
+    for view in (frame, frame[2:9, 3:10], frame[::2, ::3], np.asfortranarray(frame)):
+        assert channel_maxima(view).tolist() == [view[..., c].max() for c in range(3)]
