@@ -255,7 +255,7 @@ def slow_sweep(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize(
     "signum",
-    [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow), pytest.param(signal.SIGKILL, marks=pytest.mark.slow)],
+    [pytest.param(signal.SIGINT, marks=pytest.mark.slow), pytest.param(signal.SIGTERM, marks=pytest.mark.slow), pytest.param(signal.SIGKILL, marks=pytest.mark.slow)],
     ids=["ctrl-c", "sigterm", "sigkill"],
 )
 def test_an_interrupted_run_loses_nothing(slow_sweep, signum):
