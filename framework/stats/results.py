@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -11,10 +11,11 @@ from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
+from camchar.stats.freshness import RECORD_KEY, record_text
 from camchar.stats.selection import Selection
 from camchar.stats.stack import SelectedFrame
 
-__all__ = ["assemble_samples"]
+__all__ = ["assemble_samples", "add_input_record"]
 
 
 def assemble_samples(
@@ -71,6 +72,20 @@ def assemble_samples(
         **_partner_numbers(frames),
         **_per_frame_metadata(frames, ("iso", "capture_time")),
     }
+    return samples
+
+
+def add_input_record(samples: CameraSamples, record: Mapping[str, Any]) -> CameraSamples:
+    """``samples`` with the record of the run's inputs in its provenance (:mod:`camchar.stats.freshness`), as JSON text.
+
+    Parameters
+    ----------
+    samples
+        The run's statistics (changed in place, and returned).
+    record
+        The record of inputs, taken before the run read anything.
+    """
+    samples.provenance[RECORD_KEY] = record_text(record)
     return samples
 
 
