@@ -54,6 +54,8 @@ class SweepTask:
         The plugin host's ``--plugin`` and ``--no-plugin``.
     make_folder
         Create the output's folder first (under ``--output-dir``).
+    read
+        The settings as read when the batch was prepared (read again if ``None``).
     """
 
     settings: Path
@@ -62,6 +64,7 @@ class SweepTask:
     plugins: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
     make_folder: bool = False
+    read: Settings | None = None
 
 
 def run_stats_batch(
@@ -135,11 +138,14 @@ def prepare_sweeps(
     task fails in its turn, with the message a single run would give.
     """
     outputs: list[Path | None] = []
+    read: list[Settings | None] = []
     for path in settings_files:
         try:
-            outputs.append(output_path(read_settings(path), options).absolute())
+            read.append(read_settings(path))
+            outputs.append(output_path(read[-1], options).absolute())
         except BadInput:
             outputs.append(None)
+            read.append(None)
     make_folder = batch.output_dir is not None
     if batch.output_dir is not None:
         outputs = mirrored_outputs(outputs, batch.output_dir)
@@ -154,7 +160,7 @@ def prepare_sweeps(
         if output is not None:
             first_of[output] = index
         run_options = attrs.evolve(options, output=output) if make_folder and output is not None else options
-        tasks.append(SweepTask(Path(path), run_options, batch.force, batch.plugins, batch.disabled, make_folder))
+        tasks.append(SweepTask(Path(path), run_options, batch.force, batch.plugins, batch.disabled, make_folder, read[index]))
     return tasks
 
 
@@ -181,7 +187,7 @@ def run_sweep(task: SweepTask, components: Components, reporter: Reporter | None
     output = task.options.output
     with collecting_warnings() as given, reusing_digests():
         try:
-            settings = read_settings(task.settings)
+            settings = _settings_of(task, given)
             output = output_path(settings, task.options)
             reason = why_compute(task, settings, output, components)
             if reason is None:
@@ -225,7 +231,7 @@ def skipped_before_starting(task: SweepTask, components: Components) -> Outcome 
     started = time.perf_counter()
     with collecting_warnings() as given:
         try:
-            settings = read_settings(task.settings)
+            settings = _settings_of(task, given)
             output = output_path(settings, task.options)
             if why_compute(task, settings, output, components) is None:
                 return Outcome("skipped", output, "up to date", time.perf_counter() - started, tuple(given))
@@ -242,6 +248,14 @@ def run_sweep_in_worker(task: SweepTask) -> Outcome:
 # ----------------------------------------------------------------------------------------------------------------
 
 
+def _settings_of(task: SweepTask, given: list[str]) -> Settings:
+    """The task's settings, read when the batch was prepared (their warnings added to ``given``) or now."""
+    if task.read is None:
+        return read_settings(task.settings)
+    given.extend(text for text in task.read.warnings if text not in given)
+    return task.read
+
+
 def _run_here(task: SweepTask, reporter: Reporter, components: Components) -> Outcome:
     return run_sweep(task, components, reporter)
 
@@ -256,7 +270,7 @@ def _largest_footprint(tasks: Sequence[SweepTask], components: Components, threa
     largest: Footprint | None = None
     for task in tasks:
         try:
-            settings = read_settings(task.settings)
+            settings = task.read or read_settings(task.settings)
             output = output_path(settings, task.options)
             footprint = sweep_footprint(settings, choose_components(components, settings, task.options, output))
         except Exception:  # noqa: BLE001 - the sweep reports its own problem when it runs
