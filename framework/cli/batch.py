@@ -9,7 +9,7 @@ from typing import Sequence
 from camchar.cli.arguments import integer_from
 from camchar.cli.inputs import Found, find_settings_files
 
-__all__ = ["add_batch_flags", "batch_options", "inputs_of", "MEMORY_BOUND"]
+__all__ = ["add_batch_flags", "batch_options", "inputs_of", "check_output_dir", "MEMORY_BOUND"]
 
 #: The memory bound, as the help states it.
 MEMORY_BOUND = "N x the largest sweep's estimated peak memory must fit in 80%% of the available memory, else fewer run at once"

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable, Iterator, Literal, Sequence, TypeVar
 
 import attrs
-from rich.markup import escape
 
 from camchar.core.errors import BadInput, CamcharWarning, PluginError
 from camchar.runtime.jobs import JobPlan, run_in_processes
@@ -219,17 +218,19 @@ def run_batch(
     if plan.note:
         reporter.summary(plan.note)
     with reporter.live(), reporter.step(f"{noun}s", total) as bar:
-        for index, outcome in enumerate(outcomes):
-            if outcome is not None:
-                _report(reporter, index, total, names[index], outcome, debug, bar)
         if plan.jobs == 1:
 
-            def one_by_one(index: int) -> tuple[int, Outcome]:
-                bar.advance(0, names[index])  # the sweep being computed
+            def in_turn(index: int) -> tuple[int, Outcome]:
+                if outcomes[index] is not None:  # refused or skipped before: reported in its turn
+                    return index, outcomes[index]
+                bar.advance(0, names[index])  # the task being run
                 return index, here(tasks[index], TaskReporter(reporter))  # type: ignore[arg-type]
 
-            finished = (one_by_one(index) for index in runnable)
+            finished: Iterator[tuple[int, Outcome]] = (in_turn(index) for index in range(total))
         else:
+            for index, outcome in enumerate(outcomes):
+                if outcome is not None:  # refused or skipped before: reported at once, before the workers' lines
+                    _report(reporter, index, total, names[index], outcome, debug, bar)
             outcomes_there = run_in_processes(elsewhere, [tasks[index] for index in runnable], plan, setup, lost=_lost)
             finished = ((runnable[at], outcome) for at, outcome in outcomes_there)
         for index, outcome in finished:
@@ -254,7 +255,7 @@ def _report(reporter: Reporter, index: int, total: int, name: str, outcome: Outc
     if outcome.status == "failed":
         reporter.summary(f"{where}: failed: {outcome.detail}")
         if debug and outcome.traceback:
-            reporter.line(escape(outcome.traceback.rstrip()), markup=False)
+            reporter.line(outcome.traceback.rstrip(), markup=False)
     elif outcome.status == "skipped":
         reporter.summary(f"{where} -> {shown_path(outcome.output)}: skipped ({outcome.detail})")
     else:
@@ -282,7 +283,9 @@ def conclude(outcomes: Sequence[Outcome], names: Sequence[str], reporter: Report
     for index, outcome in failures:
         reporter.line(f"camchar: error: [{index + 1}/{len(outcomes)}] {names[index]}: {outcome.detail}", markup=False)
     if failures:
-        raise BadInput(None, f"{len(failures)} of {len(outcomes)} {noun}{plural} failed (listed above); the others are done")
+        others = len(outcomes) - len(failures)
+        done = f"; the other {others} {'is' if others == 1 else 'are'} done" if others else ""
+        raise BadInput(None, f"{len(failures)} of {len(outcomes)} {noun}{plural} failed (listed above){done}")
 
 
 def mirrored_outputs(outputs: Sequence[Path | None], folder: Path) -> list[Path | None]:

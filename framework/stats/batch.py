@@ -2,9 +2,9 @@
 
 ::
 
-    settings files --prepare--> one SweepTask each (its output; two sweeps writing one file are refused)
-                   --footprint--> the largest sweep's estimated peak memory (only for --jobs > 1)
-                   --plan_jobs--> jobs and threads within the memory bound
+    settings files --prepare--> one SweepTask each (settings read; its output; two sweeps writing one file are refused)
+                   --share out (--jobs > 1 only)--> sweeps up to date skipped here (size and time only);
+                        the largest sweep's estimated peak memory; jobs and threads within the memory bound
                    --run_batch--> per sweep, here or in a worker process (run_sweep):
                         settings --choice--> output up to date (freshness)? skipped
                                  --run_stats--> computed; any failure is the sweep's outcome
@@ -104,17 +104,9 @@ def run_stats_batch(
     """
     reporter = reporter or silent()
     started = time.perf_counter()
-    cpus = cpu_count()
     with collecting_warnings():  # each sweep reports its own warnings, in its turn
         tasks = prepare_sweeps(settings_files, names, components, options, batch)
-        if batch.jobs > 1:
-            tasks = [skipped_before_starting(task, components) or task if isinstance(task, SweepTask) else task for task in tasks]
-        runnable = [task for task in tasks if isinstance(task, SweepTask)]
-        threads = options.workers or max(1, cpus // batch.jobs)
-        footprint = _largest_footprint(runnable, components, threads) if batch.jobs > 1 and len(runnable) > 1 else None
-    plan = plan_jobs(batch.jobs, len(runnable), footprint, memory_available(), cpus, options.workers)
-    if plan.jobs > 1 and options.workers is None:
-        tasks = [attrs.evolve(task, options=attrs.evolve(task.options, workers=plan.threads)) if isinstance(task, SweepTask) else task for task in tasks]
+        tasks, plan = _share_out(tasks, components, options, batch)
     outcomes = run_batch(
         tasks,
         names,
@@ -246,6 +238,23 @@ def run_sweep_in_worker(task: SweepTask) -> Outcome:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+
+
+def _share_out(
+    tasks: list[SweepTask | Outcome], components: Components, options: RunOptions, batch: BatchOptions
+) -> tuple[list[SweepTask | Outcome], JobPlan]:
+    """With ``--jobs``: the sweeps up to date skipped here, the jobs and threads for the others within the memory bound."""
+    if batch.jobs == 1:
+        return tasks, plan_jobs(1, len(tasks), None, None, 1, options.workers)
+    tasks = [skipped_before_starting(task, components) or task if isinstance(task, SweepTask) else task for task in tasks]
+    runnable = [task for task in tasks if isinstance(task, SweepTask)]
+    cpus = cpu_count()
+    threads = options.workers or max(1, cpus // batch.jobs)
+    footprint = _largest_footprint(runnable, components, threads) if len(runnable) > 1 else None
+    plan = plan_jobs(batch.jobs, len(runnable), footprint, memory_available(), cpus, options.workers)
+    if plan.jobs > 1 and options.workers is None:
+        tasks = [attrs.evolve(task, options=attrs.evolve(task.options, workers=plan.threads)) if isinstance(task, SweepTask) else task for task in tasks]
+    return tasks, plan
 
 
 def _settings_of(task: SweepTask, given: list[str]) -> Settings:

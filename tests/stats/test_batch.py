@@ -74,7 +74,7 @@ def test_a_broken_sweep_is_reported_the_others_written_then_only_what_changed_is
     assert "Traceback" not in first.stderr
     errors = [line for line in first.stderr.splitlines() if line.startswith("camchar: error:")]
     assert errors[0].startswith("camchar: error: [2/3] ") and "SIM_0004.tiff: image file not found" in errors[0]
-    assert errors[-1] == "camchar: error: 1 of 3 sweeps failed (listed above); the others are done"
+    assert errors[-1] == "camchar: error: 1 of 3 sweeps failed (listed above); the other 2 are done"
     assert len(errors) == 2
     assert "[2/3]" in lines_about(first.stderr, "b")[0] and "failed: " in lines_about(first.stderr, "b")[0]
 
