@@ -74,9 +74,9 @@ def child(arguments: list[str]) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "camchar", *arguments], check=True)
     seconds = time.perf_counter() - started
-    # the children's peak: the largest of the batch process and the workers it waited for
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib}))
+    # the children's peak: the largest of the batch process and the workers it waited for; their CPU time, summed
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "cpu_seconds": usage.ru_utime + usage.ru_stime}))
 
 
 def measure(arguments: list[str]) -> dict:
@@ -176,13 +176,14 @@ def main() -> None:
         for name in names[repetition % len(names) :] + names[: repetition % len(names)]:
             runs[name].append(measure(arguments(name)))
     reference = statistics.median(run["seconds"] for run in runs[names[0]])
-    print(f"{'mode':22}{'wall [s]':>10}{'min-max [s]':>14}{'speed-up':>10}{'largest process peak RSS [MiB]':>32}")
+    print(f"{'mode':22}{'wall [s]':>10}{'min-max [s]':>14}{'speed-up':>10}{'CPU [s]':>10}{'largest process peak RSS [MiB]':>32}")
     for name in names:
         times = [run["seconds"] for run in runs[name]]
         seconds = statistics.median(times)
+        cpu = statistics.median(run["cpu_seconds"] for run in runs[name])
         peak = statistics.median(run["peak_mib"] for run in runs[name])
         spread = f"{min(times):.2f}-{max(times):.2f}"
-        print(f"{name:22}{seconds:>10.2f}{spread:>14}{reference / seconds:>9.2f}x{peak:>32.0f}")
+        print(f"{name:22}{seconds:>10.2f}{spread:>14}{reference / seconds:>9.2f}x{cpu:>10.2f}{peak:>32.0f}")
     first = outputs / slug(names[0])
     for name in names[1:]:
         other = outputs / slug(name)

@@ -16,7 +16,7 @@ import pytest
 
 from camchar.testing import simulated_sweep
 
-from conftest import run_in_process
+from conftest import SWEEP, run_in_process
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,16 @@ def test_a_broken_sweep_is_reported_the_others_written_then_only_what_changed_is
     rerun = stamps(sweeps)
     assert rerun["a"] == after["a"] and rerun["b"] == after["b"] and rerun["c"] != after["c"]
     assert "out of date: an input file's size or modification time changed" in lines_about(fourth.stderr, "c")[0]
+
+
+def test_quiet_prints_only_the_failures_and_debug_their_tracebacks(sweeps):
+    (sweeps / "b" / "images" / "SIM_0004.tiff").unlink()
+    quiet = run_in_process("stats", *settings(sweeps), "--quiet")
+    assert quiet.returncode == 2
+    assert [line.split(": ", 2)[1] for line in quiet.stderr.splitlines()] == ["error", "error"], quiet.stderr
+    debug = run_in_process("stats", *settings(sweeps), "--debug")
+    assert "Traceback (most recent call last)" in debug.stderr and "BadInput" in debug.stderr
+    assert output(sweeps, "a").exists() and output(sweeps, "c").exists()
 
 
 def test_the_numbers_of_a_batch_are_those_of_single_runs(sweeps, tmp_path):
@@ -270,3 +280,57 @@ def test_ctrl_c_stops_every_worker_and_loses_nothing(tmp_path):
     time.sleep(0.5)  # multiprocessing's resource tracker ends once the batch has gone
     group = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(process.pid)], capture_output=True, text=True).stdout
     assert [line for line in group.splitlines() if not line.startswith("Z")] == []  # no worker left running (zombies: this container's init)
+
+
+PLUGIN = """
+import camchar
+
+
+class First(camchar.Selector):
+    name = "first"
+    description = "The first frame of the bracket"
+
+    def select(self, frames):
+        return frames[0] if frames else None
+
+
+class Robust(camchar.NoiseModel):
+    name = "robust"
+    description = "a model with a bug"
+
+    def estimate(self, stack):
+        raise ValueError("median of an empty slice")
+
+
+@camchar.hookimpl
+def camchar_register_selectors(register):
+    register(First())
+
+
+@camchar.hookimpl
+def camchar_register_noise_models(register):
+    register(Robust())
+"""
+
+
+@pytest.mark.slow
+def test_worker_processes_load_the_same_plugins_and_a_plugins_bug_fails_only_its_sweep(tmp_path):
+    (tmp_path / "lab_plugin.py").write_text(PLUGIN)
+    for name, choice in (("x", "selector: first"), ("y", "noise_model: robust")):
+        shutil.copytree(SWEEP, tmp_path / "sweeps" / name)
+        settings_file = tmp_path / "sweeps" / name / "settings.yml"
+        settings_file.write_text(settings_file.read_text() + f"{choice}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "camchar", "stats", "sweeps", "--plugin", "lab_plugin", "--jobs", "2"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    with h5py.File(tmp_path / "sweeps" / "x" / "raw.h5") as f:
+        assert f["camchar"].attrs["selector_plugin"] == "lab_plugin unknown version"
+        assert f["exposure_time"][()].tolist() == [0.0125] * 5  # the first (shortest) exposure of each bracket
+    assert not (tmp_path / "sweeps" / "y" / "raw.h5").exists()
+    assert (
+        "camchar: error: [2/2] sweeps/y/settings.yml: noise model 'robust' of plugin lab_plugin unknown version failed in estimate(): "
+        "ValueError: median of an empty slice (a bug in that plugin: report it to its authors; rerun with --debug for the traceback)"
+    ) in result.stderr.splitlines()
