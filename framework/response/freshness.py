@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -34,11 +36,22 @@ RECORD_FORMAT = 1
 
 
 def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    """The SHA-256 of a file's bytes; ``missing``, ``not a regular file`` (never opened) or ``unreadable`` otherwise.
+
+    A record holding one of these words is never up to date (the run then
+    reports the problem in its own words).
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "not a regular file"
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
     return digest.hexdigest()
 
 
@@ -103,6 +116,8 @@ def response_staleness(current: Mapping[str, Any], stored: Mapping[str, Any]) ->
     for key, reason in checks:
         if current.get(key) != stored.get(key):
             return reason
+    if any(len(str(current.get(key))) != 64 for key in ("samples_sha256", "source_sha256")):
+        return "an input file cannot be read"
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -112,3 +113,14 @@ def test_jobs_fit_in_worker_processes(samples):
     assert fitted(result.stderr) == 2
     again = run_in_process("response", *samples, "--source", MONOCHROMATOR, *QUICK, "--jobs", "2")
     assert skipped(again.stderr) == 2
+
+
+def test_a_named_pipe_in_place_of_the_samples_is_never_opened(samples):
+    args = ("response", *samples, "--source", MONOCHROMATOR, *QUICK)
+    assert run_in_process(*args).returncode == 0
+    samples[0].unlink()
+    os.mkfifo(samples[0])  # the output is there: its record is checked first, without opening the pipe
+    result = run_in_process(*args)
+    assert result.returncode == 2
+    assert f"[1/2] {samples[0]}: failed: {samples[0]}: samples file is not a regular file" in result.stderr
+    assert skipped(result.stderr) == 1

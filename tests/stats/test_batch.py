@@ -110,6 +110,18 @@ def test_quiet_prints_only_the_failures_and_debug_their_tracebacks(sweeps):
     assert output(sweeps, "a").exists() and output(sweeps, "c").exists()
 
 
+def test_a_named_pipe_is_never_opened_to_be_hashed_or_read_as_settings(sweeps):
+    image = sweeps / "b" / "images" / "SIM_0004.tiff"
+    image.unlink()
+    os.mkfifo(image)
+    os.mkfifo(sweeps / "pipe.yml")
+    result = run_in_process("stats", sweeps, "--checksum")
+    assert result.returncode == 2
+    assert "SIM_0004.tiff: is not a regular file" in lines_about(result.stderr, "b")[0]
+    assert f"skipped {sweeps / 'pipe.yml'}: not a camchar settings file" in result.stderr
+    assert "3 sweeps: 2 computed, 0 skipped (up to date), 1 failed" in result.stderr
+
+
 def test_the_numbers_of_a_batch_are_those_of_single_runs(sweeps, tmp_path):
     single = tmp_path / "single.h5"
     assert run_in_process("stats", settings(sweeps)[1], "-o", single).returncode == 0
