@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,9 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
     return {target for target in targets if target in known}
 
 
+@functools.lru_cache(maxsize=1)
 def graph() -> dict[str, set[str]]:
+    """Each module's camchar imports (parsed once per test session: every test below reads it, none changes it)."""
     found = modules()
     return {name: imports_of(path, set(found)) - {name} for name, path in found.items()}
 
