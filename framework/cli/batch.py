@@ -9,23 +9,24 @@ from typing import Sequence
 from camchar.cli.arguments import integer_from
 from camchar.cli.inputs import Found, find_settings_files
 
-__all__ = ["add_batch_flags", "batch_options", "inputs_of", "check_output_dir", "MEMORY_BOUND"]
+__all__ = ["add_batch_flags", "batch_options", "inputs_of", "check_output_dir"]
 
-#: The memory bound, as the help states it.
-MEMORY_BOUND = "N x the largest sweep's estimated peak memory must fit in 80%% of the available memory, else fewer run at once"
-
-
-def add_batch_flags(parser: argparse.ArgumentParser, threads: bool = True) -> None:
-    """``--jobs``, ``--force`` and ``--output-dir``."""
-    share = "; each gets CPUs/N worker threads unless --workers says otherwise" if threads else "; each gets CPUs/N BLAS threads"
+def add_batch_flags(parser: argparse.ArgumentParser, response: bool = False) -> None:
+    """``--jobs``, ``--force`` and ``--output-dir`` (for ``camchar response`` when ``response``)."""
+    noun, threads, footprint = (
+        ("fits", "BLAS threads", "a fit's estimated peak memory (320 MiB)")
+        if response
+        else ("sweeps", "worker threads unless --workers says otherwise", "the largest sweep's estimated peak memory")
+    )
     parser.add_argument(
         "--jobs",
         type=integer_from(1, 256),
         default=1,
         metavar="N",
-        help=f"run up to N sweeps at once in worker processes (default 1: one after the other){share}; {MEMORY_BOUND}",
+        help=f"run up to N {noun} at once in worker processes (default 1: one after the other); each gets CPUs/N {threads}; "
+        f"N x {footprint} must fit in 80%% of the available memory, else fewer run at once",
     )
-    parser.add_argument("--force", action="store_true", help="compute every sweep, even those whose output is up to date (a batch skips them)")
+    parser.add_argument("--force", action="store_true", help=f"in a batch, compute every one of the {noun}, even those whose output is up to date")
     parser.add_argument(
         "--output-dir",
         type=Path,
