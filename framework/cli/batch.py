@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from camchar.cli.arguments import integer_from
 from camchar.cli.inputs import Found, find_settings_files
+
+if TYPE_CHECKING:  # pragma: no cover - types only; the command line imports the batch machinery when it runs one
+    from camchar.runtime.batch import BatchOptions
+    from camchar.runtime.progress import Reporter
 
 __all__ = ["add_batch_flags", "batch_options", "inputs_of", "check_output_dir"]
 
@@ -35,7 +39,7 @@ def add_batch_flags(parser: argparse.ArgumentParser, response: bool = False) -> 
     )
 
 
-def batch_options(args: argparse.Namespace):
+def batch_options(args: argparse.Namespace) -> BatchOptions:
     """The batch's options from the flags."""
     from camchar.runtime.batch import BatchOptions
 
@@ -49,7 +53,7 @@ def batch_options(args: argparse.Namespace):
     )
 
 
-def inputs_of(arguments: Sequence[Path], reporter, what: str = "settings file") -> Found:
+def inputs_of(arguments: Sequence[Path], reporter: Reporter, what: str = "settings file") -> Found:
     """The settings files the arguments name, with a note for each YAML file skipped.
 
     Raises

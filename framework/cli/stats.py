@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from camchar.cli.arguments import add_component_flags, fraction, integer_from, output_file
 from camchar.cli.batch import add_batch_flags
 from camchar.cli.inputs import input_path
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from camchar.host.manager import Host
+    from camchar.runtime.progress import Reporter
+    from camchar.stats.options import RunOptions
 
 HELP = "compute per-wavelength mean and temporal noise of a sweep"
 DESCRIPTION = (
@@ -71,7 +77,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     _run_one(found.files[0], host, options, args.output_dir, reporter)
 
 
-def _run_one(settings_path: Path, host, options, output_dir: Path | None, reporter) -> None:
+def _run_one(settings_path: Path, host: Host, options: RunOptions, output_dir: Path | None, reporter: Reporter) -> None:
     """One sweep, computed whether or not its output is up to date (as ``camchar stats`` always has)."""
     import attrs
 

@@ -21,7 +21,7 @@ from typing import Sequence
 import attrs
 
 from camchar.core.errors import BadInput
-from camchar.host.manager import build_host
+from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
 from camchar.runtime.batch import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
 from camchar.runtime.jobs import Footprint, JobPlan, cpu_count, memory_available, plan_jobs
@@ -270,7 +270,8 @@ def _run_here(task: SweepTask, reporter: Reporter, components: Components) -> Ou
 
 
 @functools.lru_cache(maxsize=4)
-def _worker_host(plugins: tuple[str, ...], disabled: tuple[str, ...]):
+def _worker_host(plugins: tuple[str, ...], disabled: tuple[str, ...]) -> Host:
+    """This worker process's plugin host, built once."""
     return build_host(local_modules=plugins, disabled=disabled)
 
 
