@@ -14,9 +14,7 @@ import argparse
 import os
 import re
 from pathlib import Path
-from typing import Sequence
-
-import attrs
+from typing import NamedTuple, Sequence
 
 __all__ = ["input_path", "Found", "find_settings_files", "is_settings_file", "SETTINGS_SUFFIXES"]
 
@@ -35,9 +33,8 @@ def input_path(text: str) -> Path:
     return Path(text)
 
 
-@attrs.frozen
-class Found:
-    """The settings files of a command line.
+class Found(NamedTuple):
+    """The settings files of a command line (a named tuple: ``camchar --help`` imports no attrs).
 
     Parameters
     ----------
