@@ -66,7 +66,7 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
 
 @functools.lru_cache(maxsize=1)
 def graph() -> dict[str, set[str]]:
-    """Every module's camchar imports (parsed once per test session: the tests only read it)."""
+    """Each module's camchar imports (parsed once per test session: every test below reads it, none changes it)."""
     found = modules()
     return {name: imports_of(path, set(found)) - {name} for name, path in found.items()}
 

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from camchar.cli.arguments import integer_from, option_assignment, output_file
+from camchar.cli.batch import add_batch_flags
+from camchar.cli.inputs import input_path
 
 HELP = "fit the camera's spectral response from its samples and the measured source spectra"
 DESCRIPTION = (
@@ -36,7 +38,13 @@ def _r2(text: str) -> float:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar response``."""
-    parser.add_argument("input", type=Path, help="a samples file (.h5, from camchar stats) or a settings file (.yml)")
+    parser.add_argument(
+        "input",
+        nargs="+",
+        type=input_path,
+        metavar="INPUT",
+        help="a samples file (.h5, from camchar stats) or a settings file (.yml); several, or folders (searched for settings files), make a batch",
+    )
     parser.add_argument("--source", type=Path, help="the source spectra file (default for a settings file: its source_spectra + .h5)")
     parser.add_argument("-o", "--output", type=output_file, help='the CameraResponse file (default: "INPUT response.h5" beside the input)')
     parser.add_argument("--method", metavar="NAME", help="response method: ridge-smooth (default), ridge, ols, ridge-smooth-gcv, or a plugin's")
@@ -47,29 +55,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), help="seed of the bootstrap draws (default: fresh randomness)")
     parser.add_argument("--spectra-reader", metavar="NAME", help="spectra reader (default: the one that can open the source file)")
     parser.add_argument("--option", action="append", default=[], type=option_assignment, metavar="NAME.KEY=VALUE", help="an option of a component (repeatable)")
+    add_batch_flags(parser, response=True)
 
 
 def run(args: argparse.Namespace, reporter) -> None:
-    """Run ``camchar response``."""
+    """Run ``camchar response``: one fit as always, or a batch (several inputs, or folders of settings files)."""
+    import attrs
+
+    from camchar.cli.batch import batch_options, check_output_dir, inputs_of
     from camchar.cli.common import component_options, host_from
+    from camchar.core.errors import BadInput
     from camchar.response.problem import DEFAULT_TARGET_R2
-    from camchar.response.run import ResponseInputs, ResponseOptions, inputs_from_settings, run_response
-    from camchar.settings.reader import read_settings
+    from camchar.response.run import ResponseOptions, default_output, inputs_from_path, run_response
 
+    if args.output is not None and args.output_dir is not None:
+        raise BadInput(None, "-o and --output-dir both given; give one")
+    check_output_dir(args.output_dir)
+    found = inputs_of(args.input, reporter, "settings or samples file")
+    if found.batch and args.output is not None:
+        raise BadInput(None, f"-o names one output file, and {len(found.files)} inputs were given; use --output-dir DIR, or leave each its default output")
     host = host_from(args)
-    if args.input.suffix.lower() in (".yml", ".yaml"):
-        settings = read_settings(args.input)
-        inputs = inputs_from_settings(settings, args.source)
-        default_output = settings.path.with_name(settings.path.stem + " response.h5")
-    else:
-        if args.source is None:
-            from camchar.core.errors import BadInput
-
-            raise BadInput(None, "no source spectra given: camchar response SAMPLES.h5 --source SPECTRA.h5 (or give a settings file)")
-        inputs = ResponseInputs(args.input, args.source)
-        default_output = args.input.with_name(args.input.stem + " response.h5")
     options = ResponseOptions(
-        output=args.output or default_output,
+        output=args.output or default_output(found.files[0]),
         method=args.method,
         non_negative=args.non_negative,
         target_r2=args.target_r2 if args.target_r2 is not None else DEFAULT_TARGET_R2,
@@ -79,4 +86,12 @@ def run(args: argparse.Namespace, reporter) -> None:
         spectra_reader=args.spectra_reader,
         options=component_options(args),
     )
+    if found.batch:
+        from camchar.response.batch import run_response_batch
+
+        run_response_batch(found.files, found.names, args.source, host.components, options, batch_options(args), reporter)
+        return
+    inputs = inputs_from_path(found.files[0], args.source)
+    if args.output_dir is not None:
+        options = attrs.evolve(options, output=args.output_dir / options.output.name)
     run_response(inputs, host.components, options, reporter)

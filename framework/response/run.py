@@ -31,11 +31,26 @@ from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS
 from camchar.host.options import OptionValue, resolve_options
 from camchar.host.registry import Components, Registered
 from camchar.response.fit import ResponseResult, fit_response
+from camchar.response.freshness import RECORD_KEY, response_record
 from camchar.response.problem import DEFAULT_TARGET_R2
 from camchar.runtime.progress import Reporter, silent
 from camchar.settings.model import Settings
 
-__all__ = ["ResponseOptions", "ResponseInputs", "inputs_from_settings", "read_spectra", "load_spectra", "read_samples", "run_response"]
+__all__ = [
+    "ResponseOptions",
+    "ResponseInputs",
+    "inputs_from_settings",
+    "inputs_from_path",
+    "default_output",
+    "is_settings_path",
+    "read_spectra",
+    "chosen_reader",
+    "configured_method",
+    "load_spectra",
+    "read_samples",
+    "record_of",
+    "run_response",
+]
 
 
 @attrs.frozen
@@ -113,12 +128,8 @@ def read_spectra(path: Path, components: Components, name: str | None = None, op
         When the file is missing, no reader reads it, or the spectra fail the checks.
     """
     path = Path(path)
-    if not path.exists():
-        raise BadInput(path, "source spectra file not found")
-    if not path.is_file():
-        raise BadInput(path, "is not a regular file; give the source spectra file")
-    registered = _named(components, SPECTRA_READERS, name) if name else _reader_for(components, path)
-    reader = _configured(registered, (options or {}).get(registered.name, {}))
+    reader = chosen_reader(path, components, name, options)
+    registered = reader.registered
     spectra = reader.read(path)
     if not isinstance(spectra, SourceSpectra):
         from camchar.host.guard import component_error
@@ -126,6 +137,65 @@ def read_spectra(path: Path, components: Components, name: str | None = None, op
         raise component_error(registered, f"returned {type(spectra).__name__} from read(), not camchar.api.SourceSpectra")
     check_spectra(spectra, path)
     return spectra, registered
+
+
+def chosen_reader(path: Path, components: Components, name: str | None = None, options: dict | None = None) -> Guarded:
+    """The spectra reader for ``path`` (the named one, or the one that can open it), configured with its options.
+
+    Raises
+    ------
+    BadInput
+        When the file is missing or not a regular file, or no reader reads it.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(path, "source spectra file not found")
+    if not path.is_file():
+        raise BadInput(path, "is not a regular file; give the source spectra file")
+    registered = _named(components, SPECTRA_READERS, name) if name else _reader_for(components, path)
+    return _configured(registered, (options or {}).get(registered.name, {}))
+
+
+def configured_method(components: Components, options: ResponseOptions) -> Guarded:
+    """The run's response method (``--method``, else the default), configured with its options.
+
+    Raises
+    ------
+    BadInput
+        When no method has that name, or an option is unknown or has a bad value.
+    """
+    name = options.method or RESPONSE_METHODS.default
+    return _configured(_named(components, RESPONSE_METHODS, name), options.options.get(name, {}))
+
+
+def inputs_from_path(path: Path, source: Path | None = None) -> ResponseInputs:
+    """The inputs of a run on ``path``: a settings file (``.yml``, ``.yaml``) and what it names, or a samples file with ``source``.
+
+    Raises
+    ------
+    BadInput
+        When the settings file is bad, or a samples file comes without ``source``.
+    """
+    from camchar.settings.reader import read_settings
+
+    if is_settings_path(path):
+        return inputs_from_settings(read_settings(path), source)
+    if source is None:
+        raise BadInput(None, "no source spectra given: camchar response SAMPLES.h5 --source SPECTRA.h5 (or give a settings file)")
+    return ResponseInputs(Path(path), Path(source))
+
+
+def default_output(path: Path) -> Path:
+    """The CameraResponse file of a run on ``path`` by default: ``"INPUT response.h5"`` beside it."""
+    path = Path(path)
+    if is_settings_path(path):
+        path = path.absolute()
+    return path.with_name(path.stem + " response.h5")
+
+
+def is_settings_path(path: Path) -> bool:
+    """Whether ``path`` names a settings file (by its suffix) rather than a samples file."""
+    return Path(path).suffix.lower() in (".yml", ".yaml")
 
 
 def load_spectra(path: str | Path) -> SourceSpectra:
@@ -245,10 +315,11 @@ def run_response(
 
     reporter = reporter or silent()
     check_output_path(options.output)
-    method = _configured(_named(components, RESPONSE_METHODS, options.method or RESPONSE_METHODS.default), options.options.get(options.method or RESPONSE_METHODS.default, {}))
+    method = configured_method(components, options)
     samples = read_samples(inputs.samples)
     spectra, reader = read_spectra(inputs.source, components, options.spectra_reader, options.options)
     non_negative = options.non_negative or inputs.non_negative
+    record = record_of(inputs, options, method, components)  # the inputs as just read, before the fit
     reporter.summary(
         f"{inputs.samples.name} + {inputs.source.name} -> {options.output}: method {method.name}"
         f"{' (non-negative)' if non_negative else ''}, reader {reader.name}, "
@@ -269,9 +340,23 @@ def run_response(
         )
     response = result.to_camera_response(inputs=_inputs_record(inputs))
     response.provenance.update(_components_record(method, reader))
+    response.provenance[RECORD_KEY] = record
     response.save(options.output)
     reporter.summary(_summary(result, options.output, time.perf_counter() - started))
     return Path(options.output)
+
+
+def record_of(inputs: ResponseInputs, options: ResponseOptions, method: Guarded, components: Components) -> dict[str, Any]:
+    """The record of a run's inputs (:mod:`camchar.response.freshness`), reading no more than the files' bytes.
+
+    Raises
+    ------
+    BadInput
+        When the source spectra file is missing or no reader reads it.
+    """
+    reader = chosen_reader(inputs.source, components, options.spectra_reader, options.options)
+    settings = inputs.settings.path if inputs.settings is not None else None
+    return response_record(inputs.samples, inputs.source, settings, options.non_negative or inputs.non_negative, options, method, reader)
 
 
 def _inputs_record(inputs: ResponseInputs) -> dict[str, Any]:

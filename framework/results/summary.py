@@ -28,6 +28,8 @@ __all__ = ["summarise", "render_summary", "show", "summary_json", "format_number
 _ROLES = ("loader", "selector", "noise_model", "writer", "method")
 #: Provenance attributes shown in their own places, not under "other".
 _SHOWN_ELSEWHERE = {"version", "settings_file", "settings_yaml"}
+#: Provenance attributes for machines, not summarised: the record of inputs that tells whether the file is up to date.
+_NOT_SUMMARISED = {"input_record"}
 #: The most wavelengths a terminal table shows before it thins the rows.
 MAX_TERMINAL_ROWS = 61
 
@@ -105,7 +107,7 @@ def _provenance(result: Result) -> dict[str, Any]:
         {"role": role, "name": _plain_text(provenance.get(role)), "plugin": _plain_text(provenance.get(f"{role}_plugin"))}
         for role in roles
     ]
-    used = set(_SHOWN_ELSEWHERE) | set(roles) | {f"{role}_plugin" for role in roles}
+    used = set(_SHOWN_ELSEWHERE) | _NOT_SUMMARISED | set(roles) | {f"{role}_plugin" for role in roles}
     return {
         "camchar_version": _plain_text(provenance.get("version")),
         "components": components,

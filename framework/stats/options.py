@@ -36,6 +36,9 @@ class RunOptions:
     options
         Component options from ``--option NAME.KEY=VALUE``, by component
         name; they override the settings' ``plugins:`` section.
+    checksum
+        Record each input file's SHA-256 in the output's record of inputs
+        (``--checksum``), besides its size and modification time.
     """
 
     output: Path | None = None
@@ -47,6 +50,7 @@ class RunOptions:
     workers: int | None = None
     scheduler: str | None = None
     options: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
+    checksum: bool = False
 
     def max_fraction(self, settings: Settings) -> float:
         """The overexposure threshold: flag, then settings ``max``, then :data:`DEFAULT_MAX`."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -12,10 +12,11 @@ from camchar.files.camera_samples import CameraSamples
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
 from camchar.stats.levels import Rules, unmasked_counts
+from camchar.stats.freshness import RECORD_KEY, record_text
 from camchar.stats.selection import Selection
 from camchar.stats.stack import SelectedFrame
 
-__all__ = ["assemble_samples"]
+__all__ = ["assemble_samples", "add_input_record"]
 
 
 def assemble_samples(
@@ -98,6 +99,20 @@ def _levels(settings: Settings, rules: Rules | None, clipping: np.ndarray | None
     if rules is not None and rules.mask is not None:
         record["masked_pixels"] = int(rules.mask.any(axis=2).sum())
     return record
+
+
+def add_input_record(samples: CameraSamples, record: Mapping[str, Any]) -> CameraSamples:
+    """``samples`` with the record of the run's inputs in its provenance (:mod:`camchar.stats.freshness`), as JSON text.
+
+    Parameters
+    ----------
+    samples
+        The run's statistics (changed in place, and returned).
+    record
+        The record of inputs, taken before the run read anything.
+    """
+    samples.provenance[RECORD_KEY] = record_text(record)
+    return samples
 
 
 def _partner_numbers(frames: Sequence[SelectedFrame]) -> dict[str, list[int]]:

@@ -50,10 +50,11 @@ from camchar.stats.emva1288 import sweep_emva1288
 from camchar.stats.estimates import estimate_noise
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
+from camchar.stats.freshness import record_inputs
 from camchar.stats.options import RunOptions
 from camchar.stats.output import write_samples
 from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
-from camchar.stats.results import assemble_samples
+from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
 from camchar.stats.sensor import report_levels, sensor_rules
 
@@ -90,9 +91,10 @@ def run_stats(settings: Settings, components: Components, options: RunOptions = 
     output = output_path(settings, options)
     chosen = choose_components(components, settings, options, output)
     check_output_path(output)
+    inputs = record_inputs(settings, chosen, options)  # before anything is read: a file changed during the run leaves the output out of date
     reporter.summary(f"{settings.path.name} -> {output}: {chosen.describe()}")
     with reporter.live(), recording_warnings() as given:
-        samples = compute_samples(settings, chosen, options, reporter, given)
+        samples = add_input_record(compute_samples(settings, chosen, options, reporter, given), inputs)
         started = time.perf_counter()
         write_samples(samples, chosen.writer, output)
     reporter.summary(f"wrote {output} ({len(samples.nom_wl)} wavelengths x {samples.mean.shape[1]} channels) [{time.perf_counter() - started:.2f} s]")

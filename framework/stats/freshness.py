@@ -1,0 +1,238 @@
+"""The record of a sweep's inputs, kept in its output's provenance, and the test whether an output is up to date.
+
+An output is up to date when the record of its inputs, recomputed now, is the
+one stored in it (``/camchar`` attribute :data:`RECORD_KEY`, JSON text).
+Recomputing it decodes nothing: it reads the settings text, lists the files
+the sweep would read and asks the file system for their size and
+modification time (with ``checksum``, reads them to hash them instead). The
+record holds:
+
+- ``settings_sha256``: the settings file's text;
+- ``files``, ``size_mtime``: how many input files, and a SHA-256 over each
+  one's path (relative to the settings file's folder), size and modification
+  time in nanoseconds: every image and dark frame, the exposure sidecar
+  table and the JSON file beside each image when the settings name them;
+- ``size_sha256`` (only when recorded with ``checksum``): the same with each
+  file's SHA-256 in place of its modification time;
+- ``camchar``: camchar's version;
+- ``components``: every chosen component with its plugin (and the plugin's
+  version) and its option values;
+- ``max``: the overexposure threshold used.
+
+Worker threads do not count (the numbers do not depend on them), nor does
+where the output goes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from camchar._version import __version__
+from camchar.core.pages import file_of
+from camchar.files.records import RECORD_KEY, read_record
+from camchar.runtime.parallel import ordered_map
+from camchar.settings.model import Settings
+from camchar.stats.choice import Chosen
+from camchar.stats.options import RunOptions
+from camchar.stats.plan import plan_sweep
+
+__all__ = ["RECORD_KEY", "RECORD_FORMAT", "record_inputs", "record_text", "input_files", "stored_record", "staleness", "reusing_digests"]
+
+#: The layout of the record; a record of another layout is never up to date.
+RECORD_FORMAT = 1
+
+
+def input_files(settings: Settings, chosen: Chosen) -> list[Path]:
+    """Every file a run of ``settings`` with ``chosen``'s loader reads, each once, in the order of the plan.
+
+    Raises
+    ------
+    BadInput
+        When the plan cannot be made (an image name matching several files).
+    """
+    plan = plan_sweep(settings, chosen.loader.registered.component)
+    images = [file_of(path) for bracket in plan.every_bracket() for _, path in bracket.images]
+    files = list(images)
+    exposure = settings.exposure
+    if exposure is not None and exposure.sidecar is not None:
+        files.append(Path(exposure.sidecar))
+    if exposure is not None and exposure.json is not None:
+        files.extend(image.with_suffix(".json") for image in images)
+    return list(dict.fromkeys(files))
+
+
+def record_inputs(settings: Settings, chosen: Chosen, options: RunOptions = RunOptions(), workers: int | None = None) -> dict[str, Any]:
+    """The record of the inputs of a run, before anything is read; nothing is decoded.
+
+    Parameters
+    ----------
+    settings
+        The sweep.
+    chosen
+        The run's components (recorded with their plugins and options).
+    options
+        The run's options: ``max`` is recorded, ``checksum`` adds the files' SHA-256.
+    workers
+        Threads for hashing; by default the run's.
+
+    Returns
+    -------
+    dict
+        The record (plain JSON types). When the files cannot be listed (the
+        run will fail on that itself), ``files`` is ``None``: such a record is
+        never up to date.
+    """
+    root = settings.path.parent
+    record: dict[str, Any] = {
+        "format": RECORD_FORMAT,
+        "camchar": __version__,
+        "settings_sha256": hashlib.sha256(settings.text.encode("utf-8", "surrogateescape")).hexdigest(),
+        "components": chosen.provenance(),
+        "max": options.max_fraction(settings),
+        "files": None,
+    }
+    try:
+        files = input_files(settings, chosen)
+    except Exception:  # noqa: BLE001 - the run itself reports what is wrong with the plan, in its own words
+        return _plain(record)
+    stats = [_stat(path) for path in files]
+    names = [_relative(path, root) for path in files]
+    record["files"] = len(files)
+    record["size_mtime"] = _digest(f"{name}\t{size}\t{mtime}" for name, (size, mtime) in zip(names, stats))
+    if options.checksum:
+        reused = _reused.get()  # read here: worker threads do not see this context
+        hashes = ordered_map(lambda path: _content_digest(path, reused), files, workers or options.worker_count())
+        record["size_sha256"] = _digest(f"{name}\t{size}\t{digest}" for name, (size, _), digest in zip(names, stats, hashes))
+    return _plain(record)
+
+
+def record_text(record: Mapping[str, Any]) -> str:
+    """The record as stored: JSON text with sorted keys."""
+    return json.dumps(record, sort_keys=True, default=str)
+
+
+def stored_record(output: Path) -> tuple[dict[str, Any] | None, str]:
+    """The record stored in ``output``, or ``None`` and why there is none.
+
+    Only HDF5 outputs keep the provenance; an output in another format
+    (CSV, JSON, Excel) is never up to date.
+    """
+    return read_record(output)
+
+
+def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: bool = False) -> str | None:
+    """``None`` when ``stored`` says the output is up to date with ``current``; else what changed.
+
+    Parameters
+    ----------
+    current
+        The record recomputed now (:func:`record_inputs`).
+    stored
+        The record in the output (:func:`stored_record`).
+    checksum
+        Compare the files by content (``size_sha256``) rather than by size and modification time.
+    """
+    checks = (
+        ("format", "its record of inputs has another layout"),
+        ("camchar", f"written by camchar {stored.get('camchar')}, this is {current.get('camchar')}"),
+        ("settings_sha256", "the settings file changed"),
+        ("components", "the components or their options changed"),
+        ("max", "the overexposure threshold changed"),
+        ("files", "the list of input files changed"),
+    )
+    for key, reason in checks:
+        if current.get(key) != stored.get(key):
+            return reason
+    if current.get("files") is None:
+        return "its input files could not be listed"
+    if checksum:
+        if "size_sha256" not in stored:
+            return "its record has no checksums (it was written without --checksum)"
+        if current.get("size_sha256") != stored.get("size_sha256"):
+            return "an input file's content changed"
+    elif current.get("size_mtime") != stored.get("size_mtime"):
+        return "an input file's size or modification time changed"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _plain(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record as JSON gives it back (tuples as lists, keys as text), so that a stored record compares equal."""
+    return json.loads(record_text(record))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def _stat(path: Path) -> tuple[int | str, int | str]:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return "missing", "missing"
+    except OSError:
+        return "unreadable", "unreadable"
+    return status.st_size, status.st_mtime_ns
+
+
+def _digest(lines: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
+
+
+#: Within :func:`reusing_digests`: file digests by path and status, so that a sweep checked and then computed hashes its files once.
+_reused: ContextVar[dict[tuple, str] | None] = ContextVar("camchar_reused_digests", default=None)
+
+
+@contextlib.contextmanager
+def reusing_digests() -> Iterator[None]:
+    """Within the block, a file whose path, size, modification and change times and inode are unchanged is hashed once.
+
+    A batch checks a sweep's record and then computes it (which records its
+    inputs again): with ``--checksum`` that would read every file twice.
+    Outside the block every record hashes afresh.
+    """
+    token = _reused.set({})
+    try:
+        yield
+    finally:
+        _reused.reset(token)
+
+
+def _content_digest(path: Path, reused: dict[tuple, str] | None = None) -> str:
+    """The SHA-256 of a file's bytes ("missing" or "unreadable" when it cannot be read), from ``reused`` if known there."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
+    if not stat.S_ISREG(status.st_mode):  # a pipe or a device is never opened
+        return "not a regular file"
+    key = (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+    if reused is not None and key in reused:
+        return reused[key]
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return "unreadable"
+    if reused is not None:
+        reused[key] = digest.hexdigest()
+    return digest.hexdigest()
