@@ -2,7 +2,7 @@
 
     python benchmarks/batch_speed.py                     # 8 sweeps, 3 repetitions
     python benchmarks/batch_speed.py --sweeps 4 --repeat 5
-    python benchmarks/batch_speed.py --mode "local:2=--scheduler local:2"   # a further column (see MODES)
+    python benchmarks/batch_speed.py --mode "jobs 4=--jobs 4"   # a further column (see MODES)
 
 Eight small sweeps (31 brackets x 3 exposures of 640 x 480 16-bit RGB TIFFs,
 ROI 320 x 240, different seeds) are simulated into benchmarks/data/batch/ on
@@ -38,12 +38,12 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "batch"
 
 #: The modes measured: name -> extra arguments of ``camchar stats FOLDER --force``. The first is the reference of the
-#: speed-up. The dask scheduler's column is added here when ``--scheduler`` exists (or with --mode on the command line):
-#:     "local:2": ["--scheduler", "local:2"],
+#: speed-up; more with --mode on the command line.
 MODES: dict[str, list[str]] = {
     "one by one": [],  # each sweep on the default threads (every CPU, at most 8)
     "--jobs 2": ["--jobs", "2"],  # two sweeps at once, CPUs / 2 threads each
     "one by one, 1 thread": ["--workers", "1"],  # what --jobs 2 shares out: one thread per sweep
+    "dask local:2": ["--scheduler", "local:2"],  # one local cluster of 2 worker processes for the batch, sweeps in turn
 }
 
 
@@ -86,20 +86,23 @@ def measure(arguments: list[str]) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def same_numbers(first: Path, second: Path) -> bool:
-    """Whether two folders of outputs hold the same numbers, file by file."""
+def difference(first: Path, second: Path) -> str:
+    """How far two folders of outputs differ, file by file: 'identical', the largest relative difference, or what is missing."""
     import h5py
     import numpy as np
 
     names = sorted(path.relative_to(first) for path in first.rglob("*.h5"))
     if names != sorted(path.relative_to(second) for path in second.rglob("*.h5")) or not names:
-        return False
+        return "different files"
+    worst = 0.0
     for name in names:
         with h5py.File(first / name) as one, h5py.File(second / name) as other:
             for dataset in ("nominal_wavelength", "exposure_time", "samples", "samples_std"):
-                if not np.array_equal(one[dataset][()], other[dataset][()]):
-                    return False
-    return True
+                a, b = one[dataset][()], other[dataset][()]
+                if a.shape != b.shape:
+                    return f"{name}: {dataset} of another shape"
+                worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-300), initial=0.0)))
+    return "identical" if worst == 0 else f"largest relative difference {worst:.1e}"
 
 
 def footprints(folder: Path) -> str:
@@ -187,7 +190,7 @@ def main() -> None:
     first = outputs / slug(names[0])
     for name in names[1:]:
         other = outputs / slug(name)
-        print(f"same numbers, {names[0]} and {name}: {same_numbers(first, other)}")
+        print(f"numbers, {names[0]} against {name}: {difference(first, other)}")
     up_to_date = [measure(["stats", str(folder), "--quiet", "--output-dir", str(first)])["seconds"] for _ in range(args.repeat)]
     print(f"second run, all {args.sweeps} up to date (skipped): {statistics.median(up_to_date):.2f} s")
     print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")

@@ -76,12 +76,14 @@ def run(args: argparse.Namespace, reporter) -> None:
         raise BadInput(None, "--scheduler and --jobs both spread the work: with a cluster, its workers do it; give one of them")
     host = host_from(args)
     options = attrs.evolve(run_options(args), checksum=args.checksum)
-    if found.batch:
-        from camchar.stats.batch import run_stats_batch
-
-        run_stats_batch(found.files, found.names, host.components, options, batch_options(args), reporter)
+    if not found.batch:
+        _run_one(found.files[0], host, options, args.output_dir, reporter)
         return
-    _run_one(found.files[0], host, options, args.output_dir, reporter)
+    from camchar.runtime.cluster import scheduler_for_batch
+    from camchar.stats.batch import run_stats_batch
+
+    with scheduler_for_batch(options.scheduler) as address:
+        run_stats_batch(found.files, found.names, host.components, attrs.evolve(options, scheduler=address), batch_options(args), reporter)
 
 
 def _run_one(settings_path: Path, host: Host, options: RunOptions, output_dir: Path | None, reporter: Reporter) -> None:

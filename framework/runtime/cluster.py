@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from camchar.core.errors import BadInput
 
-__all__ = ["Cluster", "Bound", "shared_value", "connect"]
+__all__ = ["Cluster", "Bound", "shared_value", "connect", "scheduler_for_batch"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -185,6 +185,36 @@ def _add(first: tuple[Any, list], second: tuple[Any, list]) -> tuple[Any, list]:
     return first[0] + second[0], first[1] + second[1]
 
 
+def _distributed(scheduler: str) -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise BadInput(None, f"--scheduler {scheduler} needs dask.distributed: pip install 'camchar[dask]'") from None
+    return distributed
+
+
+def _local_cluster(scheduler: str) -> Any:
+    """The ``distributed.LocalCluster`` of ``local:N``: N worker processes of one thread each."""
+    count = scheduler.partition(":")[2]
+    if not count.isdigit() or not 1 <= int(count) <= 256:
+        raise BadInput(None, f"--scheduler local:N takes a number of worker processes from 1 to 256, got {scheduler!r}")
+    return _distributed(scheduler).LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0")
+
+
+@contextlib.contextmanager
+def scheduler_for_batch(scheduler: str | None) -> Iterator[str | None]:
+    """The address every sweep of a batch connects to: ``local:N`` starts one local cluster for them all.
+
+    Starting worker processes takes seconds; a batch pays it once, and its
+    sweeps connect to the running scheduler.
+    """
+    if scheduler is None or not scheduler.startswith("local:"):
+        yield scheduler
+        return
+    with _local_cluster(scheduler) as local:
+        yield local.scheduler_address
+
+
 def connect(scheduler: str) -> Cluster:
     """A :class:`Cluster` for ``--scheduler``: ``local:N`` starts ``N`` local worker processes, else an address.
 
@@ -194,15 +224,9 @@ def connect(scheduler: str) -> Cluster:
         When dask.distributed is not installed, ``N`` is not a positive
         number, or the scheduler does not answer.
     """
-    try:
-        import distributed
-    except ImportError:
-        raise BadInput(None, f"--scheduler {scheduler} needs dask.distributed: pip install 'camchar[dask]'") from None
+    distributed = _distributed(scheduler)
     if scheduler.startswith("local:"):
-        count = scheduler.partition(":")[2]
-        if not count.isdigit() or not 1 <= int(count) <= 256:
-            raise BadInput(None, f"--scheduler local:N takes a number of worker processes from 1 to 256, got {scheduler!r}")
-        local = distributed.LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0")
+        local = _local_cluster(scheduler)
         return Cluster(distributed.Client(local), owned=local)
     try:
         client = distributed.Client(scheduler, timeout="10s")

@@ -34,8 +34,10 @@ from camchar.core.frames import Frame, LoadRequest
 from camchar.numerics.pairs import pair_variance
 from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
+from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
+from camchar.stats.cluster_stack import DistributedStack
 from camchar.stats.levels import Rules
 from camchar.stats.plan import Bracket, SweepPlan
 from camchar.stats.selection import Selection
@@ -287,18 +289,22 @@ def sweep_emva1288(
     clipping: np.ndarray | None,
     exposures: ExposureTimes,
     reporter: Reporter,
+    cluster: Cluster | None = None,
 ) -> EmvaParameters | None:
     """The run's EMVA 1288 parameters when its sweep gives them, printed in the summary; else ``None``.
 
     A sweep with pairs but no dark frames (or the reverse) gets a summary
-    line saying what is missing; a sweep with neither, none.
+    line saying what is missing; a sweep with neither, none. With a
+    ``cluster``, the pairs' statistics are computed on its workers.
     """
-    stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, rules=rules)
+    stack: SelectedStack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, rules=rules)
     reason = unavailable_because(stack, darks)
     if reason is not None:
         if darks is not None or any(frame.partner is not None for frame in selection.frames):
             reporter.summary(f"EMVA 1288 parameters not computed: {reason}")
         return None
+    if cluster is not None:
+        stack = DistributedStack(stack, cluster)
     started = time.perf_counter()
     known = clipping if clipping is not None else rules.white
     saturation = None if known is None else np.broadcast_to(known, (selection.shape[2],))

@@ -143,7 +143,7 @@ def compute_samples(
         started = time.perf_counter()
         std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules, cluster)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
-        emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter)
+        emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter, cluster)
     samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)
     if emva is not None:
         samples.emva1288 = emva.datasets()
