@@ -134,8 +134,8 @@ class Selection:
 
     def replaced(self, outcomes: Sequence[BracketOutcome]) -> "Selection":
         """This selection with the outcomes of the same brackets replaced by ``outcomes``."""
-        by_bracket = {id(outcome.bracket): outcome for outcome in outcomes}
-        return Selection(tuple(by_bracket.get(id(outcome.bracket), outcome) for outcome in self.outcomes), self.shape)
+        by_bracket = {outcome.bracket: outcome for outcome in outcomes}  # by value: outcomes from a cluster are copies
+        return Selection(tuple(by_bracket.get(outcome.bracket, outcome) for outcome in self.outcomes), self.shape)
 
 
 def checked_frame(frame: Any, loader: ChosenComponent, path: Path) -> Frame:

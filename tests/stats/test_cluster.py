@@ -125,3 +125,13 @@ def test_a_model_without_cluster_support_runs_here_with_a_note(sweep, scheduler,
     options = RunOptions(noise_model="streaming", scheduler=scheduler, output=tmp_path / "out.h5")
     run_stats(read_settings(sweep.settings), host.components, options, reporter)
     assert any("noise model streaming does not declare supports_cluster: it runs on this machine" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_clipping_found_on_a_cluster_selects_as_here(scheduler, tmp_path):
+    sweep = simulated_sweep(tmp_path / "twelve", size=(96, 72), wavelengths=tuple(range(420, 681, 40)), frames_per_exposure=2, bit_depth=12, peak_rate=4.0e5)
+    here = run_stats_on(sweep.settings, noise_model="pairs", output=tmp_path / "here.h5")
+    there = run_stats_on(sweep.settings, noise_model="pairs", output=tmp_path / "there.h5", scheduler=scheduler)
+    assert here.provenance["saturation_source"] == there.provenance["saturation_source"] == "detected pile-up"
+    assert list(there.provenance["image_number"]) == list(here.provenance["image_number"])
+    assert np.array_equal(there.mean, here.mean) and np.array_equal(there.std, here.std)
