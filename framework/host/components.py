@@ -85,6 +85,9 @@ class Loader(Component):
     #: ``True`` when the frames are already above black (RAW loaders subtract the file's black
     #: levels): the settings' ``black_level`` is then refused rather than subtracted twice.
     subtracts_black_level: ClassVar[bool] = False
+    #: ``False`` when the frames are not the sensor's counts (demosaiced, white-balanced, rescaled):
+    #: the EMVA 1288 parameters, defined on the sensor's digital numbers, are then not computed.
+    sensor_counts: ClassVar[bool] = True
 
     def can_open(self, path: Path) -> bool:
         """Whether this loader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.

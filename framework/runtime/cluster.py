@@ -18,14 +18,22 @@ dependency (``pip install 'camchar[dask]'``), imported only here.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
+import logging
 import os
+import shutil
+import signal
+import tempfile
+import threading
 import uuid
 import warnings
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from camchar.core.errors import BadInput
+from camchar.core.errors import BadInput, shorten
+from camchar.runtime.jobs import memory_available
 
 __all__ = ["Cluster", "Bound", "shared_value", "connect", "scheduler_for_batch"]
 
@@ -185,20 +193,60 @@ def _add(first: tuple[Any, list], second: tuple[Any, list]) -> tuple[Any, list]:
     return first[0] + second[0], first[1] + second[1]
 
 
+#: How long connecting to a scheduler may take.
+CONNECT_SECONDS = 10.0
+#: Memory a local worker process needs at least (Python, numpy, h5py, the plugins, one task's arrays).
+WORKER_MIB = 256
+
+
 def _distributed(scheduler: str) -> Any:
+    """dask.distributed, quiet (its log lines are not camchar's output), with a time limit on every connection."""
     try:
+        import dask
         import distributed
     except ImportError:
         raise BadInput(None, f"--scheduler {scheduler} needs dask.distributed: pip install 'camchar[dask]'") from None
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    dask.config.set({"distributed.comm.timeouts.connect": "10s", "distributed.comm.timeouts.tcp": "30s", "temporary-directory": _scratch()})
     return distributed
 
 
+def _scratch() -> str:
+    """A scratch folder for local workers, removed when this process ends."""
+    folder = Path(tempfile.gettempdir()) / f"camchar-dask-{os.getpid()}"
+    if not folder.exists():
+        folder.mkdir()
+        atexit.register(shutil.rmtree, folder, True)
+    return str(folder)
+
+
 def _local_cluster(scheduler: str) -> Any:
-    """The ``distributed.LocalCluster`` of ``local:N``: N worker processes of one thread each."""
+    """The ``distributed.LocalCluster`` of ``local:N``: N worker processes of one thread each, within the memory available."""
     count = scheduler.partition(":")[2]
     if not count.isdigit() or not 1 <= int(count) <= 256:
         raise BadInput(None, f"--scheduler local:N takes a number of worker processes from 1 to 256, got {scheduler!r}")
-    return _distributed(scheduler).LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0")
+    available = memory_available()
+    if available is not None and int(count) * WORKER_MIB * 2**20 > 0.8 * available:
+        most = max(1, int(0.8 * available / (WORKER_MIB * 2**20)))
+        raise BadInput(None, f"--scheduler {scheduler}: {count} workers need about {int(count) * WORKER_MIB:,} MiB, more than 80% of the {available / 2**20:,.0f} MiB available; use local:{most} or fewer")
+    distributed = _distributed(scheduler)
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C stops camchar, which stops them, without their tracebacks
+        return distributed.LocalCluster(
+            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+        )
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process while worker processes start (a started process keeps an ignored signal ignored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -208,7 +256,11 @@ def scheduler_for_batch(scheduler: str | None) -> Iterator[str | None]:
     Starting worker processes takes seconds; a batch pays it once, and its
     sweeps connect to the running scheduler.
     """
-    if scheduler is None or not scheduler.startswith("local:"):
+    if scheduler is None:
+        yield None
+        return
+    if not scheduler.startswith("local:"):
+        connect(scheduler).close()  # an address that does not answer fails once, not once per sweep
         yield scheduler
         return
     with _local_cluster(scheduler) as local:
@@ -224,12 +276,38 @@ def connect(scheduler: str) -> Cluster:
         When dask.distributed is not installed, ``N`` is not a positive
         number, or the scheduler does not answer.
     """
-    distributed = _distributed(scheduler)
+    if not scheduler.strip():
+        raise BadInput(None, "--scheduler '' is no address: give tcp://HOST:PORT, or local:N")
     if scheduler.startswith("local:"):
         local = _local_cluster(scheduler)
-        return Cluster(distributed.Client(local), owned=local)
-    try:
-        client = distributed.Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as error:
-        raise BadInput(None, f"--scheduler {scheduler}: no dask scheduler answers there ({error})") from None
-    return Cluster(client)
+        return Cluster(_distributed(scheduler).Client(local), owned=local)
+    return Cluster(_client(_distributed(scheduler), scheduler))
+
+
+def _client(distributed: Any, scheduler: str, seconds: float = CONNECT_SECONDS) -> Any:
+    """A client of the scheduler at ``scheduler``, or one clear error within ``seconds``.
+
+    The connection is made on a daemon thread: a server that accepts and never
+    answers (not a dask scheduler) would otherwise hold the client forever.
+    """
+    outcome: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            outcome["client"] = distributed.Client(scheduler, timeout=f"{seconds:g}s")
+        except BaseException as error:  # noqa: BLE001 - a server that is not dask's fails in any way (a MemoryError on its banner)
+            outcome["error"] = error
+
+    thread = threading.Thread(target=attempt, name="camchar-connect", daemon=True)
+    thread.start()
+    thread.join(seconds + 5)
+    if "client" in outcome:
+        return outcome["client"]
+    error = outcome.get("error")
+    if error is None:
+        why = f"nothing answered as one within {seconds + 5:g} s"
+    elif isinstance(error, MemoryError):  # the reply's first bytes read as a length: another protocol's banner
+        why = "a server answered, but not as a dask scheduler"
+    else:
+        why = shorten(str(error), 120) or type(error).__name__
+    raise BadInput(None, f"--scheduler {scheduler}: no dask scheduler answers there ({why})")

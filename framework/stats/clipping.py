@@ -28,7 +28,6 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame
-from camchar.numerics.reductions import channel_totals
 from camchar.stats.levels import FrameRecord
 
 __all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "Bend", "is_pile_up", "pile_up_levels", "bend_of"]
@@ -41,6 +40,8 @@ PILE_UP_PIXELS = 10
 PILE_UP_RATIO = 2.0
 #: A step to the longest exposure adding less than this share of the previous step's signal rate is a bend.
 BEND_THRESHOLD = 0.9
+#: ... when it falls short by more than this many standard errors.
+BEND_SIGNIFICANCE = 5.0
 #: How many frames at the top value are decoded again to count their pixels there.
 FRAMES_TO_VERIFY = 3
 
@@ -111,28 +112,34 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
 
     With exposures ``t1 < t2 < t3`` and channel means ``m1, m2, m3`` (the offset,
     whatever it is, cancels in the differences), a linear sensor has
-    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. Means over every fourth
-    row are precise enough and cost a quarter.
+    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. A bend is a step to
+    ``t3`` below :data:`BEND_THRESHOLD` of the expected one by more than
+    :data:`BEND_SIGNIFICANCE` standard errors, each difference's error taken
+    from the spread of its pixel-by-pixel differences (the fixed pattern
+    cancels in them). Every fourth row is enough and costs a quarter.
     """
     times = sorted({frame.exposure_time for frame in shorter if frame.exposure_time < chosen.exposure_time}, reverse=True)[:2]
     if len(times) < 2:
         return None
     by_time = {frame.exposure_time: frame for frame in shorter}
     t3, t2, t1 = chosen.exposure_time, times[0], times[1]
-    m3, m2, m1 = (_sparse_means(frame.pixels) for frame in (chosen, by_time[t2], by_time[t1]))
-    before = (m2 - m1) / (t2 - t1)
-    after = (m3 - m2) / (t3 - t2)
+    rows3, rows2, rows1 = (frame.pixels[::4].astype(np.float64) for frame in (chosen, by_time[t2], by_time[t1]))
+    step_up, step_before = _mean_and_error(rows3 - rows2), _mean_and_error(rows2 - rows1)
+    scale = (t3 - t2) / (t2 - t1)
+    expected = step_before[0] * scale
+    error = np.hypot(step_up[1], scale * step_before[1])
     worst = None
-    for channel in range(m3.size):
-        if before[channel] <= 0 or m2[channel] - m1[channel] < 0.02 * abs(m3[channel]):
-            continue  # too little signal in this channel to judge
-        ratio = after[channel] / before[channel]
-        if ratio < BEND_THRESHOLD and (worst is None or ratio < worst.ratio):
+    for channel in range(expected.size):
+        if expected[channel] <= 0:
+            continue
+        ratio = step_up[0][channel] / expected[channel]
+        significant = expected[channel] - step_up[0][channel] > BEND_SIGNIFICANCE * error[channel]
+        if ratio < BEND_THRESHOLD and significant and (worst is None or ratio < worst.ratio):
             worst = Bend(channel, float(ratio), t2, t3)
     return worst
 
 
-def _sparse_means(pixels: np.ndarray) -> np.ndarray:
-    """Channel means over every fourth row (whole rows: summed down the rows at memory speed)."""
-    rows = pixels[::4]
-    return channel_totals(rows) / (rows.shape[0] * rows.shape[1])
+def _mean_and_error(differences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(C,)`` mean of each channel of pixel differences and its standard error."""
+    flat = differences.reshape(-1, differences.shape[-1])
+    return flat.mean(axis=0), flat.std(axis=0) / np.sqrt(flat.shape[0])

@@ -123,8 +123,14 @@ class EmvaParameters:
         return lines
 
 
-def unavailable_because(stack: SelectedStack, darks: DarkFrames | None) -> str | None:
-    """Why the sweep gives no EMVA 1288 parameters, or ``None`` when it does."""
+def unavailable_because(stack: SelectedStack, darks: DarkFrames | None, loader: Any = None, rules: Rules | None = None, bends: int = 0) -> str | None:
+    """Why the sweep gives no EMVA 1288 parameters (or none to trust), or ``None`` when it does.
+
+    Besides pairs and dark frames, the parameters need the sensor's own
+    counts (not demosaiced, rescaled frames), no saturated pixels let into
+    the statistics, and a response that does not bend (a full well the
+    saturation level misses would flatten the photon-transfer curve).
+    """
     paired = sum(record.partner is not None for record in stack.frames)
     if paired < MIN_POINTS:
         return f"{paired} selected frame(s) have a second frame at their exposure; the photon-transfer fit needs {MIN_POINTS}"
@@ -132,6 +138,12 @@ def unavailable_because(stack: SelectedStack, darks: DarkFrames | None) -> str |
         return "the sweep has no dark frames"
     if min(darks.counts.values()) < 2:
         return "a dark group has fewer than 2 frames; the temporal dark noise needs two"
+    if loader is not None and not loader.sensor_counts:
+        return f"loader {loader.name} gives demosaiced, rescaled frames, not the sensor's counts (--loader raw-bayer gives them)"
+    if rules is not None and rules.tolerated > 0:
+        return "saturated_fraction lets saturated pixels into the statistics (defect_mask leaves stuck pixels out instead)"
+    if bends:
+        return f"the response bends in {bends} bracket(s) (a full well below the file's full scale?); set white_level"
     return None
 
 
@@ -298,7 +310,7 @@ def sweep_emva1288(
     ``cluster``, the pairs' statistics are computed on its workers.
     """
     stack: SelectedStack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, rules=rules)
-    reason = unavailable_because(stack, darks)
+    reason = unavailable_because(stack, darks, loader.component, rules, len(selection.bends))
     if reason is not None:
         if darks is not None or any(frame.partner is not None for frame in selection.frames):
             reporter.summary(f"EMVA 1288 parameters not computed: {reason}")

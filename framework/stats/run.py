@@ -56,7 +56,7 @@ from camchar.stats.output import write_samples
 from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
 from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
-from camchar.stats.sensor import report_levels, sensor_rules
+from camchar.stats.sensor import report_levels, sensor_rules, warn_negative_means
 
 __all__ = ["run_stats", "compute_samples", "preflight"]
 
@@ -123,14 +123,14 @@ def compute_samples(
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
     caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
     with contextlib.ExitStack() as resources:
-        cluster = resources.enter_context(connect(options.scheduler)) if options.scheduler else None
+        cluster = resources.enter_context(connect(options.scheduler)) if options.scheduler is not None else None
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
         cache = resources.enter_context(FrameCache()) if caching and cluster is None else None
         started = time.perf_counter()
         selection = select_frames(plan.brackets, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
         clipping = None
-        if settings.detect_clipping and settings.white_level is None:
+        if settings.detect_clipping and rules.white is None:  # a RAW loader's white level can still clip lower (LibRaw's scaling)
             selection, clipping = select_below_clipping(selection, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
@@ -139,11 +139,12 @@ def compute_samples(
         )
         report_levels(selection, clipping, settings, reporter)
         if not selection.frames:
-            raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written")
+            raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written" + _levels_hint(settings))
         started = time.perf_counter()
         std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules, cluster)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
         emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter, cluster)
+        warn_negative_means(selection, settings)
     samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)
     if emva is not None:
         samples.emva1288 = emva.datasets()
@@ -169,6 +170,15 @@ def preflight(
     ):
         raise problem
     return infos
+
+
+def _levels_hint(settings: Settings) -> str:
+    """What in the settings' sensor levels could have rejected every frame."""
+    if settings.white_level is not None:
+        return f" (white_level {', '.join(f'{level:g}' for level in settings.white_level)}: is it below the data?)"
+    if settings.defect_mask is not None:
+        return " (a sensor that clips below the file's full scale needs white_level: the defect mask judges stuck pixels against it)"
+    return ""
 
 
 def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter, exposures: ExposureTimes) -> DarkFrames | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from camchar.core.errors import BadInput, CamcharWarning
+from camchar.core.errors import BadInput, CamcharWarning, location
 from camchar.core.frames import ImageInfo, LoadRequest
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
@@ -26,7 +26,10 @@ from camchar.stats.levels import Rules
 from camchar.stats.plan import SweepPlan
 from camchar.stats.selection import Selection
 
-__all__ = ["sensor_rules", "shortest_exposures", "report_levels"]
+__all__ = ["sensor_rules", "shortest_exposures", "report_levels", "warn_negative_means", "MOST_MASKED"]
+
+#: The largest share of a channel's ROI pixels a defect mask may leave out: beyond it, an overexposed area, not defects.
+MOST_MASKED = 0.05
 
 
 def sensor_rules(
@@ -76,8 +79,15 @@ def sensor_rules(
         counted = 0 if mask is None else int(mask.any(axis=2).sum())
         reporter.summary(f"defect mask ({settings.defect_mask}): {counted} pixel(s) stuck at saturation left out of the overexposure rule and the statistics")
         if mask is not None:
-            if mask.all(axis=(0, 1)).any():
-                raise BadInput(settings.path, "defect_mask leaves no pixel of a channel: the shortest exposures are saturated everywhere", settings.line_of("defect_mask"))
+            share = float(mask.mean(axis=(0, 1)).max())
+            if share > MOST_MASKED:
+                where = "the dark frames are" if settings.defect_mask == "darks" or (settings.defect_mask == "auto" and darks is not None) else "the shortest exposures are"
+                raise BadInput(
+                    settings.path,
+                    f"defect_mask would leave out {100 * share:.0f}% of a channel's pixels, more than stuck pixels: {where} saturated there "
+                    f"(an overexposed area?); shorten the exposures or move the roi",
+                    settings.line_of("defect_mask"),
+                )
             rules = attrs.evolve(rules, mask=mask)
     return rules
 
@@ -94,15 +104,37 @@ def report_levels(selection: Selection, clipping: np.ndarray | None, settings: S
     if clipping is not None:
         levels = ", ".join(f"{name} {level:g}" for name, level in zip(names, clipping))
         reporter.summary(f"values pile up below the loader's full scale: clipping at {levels}; every frame judged against it")
+    if not settings.detect_clipping:
+        reporter.summary("clipping detection off (detect_clipping: false): frames are judged against the saturation level alone")
+        return
     bends = selection.bends
-    if bends and settings.detect_clipping:
+    if bends:
         outcome, bend = min(bends, key=lambda item: item[1].ratio)
         more = f" (and {len(bends) - 1} more bracket(s))" if len(bends) > 1 else ""
+        gain = "no signal" if bend.ratio < 0.005 else f"{100 * bend.ratio:.0f}% of the expected signal"
         warnings.warn(
             CamcharWarning(
-                f"bracket {outcome.bracket.wavelength}{more}: channel {names[bend.channel]} gains {100 * bend.ratio:.0f}% of the expected "
-                f"signal from {bend.shorter:g} s to {bend.exposure:g} s; the sensor may clip below the file's full scale "
+                f"bracket {outcome.bracket.wavelength}{more}: channel {names[bend.channel]} gains {gain} "
+                f"from {bend.shorter:g} s to {bend.exposure:g} s; the sensor may clip below the file's full scale "
                 "(a full well): set white_level to the level where it stops being linear"
+            ),
+            stacklevel=2,
+        )
+
+
+def warn_negative_means(selection: Selection, settings: Settings) -> None:
+    """Warn, naming ``black_level``, when the means it leaves are negative: it is above the sensor's offset."""
+    if settings.black_level is None or not selection.frames:
+        return
+    means = np.array([frame.means for frame in selection.frames])
+    negative = means < 0
+    if negative.any():
+        lowest = np.unravel_index(np.argmin(means), means.shape)
+        warnings.warn(
+            CamcharWarning(
+                f"{location(settings.path, settings.line_of('black_level'))}: black_level {', '.join(f'{level:g}' for level in settings.black_level)} "
+                f"leaves {int(negative.sum())} negative mean(s) (lowest {means[lowest]:.4g} counts/s at {selection.frames[lowest[0]].wavelength}, "
+                f"channel {selection.channel_names[lowest[1]]}): it is above the sensor's offset; shoot dark frames (dark:) instead"
             ),
             stacklevel=2,
         )

@@ -58,6 +58,7 @@ class RawRgbLoader(Loader):
     cache_decoded = True
     applies_white_level = True
     subtracts_black_level = True
+    sensor_counts = False
 
     def probe(self, path: Path, request: LoadRequest) -> ImageInfo:
         """Read ``path``'s metadata: size, exposure time; check that the crop and ROI fit."""

@@ -48,6 +48,13 @@ def test_a_local_cluster_needs_a_number_of_workers(address):
         connect(address)
 
 
+@pytest.mark.parametrize(("address", "problem"), [("", "is no address"), ("garbage", "no dask scheduler answers there")])
+def test_a_bad_address_is_one_clear_error(address, problem):
+    pytest.importorskip("distributed")
+    with pytest.raises(BadInput, match=problem):
+        connect(address)
+
+
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
     return simulated_sweep(tmp_path_factory.mktemp("cluster"), size=(96, 72), wavelengths=tuple(range(420, 681, 20)), frames_per_exposure=2, dark_frames=2)

@@ -77,10 +77,12 @@ def test_full_well_below_the_adc_limit_is_warned_about_and_white_level_fixes_it(
     samples, given = run(sweep, sweep.settings, noise_model="pairs")
     assert worst_errors(sweep, samples)[0] > 0.2
     assert any("may clip below the file's full scale (a full well)" in message for message in given)
+    assert samples.emva1288 == {}  # a bent photon-transfer curve gives no parameters to trust
     samples, given = run(sweep, with_keys(sweep, "white", white_level=29000), noise_model="pairs")
     means, noise = worst_errors(sweep, samples)
     assert means < 0.01 and noise < 0.03
     assert not any("full well" in message for message in given)
+    np.testing.assert_allclose(samples.emva1288["system_gain"][0], 0.5, rtol=0.03)
 
 
 def test_black_level_and_dark_frames_are_refused_together(small_sweep):
@@ -142,6 +144,22 @@ def test_a_hot_pixel_in_one_frame_of_a_pair_does_not_stop_pairs(tmp_path):
     assert set(samples.provenance["image_number"]).isdisjoint(chosen.provenance["image_number"])
     means, noise = worst_errors(sweep, samples)
     assert means < 0.01 and noise < 0.03
+
+
+def test_a_black_level_above_the_offset_is_warned_about_by_name(clean):
+    _, given = run(clean, without_darks(clean, "high", black_level=1000), noise_model="pairs")
+    assert any("black_level 1000 leaves" in message and "negative mean(s)" in message and "above the sensor's offset" in message for message in given)
+
+
+def test_a_defect_mask_over_a_large_area_is_refused(tmp_path):
+    sweep = simulated_sweep(tmp_path, size=(64, 48), wavelengths=(500, 600), frames_per_exposure=1, hot_pixels=600)
+    with pytest.raises(BadInput, match=r"defect_mask would leave out \d+% of a channel's pixels, more than stuck pixels"):
+        run(sweep, with_keys(sweep, "mask", defect_mask="frames"))
+
+
+def test_no_emva1288_parameters_with_a_tolerated_fraction(hot):
+    samples, _ = run(hot, with_keys(hot, "tolerated-emva", saturated_fraction=0.05), noise_model="pairs")
+    assert samples.emva1288 == {}
 
 
 @pytest.fixture(scope="module")
@@ -230,3 +248,23 @@ def test_no_emva1288_group_without_dark_frames(small_sweep):
 def test_contradictory_levels_are_refused_before_any_decode(small_sweep, keys, problem):
     with pytest.raises(BadInput, match=problem):
         run(small_sweep, with_keys(small_sweep, "bad", **keys))
+
+
+@pytest.fixture(scope="module")
+def dng(tmp_path_factory):
+    return simulated_sweep(tmp_path_factory.mktemp("dng"), size=(192, 144), wavelengths=WAVELENGTHS, image_format="dng", frames_per_exposure=2, dark_frames=2, peak_rate=2.5e5)
+
+
+@pytest.mark.slow
+def test_emva1288_needs_the_sensors_counts(dng):
+    demosaiced, _ = run(dng, dng.settings, noise_model="pairs", loader="raw-rgb")
+    assert demosaiced.emva1288 == {}
+    sites, _ = run(dng, dng.settings, noise_model="pairs", loader="raw-bayer")
+    np.testing.assert_allclose(sites.emva1288["system_gain"][0], 0.5, rtol=0.05)
+
+
+@pytest.mark.slow
+def test_raw_rgb_with_a_white_level_still_finds_where_libraw_clips(dng):
+    samples, _ = run(dng, with_keys(dng, "white", white_level=4095), noise_model="pairs", loader="raw-rgb")
+    rows = [dng.truth["image_number"].tolist().index(n) for n in samples.provenance["image_number"]]
+    assert np.all(dng.truth["clipped_fraction"][rows] == 0)
