@@ -123,8 +123,8 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
         return None
     by_time = {frame.exposure_time: frame for frame in shorter}
     t3, t2, t1 = chosen.exposure_time, times[0], times[1]
-    rows3, rows2, rows1 = (frame.pixels[::4].astype(np.float64) for frame in (chosen, by_time[t2], by_time[t1]))
-    step_up, step_before = _mean_and_error(rows3 - rows2), _mean_and_error(rows2 - rows1)
+    rows3, rows2, rows1 = (frame.pixels[::4] for frame in (chosen, by_time[t2], by_time[t1]))
+    step_up, step_before = _mean_and_error(rows3, rows2), _mean_and_error(rows2, rows1)
     scale = (t3 - t2) / (t2 - t1)
     expected = step_before[0] * scale
     error = np.hypot(step_up[1], scale * step_before[1])
@@ -139,7 +139,17 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
     return worst
 
 
-def _mean_and_error(differences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(C,)`` mean of each channel of pixel differences and its standard error."""
-    flat = differences.reshape(-1, differences.shape[-1])
-    return flat.mean(axis=0), flat.std(axis=0) / np.sqrt(flat.shape[0])
+def _mean_and_error(longer: np.ndarray, shorter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(C,)`` mean of each channel of the pixel differences ``longer - shorter`` and its standard error.
+
+    The ``(H, W, C)`` differences are summed as ``(H, W*C)`` rows and folded into
+    channels: numpy reduces slowly over a short last axis (five times slower here).
+    """
+    differences = np.subtract(longer, shorter, dtype=np.float64)
+    channels = differences.shape[-1]
+    count = differences.size // channels
+    rows = differences.reshape(differences.shape[0], -1)
+    mean = rows.sum(axis=0).reshape(-1, channels).sum(axis=0) / count
+    differences -= mean
+    squares = np.einsum("ij,ij->j", rows, rows).reshape(-1, channels).sum(axis=0)
+    return mean, np.sqrt(squares / count) / np.sqrt(count)
