@@ -116,14 +116,14 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
     ``t3`` below :data:`BEND_THRESHOLD` of the expected one by more than
     :data:`BEND_SIGNIFICANCE` standard errors, each difference's error taken
     from the spread of its pixel-by-pixel differences (the fixed pattern
-    cancels in them). Every fourth row is enough and costs a quarter.
+    cancels in them). Every eighth row is enough and costs an eighth.
     """
     times = sorted({frame.exposure_time for frame in shorter if frame.exposure_time < chosen.exposure_time}, reverse=True)[:2]
     if len(times) < 2:
         return None
     by_time = {frame.exposure_time: frame for frame in shorter}
     t3, t2, t1 = chosen.exposure_time, times[0], times[1]
-    rows3, rows2, rows1 = (frame.pixels[::4] for frame in (chosen, by_time[t2], by_time[t1]))
+    rows3, rows2, rows1 = (frame.pixels[::8] for frame in (chosen, by_time[t2], by_time[t1]))
     step_up, step_before = _mean_and_error(rows3, rows2), _mean_and_error(rows2, rows1)
     scale = (t3 - t2) / (t2 - t1)
     expected = step_before[0] * scale
