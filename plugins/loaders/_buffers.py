@@ -54,8 +54,9 @@ class BufferPool:
         return np.asarray(_Lease(self, memory)).view(dtype)
 
     def _give_back(self, memory: np.ndarray) -> None:
-        idle = self._idle.setdefault(memory.nbytes, collections.deque())
-        if len(idle) < self.max_idle:
+        # no module globals here: a lease collected at interpreter exit finds them set to None
+        idle = self._idle.get(memory.nbytes)  # made by array() when the buffer was handed out
+        if idle is not None and len(idle) < self.max_idle:
             idle.append(memory)
 
 

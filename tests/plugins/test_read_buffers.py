@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 import numpy as np
 
+from camchar.plugins.loaders import _buffers
 from camchar.plugins.loaders._buffers import BufferPool
 
 
@@ -44,3 +46,15 @@ def test_only_a_few_idle_buffers_are_kept():
     assert len(pool._idle[64]) == 2
     again = [pool.array(64, np.uint8) for _ in range(3)]
     assert len(pool._idle[64]) == 0 and len(again) == 3
+
+
+
+def test_a_lease_collected_while_the_interpreter_exits_gives_its_memory_back_quietly(monkeypatch):
+    pool = BufferPool()
+    array = pool.array(8, np.uint16)
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(_buffers, "collections", None)  # what interpreter exit does to module globals
+    del array
+    gc.collect()
+    assert unraisable == [] and len(pool._idle[16]) == 1
