@@ -72,12 +72,14 @@ def option_assignment(text: str) -> tuple[str, str, object, str]:
     """An argparse type: ``NAME.KEY=VALUE``, the value read as a YAML scalar (``12``, ``true``, ``0.5``, text)."""
     import yaml
 
+    from camchar.settings.yaml_source import SettingsLoader
+
     target, equals, value = text.partition("=")
     name, dot, key = target.rpartition(".")
     if not equals or not dot or not name or not key:
         raise argparse.ArgumentTypeError(f"write NAME.KEY=VALUE, e.g. --option raw-bayer.white_level=4095, got {shown(text)}")
     try:
-        parsed = yaml.safe_load(value) if value.strip() else ""
+        parsed = yaml.load(value, Loader=SettingsLoader) if value.strip() else ""
     except yaml.YAMLError:
         parsed = value
     if isinstance(parsed, (dict, list)) or parsed is None:

@@ -7,6 +7,10 @@ naming both lines. A YAML alias may expand a short file into an enormous
 structure (a "billion laughs" file); the expanded size is counted on the
 node graph, which costs time linear in the file, and a file expanding to more
 than :data:`MAX_VALUES` values is refused before anything walks it.
+
+Numbers in exponent notation are numbers as in YAML 1.2: PyYAML follows YAML
+1.1, where ``1e-3`` (no dot) and ``4.095e3`` (no sign in the exponent) are
+text, which a settings file never means (:class:`SettingsLoader`).
 """
 
 from __future__ import annotations
@@ -14,14 +18,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import re
+
 import yaml
 
 from camchar.core.errors import BadInput, shorten
 
-__all__ = ["parse_settings_yaml", "MAX_VALUES"]
+__all__ = ["parse_settings_yaml", "SettingsLoader", "MAX_VALUES"]
 
 #: The most values (scalars, lists and mappings, aliases expanded) a settings file may hold.
 MAX_VALUES = 200_000
+
+
+class SettingsLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``1e-3`` and ``4.095e3`` as numbers (YAML 1.1 reads them as text)."""
+
+
+SettingsLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"),
+)
 
 
 def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
@@ -49,7 +66,7 @@ def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         expands to more than :data:`MAX_VALUES` values.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SettingsLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -63,7 +80,7 @@ def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
             f"the settings file expands to more than {MAX_VALUES} values (YAML anchors and aliases "
             "repeating each other); refused",
         )
-    constructor = yaml.SafeLoader("")
+    constructor = SettingsLoader("")
     lines: dict[str, int] = {}
     _check_keys(path, node, "", constructor, lines, set())
     try:

@@ -112,3 +112,10 @@ def test_terminal_shows_a_live_progress_bar(tmp_path):
     assert "━" in drawn, "a bar is drawn"
     assert "\x1b[" in drawn, "the bar is redrawn in place"
     assert "wrote" in drawn
+
+
+def test_an_option_value_in_exponent_notation_is_a_number():
+    from camchar.cli.arguments import option_assignment
+
+    assert option_assignment("raw-bayer.white_level=4.095e3") == ("raw-bayer", "white_level", 4095.0, "raw-bayer.white_level=4.095e3")
+    assert option_assignment("npy.gain=1e-3")[2] == 0.001 and option_assignment("npy.name=e3")[2] == "e3"

@@ -69,6 +69,14 @@ def test_sensor_levels_one_or_one_per_channel(tmp_path):
     assert settings.defect_mask == "auto" and settings.detect_clipping is True and settings.saturated_fraction == 0.0
 
 
+def test_numbers_in_exponent_notation_are_numbers_as_in_yaml_1_2(tmp_path):
+    # YAML 1.1 (PyYAML) reads 1e-1 and 4.095e3 as text; no settings file means that
+    path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {5e2: [1]}\nmax: 9.9e-1\nwhite_level: 4.095e3\nblack_level: [64, 6.4E1, 1e2]\n")
+    settings = read_settings(path)
+    assert settings.max == 0.99 and settings.white_level == (4095.0,) and settings.black_level == (64.0, 64.0, 100.0)
+    assert list(settings.images) == [500.0]
+
+
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
     path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nnoise-model: spatial\n")
     with pytest.warns(CamcharWarning, match=r"settings.yml:4: unknown key 'noise-model'; did you mean 'noise_model'\?"):
