@@ -162,3 +162,13 @@ def test_response_hook_examples_run(tmp_path):
 def test_configs_are_documented_settings_files():
     for config in sorted((REPO / "configs").glob("*.yml")):
         read_settings(config)
+
+
+def test_the_python_run_example_runs(sweep, monkeypatch):
+    """results.md's example of running a sweep from Python, run as written in the sweep's folder."""
+    block = next(block for block in python_blocks(DOCS / "results.md") if "camchar.run_stats(" in block)
+    monkeypatch.chdir(sweep.parent)
+    namespace: dict = {}
+    exec(compile(block, "results.md", "exec"), namespace)
+    assert (sweep.parent / namespace["output"]).is_file() and str(namespace["output"]) == "sweep.h5"
+    assert namespace["camchar"].read_result(namespace["output"]).samples.mean.shape == (5, 3)
