@@ -77,7 +77,7 @@ def option_assignment(text: str) -> tuple[str, str, object, str]:
     target, equals, value = text.partition("=")
     name, dot, key = target.rpartition(".")
     if not equals or not dot or not name or not key:
-        raise argparse.ArgumentTypeError(f"write NAME.KEY=VALUE, e.g. --option raw-bayer.white_level=4095, got {shown(text)}")
+        raise argparse.ArgumentTypeError(f"write NAME.KEY=VALUE, e.g. --option imageio.plugin=opencv, got {shown(text)}")
     try:
         parsed = yaml.load(value, Loader=SettingsLoader) if value.strip() else ""
     except yaml.YAMLError:
@@ -120,5 +120,5 @@ def add_component_flags(parser: argparse.ArgumentParser, default_note: str = "")
         default=[],
         type=option_assignment,
         metavar="NAME.KEY=VALUE",
-        help="an option of a component, e.g. --option raw-bayer.white_level=4095 (repeatable; overrides the settings' plugins:)",
+        help="an option of a component, e.g. --option imageio.plugin=opencv (repeatable; overrides the settings' plugins:)",
     )

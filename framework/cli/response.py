@@ -31,8 +31,8 @@ def _positive(text: str) -> float:
 
 def _r2(text: str) -> float:
     value = _positive(text)
-    if not value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
+    if not value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text!r}")
     return value
 
 

@@ -69,6 +69,7 @@ def format_plugins(entries: list[dict[str, Any]]) -> str:
     """The human-readable listing of :func:`describe_plugins`."""
     if not entries:
         return "no third-party plugins installed (camchar plugins --all lists the built-ins)"
+    width = max(len(kind.label) for kind in KINDS.values()) + 1
     lines = []
     for entry in entries:
         where = entry["origin"]
@@ -80,10 +81,10 @@ def format_plugins(entries: list[dict[str, Any]]) -> str:
             for component in components:
                 suffixes = _short(" ".join(component.get("suffixes", [])))
                 suffixes = f" [{suffixes}]" if suffixes else ""
-                lines.append(f"  {KINDS[key].label:<12}{component['name']}{suffixes}: {component['description']}")
+                lines.append(f"  {KINDS[key].label:<{width}}{component['name']}{suffixes}: {component['description']}")
                 for option in component["options"]:
                     lines.append(
-                        f"  {'':<12}  option {component['name']}.{option['name']} ({option['type']}, "
+                        f"  {'':<{width}}  option {component['name']}.{option['name']} ({option['type']}, "
                         f"default {option['default']!r}): {option['doc']}"
                     )
         if not entry["components"]:

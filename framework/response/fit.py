@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import attrs
 import numpy as np
 
 from camchar._version import __version__
-from camchar.core.errors import BadInput
+from camchar.core.errors import BadInput, CamcharWarning
 from camchar.response.bootstrap import bootstrap
 from camchar.files.camera_response import CameraResponse
 from camchar.response.matching import normalise_and_match
@@ -157,6 +158,24 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+#: Below this R² (averaged over channels) the estimates do not reproduce the samples, and a warning says so.
+POOR_FIT_R2 = 0.9
+
+
+def _warn_if_poor(r2: float, parameters: dict[str, float | str]) -> None:
+    """Warn when the fit explains the samples poorly: the response is then not the camera's."""
+    if r2 >= POOR_FIT_R2:
+        return
+    hint = "try another --method"
+    if "bandwidth" in parameters:
+        origin = "from the source spectra" if parameters.get("bandwidth_source") == "automatic" else "given"
+        hint = f"the smoothing bandwidth is {float(parameters['bandwidth']):.3g} nm ({origin}): try a smaller --bandwidth, or another --method"
+    warnings.warn(
+        CamcharWarning(f"the response fits the samples poorly (R² {r2:.3f}, below {POOR_FIT_R2}); its estimates do not reproduce the measurements: {hint}"),
+        stacklevel=3,
+    )
+
+
 def fit_response(
     samples: Any,
     spectra: SourceSpectra,
@@ -204,6 +223,12 @@ def fit_response(
     -------
     ResponseResult
 
+    Warns
+    -----
+    CamcharWarning
+        When the fit's R² is below :data:`POOR_FIT_R2` (its estimates do not
+        reproduce the samples), with what to try.
+
     Raises
     ------
     BadInput
@@ -231,6 +256,7 @@ def fit_response(
     solver = chosen.prepare(problem)
     statistics = bootstrap(problem, solver, n_draws, seed)
     r2 = r2_score(problem.y, statistics.estimate_mean)
+    _warn_if_poor(r2, solver.parameters)
 
     response_scale = matched.samples_scale / matched.source_scale
     samples_units = _text(getattr(samples, "units", None)) or "unknown"

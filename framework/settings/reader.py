@@ -70,6 +70,8 @@ CAMCHAR_KEYS = (
 #: The values of ``defect_mask``.
 DEFECT_MASK_MODES = ("auto", "darks", "frames")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
+#: Keys whose values are text, kept exactly as written (``label: 5e2`` is "5e2", not a number).
+TEXT_KEYS = ("camera", "lens", "settings", "label", "dcraw", "source_spectra", "image_dir", "image_name")
 #: The largest settings file read (a real one is a few kB).
 MAX_SETTINGS_BYTES = 4 << 20
 #: The largest magnitude accepted for a number in the settings (wavelengths, ND, image numbers ...).
@@ -97,7 +99,7 @@ def read_settings(path: str | Path) -> Settings:
     """
     path = Path(path).absolute()
     text = _read_text(path)
-    data, lines = parse_settings_yaml(path, text)
+    data, lines = parse_settings_yaml(path, text, TEXT_KEYS)
     if not isinstance(data, dict):
         raise BadInput(path, "a settings file must be a mapping of keys to values (key: value)")
     return _build(path, text, data, lines)

@@ -41,7 +41,7 @@ SettingsLoader.add_implicit_resolver(
 )
 
 
-def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
+def parse_settings_yaml(path: Path, text: str, text_keys: tuple[str, ...] = ()) -> tuple[Any, dict[str, int]]:
     """Parse ``text`` and return the data and the line of every mapping key.
 
     Parameters
@@ -50,6 +50,10 @@ def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         The file, for messages.
     text
         Its contents.
+    text_keys
+        Top-level keys whose plain values are text as written (``label: 5e2``
+        is ``"5e2"``, not 500.0; ``label: 1.10`` is ``"1.10"``). An empty
+        value or ``null`` stays ``None``.
 
     Returns
     -------
@@ -80,6 +84,7 @@ def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
             f"the settings file expands to more than {MAX_VALUES} values (YAML anchors and aliases "
             "repeating each other); refused",
         )
+    _keep_as_written(node, text_keys)
     constructor = SettingsLoader("")
     lines: dict[str, int] = {}
     _check_keys(path, node, "", constructor, lines, set())
@@ -90,6 +95,20 @@ def parse_settings_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadInput(path, f"not valid YAML: {shorten(problem, 120)}", mark.line + 1 if mark is not None else None) from None
     return data, lines
+
+
+#: Plain values that YAML reads as null.
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _keep_as_written(node: yaml.Node, text_keys: tuple[str, ...]) -> None:
+    """Mark the plain scalar values of the top-level ``text_keys`` as text, so that they are read as written."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value in text_keys and isinstance(value, yaml.ScalarNode):
+            if value.style is None and value.value not in _NULLS:
+                value.tag = "tag:yaml.org,2002:str"
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:

@@ -127,7 +127,7 @@ class FpnUnbiased(NoiseModel):
                 CamcharWarning(
                     f"fpn-unbiased: the residuals of neighbouring brackets are correlated beyond temporal noise "
                     f"({drift.significance:.0f} standard errors): a fixed pattern changes across the sweep (the gain pattern with "
-                    f"wavelength, or master darks of few frames at different exposures), and the noise is likely overestimated by up "
+                    f"wavelength, or master darks of few frames at different exposures), and the noise is likely off by up "
                     f"to {100 * drift.worst:.0f}% (median {100 * drift.median:.1f}% where affected); the pairs noise model does not depend on it"
                 ),
                 stacklevel=2,

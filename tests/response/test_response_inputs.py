@@ -1,8 +1,10 @@
-"""Bad input to the response step is a one-line BadInput that says what is wrong."""
+"""Bad input to the response step is a one-line BadInput that says what is wrong; a poor fit is a warning."""
 
 from __future__ import annotations
 
+import copy
 import shutil
+import warnings
 
 import attrs
 import h5py
@@ -243,3 +245,15 @@ def test_real_files_fit_end_to_end_without_warnings():
     }
     assert result.metadata["camera"] == "Nikon D810 full spectrum conversion"
     assert attrs.asdict(result)["method"] == "ridge"
+
+
+def test_a_fit_that_does_not_reproduce_the_samples_is_warned_about():
+    # the Nikon sweep taken every 20 nm: the bandwidth from the source spectra (40 nm) smooths the response away
+    coarse = copy.copy(nikon_samples())
+    coarse.nom_wl, coarse.mean, coarse.std = (values[::4] for values in (coarse.nom_wl, coarse.mean, coarse.std))
+    with pytest.warns(CamcharWarning, match=r"fits the samples poorly \(R² -0\.\d+, below 0\.9\).*bandwidth is 40 nm \(from the source spectra\)"):
+        poor = fit_response(coarse, monochromator(), n_draws=0)
+    assert poor.r2 < 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CamcharWarning)
+        assert fit_response(coarse, monochromator(), n_draws=0, bandwidth=10.0).r2 > 0.9

@@ -77,6 +77,13 @@ def test_numbers_in_exponent_notation_are_numbers_as_in_yaml_1_2(tmp_path):
     assert list(settings.images) == [500.0]
 
 
+def test_text_values_are_kept_as_written(tmp_path):
+    path = write(tmp_path, "image_dir: 2e3\nimage_name: a{}.tif\nimages: {500: [1]}\ncamera: 2e3\nlens: 1.10\nsettings: yes\nlabel:\n")
+    settings = read_settings(path)
+    assert (settings.camera, settings.lens, settings.settings, settings.label) == ("2e3", "1.10", "yes", None)
+    assert settings.image_dir == tmp_path / "2e3"
+
+
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
     path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nnoise-model: spatial\n")
     with pytest.warns(CamcharWarning, match=r"settings.yml:4: unknown key 'noise-model'; did you mean 'noise_model'\?"):

@@ -203,7 +203,7 @@ def test_the_prnu_diagnostic_fires_on_a_changing_pattern_and_is_quiet_on_a_fixed
     samples, given = run(drifting, drifting.settings, noise_model="fpn-unbiased")
     warned = [message for message in given if "a fixed pattern changes across the sweep" in message]
     assert len(warned) == 1
-    worst_said = float(warned[0].split("overestimated by up to ")[1].split("%")[0]) / 100
+    worst_said = float(warned[0].split("likely off by up to ")[1].split("%")[0]) / 100
     assert worst_errors(drifting, samples, "mean_rate")[1] > 0.1
     assert worst_said == pytest.approx(worst_errors(drifting, samples, "mean_rate")[1], rel=0.5)
     _, given = run(fixed, fixed.settings, noise_model="fpn-unbiased")
