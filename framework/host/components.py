@@ -151,6 +151,14 @@ class Writer(Component):
     def write(self, samples: "CameraSamples", path: Path) -> None:
         """Write ``samples`` to ``path``: a temporary file with the output's suffix, moved into place by camchar."""
 
+    def check(self, path: Path) -> None:
+        """Raise ``BadInput`` if this writer cannot write ``path`` (e.g. a missing optional library).
+
+        Called before any image is read (and by ``camchar validate``), so that
+        a run does not compute for minutes and then fail to write. By default
+        nothing is checked.
+        """
+
 
 class SpectraReader(Component):
     """Reads a file of measured source spectra (what the monochromator emitted) for ``camchar response``."""

@@ -8,7 +8,18 @@ from camchar.files.atomic import atomic_output
 from camchar.files.camera_samples import CameraSamples
 from camchar.stats.choice import ChosenComponent
 
-__all__ = ["write_samples"]
+__all__ = ["check_writer", "write_samples"]
+
+
+def check_writer(writer: ChosenComponent, path: Path) -> None:
+    """Whether ``writer`` can write ``path`` (its :meth:`~camchar.api.Writer.check`), before any image is read.
+
+    Raises
+    ------
+    BadInput
+        When it cannot (a missing optional library).
+    """
+    writer.component.check(path)
 
 
 def write_samples(samples: CameraSamples, writer: ChosenComponent, path: Path) -> None:

@@ -42,6 +42,12 @@ class XlsxWriter(_ExportWriter):
     description = "Excel workbook: the samples sheet and an index sheet (needs camchar[xlsx])"
     suffixes = (".xlsx",)
 
+    def check(self, path: Path) -> None:
+        """Fail before any image is read when openpyxl is not installed."""
+        from camchar.results._optional import require
+
+        require("openpyxl")
+
 
 @hookimpl
 def camchar_register_writers(register):

@@ -191,3 +191,18 @@ def test_missing_openpyxl_is_one_line(camchar_file, tmp_path, monkeypatch):
         export([camchar_file], tmp_path / "out.xlsx")
     assert caught.value.message == "writing .xlsx needs openpyxl: pip install 'camchar[xlsx]'"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_to_xlsx_without_openpyxl_stops_before_reading_an_image(sweep, monkeypatch):
+    from camchar.plugins.loaders.tiff import TiffLoader
+
+    from conftest import run_in_process
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    monkeypatch.setattr(TiffLoader, "load", lambda *args: pytest.fail("an image was read"))
+    output = sweep.parent / "out.xlsx"
+    result = run_in_process("stats", sweep, "-o", output)
+    assert (result.returncode, result.stderr) == (2, "camchar: error: writing .xlsx needs openpyxl: pip install 'camchar[xlsx]'\n")
+    checked = run_in_process("validate", sweep, "-o", output)
+    assert checked.returncode == 2 and "writing .xlsx needs openpyxl" in checked.stdout + checked.stderr
+    assert not output.exists()
