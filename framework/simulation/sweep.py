@@ -189,7 +189,8 @@ def simulate_sweep(
             truth["mean_rate"].append(signal + roi_dark.mean(axis=0) / t)
             truth["temporal_std"].append(np.sqrt(variance.mean(axis=0)) / t)
             expected_counts = layout.by_channel(dark + camera.conversion_gain * defects.full(expected_electrons), plan.roi)
-            truth["clipped_fraction"].append((expected_counts >= clip).mean(axis=0))
+            well_full = layout.by_channel(defects.well_full(expected_electrons), plan.roi)
+            truth["clipped_fraction"].append(((expected_counts >= clip) | well_full).mean(axis=0))
 
     darks: dict[str, list[int]] = {}
     for exposure in plan.exposures if plan.dark_frames else ():
@@ -238,6 +239,10 @@ class _Defects:
     def full(self, electrons: np.ndarray) -> np.ndarray:
         """Electrons beyond the full well are lost."""
         return np.minimum(electrons, self.camera.full_well) if self.camera.full_well else electrons
+
+    def well_full(self, electrons: np.ndarray) -> np.ndarray:
+        """Where the expected electrons reach the full well (``False`` everywhere without one)."""
+        return electrons >= self.camera.full_well if self.camera.full_well else np.zeros(electrons.shape, dtype=bool)
 
     def hot(self, pixels: np.ndarray, clip: int) -> np.ndarray:
         """The hot pixels read full scale (in every channel of a colour image)."""

@@ -52,6 +52,22 @@ def test_truth_matches_what_the_frames_show(tmp_path):
         np.testing.assert_allclose(a.mean(axis=(0, 1)) / t, truth["mean_rate"][row], rtol=2e-3)
 
 
+def test_clipped_fraction_counts_pixels_at_the_full_well(tmp_path):
+    """A frame whose pixels stop at the full well is clipped there, though far below the ADC's full scale."""
+    camera = CameraModel(height=24, width=32, full_well=60000.0)
+    plan = SweepPlan(wavelengths=(450, 560), exposures=(Fraction(1, 160), Fraction(1, 20)), roi=Region(4, 4, 24, 16))
+    settings = read_settings(simulate_sweep(tmp_path, camera, plan))
+    truth = read_truth(tmp_path / "truth.h5")
+    rows, columns = plan.roi.slices
+    for row, number in enumerate(truth["image_number"]):
+        pixels = tifffile.imread(settings.image_file(int(number)))[rows, columns].reshape(-1, 3)
+        assert pixels.max() < 65535
+        well = camera.dark_offset + camera.conversion_gain * camera.full_well  # where the well stops the counts
+        at_well = (pixels >= well - 6 * camera.read_noise).mean(axis=0)  # within read noise of it
+        np.testing.assert_allclose(truth["clipped_fraction"][row], at_well, atol=0.1)
+    assert truth["clipped_fraction"].max() > 0.5 and truth["clipped_fraction"].min() == 0
+
+
 def test_parsers():
     assert parse_wavelengths("400:500:50") == (400, 450, 500)
     assert parse_wavelengths("410,420") == (410, 420)
