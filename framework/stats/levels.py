@@ -74,7 +74,7 @@ class Rules:
 
 @attrs.frozen
 class FrameRecord:
-    """What selection noted about one frame: its file and exposure, each channel's largest value and saturation level, the verdict."""
+    """What selection noted about one frame: its file and exposure, each channel's largest value and saturation level, the verdict, the channels' names."""
 
     number: int
     path: Path
@@ -82,6 +82,7 @@ class FrameRecord:
     maxima: tuple[float, ...]
     saturation: tuple[float, ...]
     overexposed: bool
+    channel_names: tuple[str, ...] = ()
 
 
 def saturation_levels(frame: Frame, rules: Rules) -> np.ndarray:

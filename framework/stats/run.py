@@ -179,7 +179,7 @@ def _levels_hint(settings: Settings) -> str:
         return f" (white_level {', '.join(f'{level:g}' for level in settings.white_level)}: is it below the data?)"
     if settings.defect_mask is not None:
         return " (a sensor that clips below the file's full scale needs white_level: the defect mask judges stuck pixels against it)"
-    return ""
+    return " (if a few hot or stuck pixels read full scale in every frame, defect_mask: auto masks them; otherwise shorter exposures or a higher max)"
 
 
 def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter, exposures: ExposureTimes) -> DarkFrames | None:

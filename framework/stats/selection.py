@@ -121,10 +121,13 @@ class Selection:
 
     @property
     def channel_names(self) -> tuple[str, ...]:
-        """The channels' names, from the first selected frame (``C0``, ``C1`` ... when none is)."""
+        """The channels' names, from the first selected frame, else the first frame read (``C0``, ``C1`` ... without either)."""
         frames = self.frames
         if frames:
             return tuple(frames[0].metadata["channel_names"])
+        records = [record for outcome in self.outcomes for record in outcome.records if record.channel_names]
+        if records:
+            return records[0].channel_names
         return tuple(f"C{channel}" for channel in range(self.shape[2]))
 
     @property
@@ -191,7 +194,7 @@ def _select_bracket(
         frame = checked_frame(exposures.frame(loader.component.load(path, request), number), loader, path)
         geometry.append((path, Geometry.of(frame)))
         overexposed, maxima = judge(frame, rules)
-        records.append(FrameRecord(number, path, float(frame.exposure_time), maxima, tuple(saturation_levels(frame, rules)), overexposed))
+        records.append(FrameRecord(number, path, float(frame.exposure_time), maxima, tuple(saturation_levels(frame, rules)), overexposed, frame.channel_names))
         if not overexposed:
             usable.append((number, corrected(frame, rules)))
     overexposed = tuple(record.number for record in records if record.overexposed)

@@ -168,7 +168,7 @@ def hot(tmp_path_factory):
 
 
 def test_hot_pixels_in_every_frame_reject_everything_under_the_original_rule(hot):
-    with pytest.raises(BadInput, match="no bracket has a usable frame"):
+    with pytest.raises(BadInput, match="no bracket has a usable frame .*defect_mask: auto masks them"):
         run(hot, hot.settings, noise_model="pairs")
 
 
@@ -268,3 +268,13 @@ def test_raw_rgb_with_a_white_level_still_finds_where_libraw_clips(dng):
     samples, _ = run(dng, with_keys(dng, "white", white_level=4095), noise_model="pairs", loader="raw-rgb")
     rows = [dng.truth["image_number"].tolist().index(n) for n in samples.provenance["image_number"]]
     assert np.all(dng.truth["clipped_fraction"][rows] == 0)
+
+
+def test_a_pile_up_found_when_no_frame_is_usable_names_the_channels(tmp_path):
+    from conftest import run_in_process
+
+    # 12-bit data clipping at 4095 and hot pixels at 4095 in every frame: nothing is selected
+    sweep = simulated_sweep(tmp_path, size=(64, 48), wavelengths=(500, 550, 600), bit_depth=12, hot_pixels=20, peak_rate=4e5)
+    result = run_in_process("stats", sweep.settings, "-o", tmp_path / "out.h5")
+    assert result.returncode == 2 and "no bracket has a usable frame" in result.stderr
+    assert "values pile up below the loader's full scale: clipping at R 65535, G 4095, B 4095" in result.stderr
