@@ -107,23 +107,30 @@ def is_pile_up(values: np.ndarray, top: float) -> bool:
     return at_top > PILE_UP_RATIO * below
 
 
-def bend_of(chosen: Frame, shorter: Sequence[Frame]) -> Bend | None:
-    """The bend of ``chosen`` against the two next-shorter exposures of its bracket, if it bends.
+def bend_of(chosen: Frame, shorter: Sequence[Frame], through_origin: bool = False) -> Bend | None:
+    """The bend of ``chosen`` against the next-shorter exposures of its bracket, if it bends.
 
     With exposures ``t1 < t2 < t3`` and channel means ``m1, m2, m3`` (the offset,
     whatever it is, cancels in the differences), a linear sensor has
-    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. A bend is a step to
+    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. When the offset has been
+    removed (``through_origin``: dark frames, a black level, or a loader that
+    subtracts black), a frame with one shorter exposure is tested too, against
+    the line through the origin (``m1 = 0`` at ``t1 = 0``). A bend is a step to
     ``t3`` below :data:`BEND_THRESHOLD` of the expected one by more than
     :data:`BEND_SIGNIFICANCE` standard errors, each difference's error taken
     from the spread of its pixel-by-pixel differences (the fixed pattern
     cancels in them). Every eighth row is enough and costs an eighth.
     """
     times = sorted({frame.exposure_time for frame in shorter if frame.exposure_time < chosen.exposure_time}, reverse=True)[:2]
-    if len(times) < 2:
+    if len(times) < (1 if through_origin else 2):
         return None
     by_time = {frame.exposure_time: frame for frame in shorter}
-    t3, t2, t1 = chosen.exposure_time, times[0], times[1]
-    rows3, rows2, rows1 = (frame.pixels[::8] for frame in (chosen, by_time[t2], by_time[t1]))
+    t3, t2 = chosen.exposure_time, times[0]
+    rows3, rows2 = chosen.pixels[::8], by_time[t2].pixels[::8]
+    if len(times) == 2:
+        t1, rows1 = times[1], by_time[times[1]].pixels[::8]
+    else:
+        t1, rows1 = 0.0, np.zeros(1)
     step_up, step_before = _mean_and_error(rows3, rows2), _mean_and_error(rows2, rows1)
     scale = (t3 - t2) / (t2 - t1)
     expected = step_before[0] * scale

@@ -59,6 +59,10 @@ class Rules:
     detect_bends
         Check whether each selected frame responds below linear (a full well
         below the file's full scale).
+    offset_removed
+        Whether the frames hold no offset (dark frames, a black level, or a
+        loader that subtracts black): a frame's response can then be checked
+        against the line through the origin.
     """
 
     max_fraction: float
@@ -70,6 +74,7 @@ class Rules:
     tolerated: float = 0.0
     mask: np.ndarray | None = None
     detect_bends: bool = False
+    offset_removed: bool = False
 
 
 @attrs.frozen
