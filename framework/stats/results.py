@@ -52,7 +52,7 @@ def assemble_samples(
     """
     frames = selection.frames
     samples = CameraSamples()
-    samples.nom_wl = np.array([frame.wavelength for frame in frames])
+    samples.nom_wl = _nominal_wavelengths([frame.wavelength for frame in frames])
     samples.wl_units = "nm"
     samples.mean = np.array([frame.means for frame in frames], dtype=np.float64)
     samples.std = std
@@ -125,3 +125,11 @@ def _partner_numbers(frames: Sequence[SelectedFrame]) -> dict[str, list[int]]:
 def _per_frame_metadata(frames: Sequence[SelectedFrame], keys: Sequence[str]) -> dict[str, list]:
     """``{key: [value of each frame]}`` for the keys every selected frame reported."""
     return {key: [frame.metadata[key] for frame in frames] for key in keys if all(key in frame.metadata for frame in frames)}
+
+
+def _nominal_wavelengths(wavelengths: list) -> np.ndarray:
+    """Integers when every wavelength is whole (``400.0:`` and ``4e2:`` in the settings as ``400:``), else floats."""
+    values = np.array(wavelengths, dtype=np.float64)
+    if values.size and np.all(values == np.round(values)):
+        return values.astype(np.int64)
+    return values

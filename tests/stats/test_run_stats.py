@@ -48,6 +48,14 @@ def test_fixture_sweep_reproduces_the_original(sweep, host):
     assert "camera: Test Camera" in samples.provenance["settings_yaml"]
 
 
+def test_whole_wavelengths_written_as_floats_are_integers_in_the_output(sweep, host):
+    sweep.write_text(sweep.read_text().replace("  450:", "  450.0:").replace("  500:", "  5e2:"))
+    output = run_stats(read_settings(sweep), host.components, RunOptions(output=sweep.parent / "out.h5"))
+    with h5py.File(output) as f:
+        assert f["nominal_wavelength"].dtype.kind == "i" and f["nominal_wavelength"][()].tolist() == [450, 500, 550, 600, 650]
+    assert_matches_expected(output, sweep.parent / "expected.h5")
+
+
 def test_default_output_is_the_image_folder_with_suffix_h5(sweep, host):
     output = run_stats(read_settings(sweep), host.components, RunOptions(workers=1))
     assert output == sweep.parent / "raw.h5"
