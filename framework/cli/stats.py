@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="settings YAML file; several, or folders (searched for settings files), make a batch that skips sweeps whose output is up to date",
     )
     parser.add_argument("-i", "--input", type=Path, help="settings YAML file (as the original image_stats)")
-    parser.add_argument("-o", "--output", type=output_file, help="output file (default: the image folder's path with .h5 appended)")
+    parser.add_argument("-o", "--output", type=output_file, help="output file (default: the settings' output:, else the image folder's path with .h5 appended)")
     parser.add_argument("--max", type=fraction, help="overexposure threshold, fraction of full scale (default 0.995)")
     add_component_flags(parser)
     parser.add_argument("--workers", type=integer_from(1, 256), help="threads for decoding and arithmetic (default: CPUs, at most 8)")

@@ -53,6 +53,7 @@ class Settings:
     defect_mask: str | None = None
     detect_clipping: bool = True
     dark: Mapping[float | None, tuple[int, ...]] | None = None
+    output: Path | None = None
     plugins: Mapping[str, Mapping[str, OptionValue]] = attrs.field(factory=dict)
     exposure: ExposureSettings | None = None
     data: Mapping[str, Any] = attrs.field(factory=dict)
@@ -61,7 +62,9 @@ class Settings:
 
     @property
     def samples_file(self) -> Path:
-        """Where the statistics go by default: the image folder's path with ``.h5`` appended."""
+        """Where the statistics go by default: ``output``, else the image folder's path with ``.h5`` appended."""
+        if self.output is not None:
+            return self.output
         return self.image_dir.with_name(self.image_dir.name + ".h5")
 
     def image_file(self, number: int, suffix: str | None = None) -> Path:

@@ -66,12 +66,13 @@ CAMCHAR_KEYS = (
     "dark",
     "plugins",
     "exposure",
+    "output",
 )
 #: The values of ``defect_mask``.
 DEFECT_MASK_MODES = ("auto", "darks", "frames")
 REQUIRED_KEYS = ("image_dir", "image_name", "images")
 #: Keys whose values are text, kept exactly as written (``label: 5e2`` is "5e2", not a number).
-TEXT_KEYS = ("camera", "lens", "settings", "label", "dcraw", "source_spectra", "image_dir", "image_name")
+TEXT_KEYS = ("camera", "lens", "settings", "label", "dcraw", "source_spectra", "image_dir", "image_name", "output")
 #: The largest settings file read (a real one is a few kB).
 MAX_SETTINGS_BYTES = 4 << 20
 #: The largest magnitude accepted for a number in the settings (wavelengths, ND, image numbers ...).
@@ -355,6 +356,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
     if not image_dir_path.is_absolute():
         image_dir_path = path.parent / image_dir_path
     _check_path_length(check, "image_dir", image_dir_path)
+    output = _output(check, path)
     max_fraction = check.number("max", None)
     if max_fraction is not None and not 0 < max_fraction <= 1:
         raise check.fail("max", f"'max' is a fraction of full scale in (0, 1], got {shown(max_fraction)}")
@@ -403,6 +405,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         defect_mask=defect_mask,
         detect_clipping=detect_clipping,
         dark=dark,
+        output=output,
         plugins=check.plugins(),
         exposure=read_exposure_section(path, data.get("exposure"), lines),
         data=data,
@@ -413,6 +416,19 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
 
 #: The longest file name and the longest path most file systems allow, in bytes.
 MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 4096
+
+
+def _output(check: _Checker, path: Path) -> Path | None:
+    """The settings' ``output``, relative to the settings file's folder, or ``None``."""
+    value = check.data.get("output")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or "\x00" in value or not Path(value).name or value.endswith(("/", "\\")):
+        raise check.fail("output", f"'output' must be a file name such as sweep.h5, got {shown(value)}")
+    output = Path(value).expanduser()
+    output = output if output.is_absolute() else path.parent / output
+    _check_path_length(check, "output", output)
+    return output
 
 
 def _check_path_length(check: _Checker, key: str, path: Path) -> None:

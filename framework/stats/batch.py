@@ -146,7 +146,7 @@ def prepare_sweeps(
     for index, (path, output) in enumerate(zip(settings_files, outputs)):
         if output is not None and output in first_of:
             other = first_of[output]
-            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(settings_files)}] {names[other]}; give the sweeps different image folders"
+            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(settings_files)}] {names[other]}; give one of them an output: in its settings"
             tasks.append(Outcome("failed", output, problem, exit_status=2))
             continue
         if output is not None:

@@ -84,6 +84,16 @@ def test_text_values_are_kept_as_written(tmp_path):
     assert settings.image_dir == tmp_path / "2e3"
 
 
+def test_output_is_relative_to_the_settings_file(tmp_path):
+    base = "image_dir: raw\nimage_name: a{}.tif\nimages: {500: [1]}\n"
+    settings = read_settings(write(tmp_path, base + "output: results/pairs.h5\n"))
+    assert settings.output == settings.samples_file == tmp_path / "results" / "pairs.h5"
+    assert read_settings(write(tmp_path, base)).samples_file == tmp_path / "raw.h5"
+    for bad in ('""', "[1]", "results/"):
+        with pytest.raises(BadInput, match=r"settings.yml:4: 'output' must be a file name such as sweep.h5"):
+            read_settings(write(tmp_path, base + f"output: {bad}\n"))
+
+
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
     path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nnoise-model: spatial\n")
     with pytest.warns(CamcharWarning, match=r"settings.yml:4: unknown key 'noise-model'; did you mean 'noise_model'\?"):

@@ -230,6 +230,16 @@ def test_two_sweeps_writing_one_output_are_refused_not_overwritten(sweeps):
     assert refused
 
 
+def test_two_settings_for_one_image_folder_with_their_own_outputs_run_in_one_batch(sweeps):
+    twin = sweeps / "a" / "twin.yml"
+    twin.write_text(settings(sweeps)[0].read_text() + "noise_model: spatial\noutput: spatial.h5\n")
+    result = run_in_process("stats", settings(sweeps)[0], twin)
+    assert result.returncode == 0, result.stderr
+    assert output(sweeps, "a").is_file() and (sweeps / "a" / "spatial.h5").is_file()
+    with h5py.File(sweeps / "a" / "spatial.h5") as f:
+        assert f["camchar"].attrs["noise_model"] == "spatial"
+
+
 def test_an_empty_argument_is_not_the_current_folder(sweeps):
     result = run_in_process("stats", settings(sweeps)[0], "")
     assert result.returncode == 2
