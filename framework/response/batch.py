@@ -15,6 +15,7 @@ from typing import Sequence
 
 import attrs
 
+from camchar.core.paths import same_file_key
 from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
 from camchar.runtime.batch import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
@@ -99,12 +100,13 @@ def run_response_batch(
     tasks: list[ResponseTask | Outcome] = []
     first_of: dict[Path, int] = {}
     for index, (path, output) in enumerate(zip(inputs, outputs)):
-        if output in first_of:
-            other = first_of[output]
-            problem = f"writes the same output {shown_path(output)} as [{first_of[output] + 1}/{len(inputs)}] {names[other]}"
+        key = same_file_key(output)
+        if key in first_of:
+            other = first_of[key]
+            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(inputs)}] {names[other]}"
             tasks.append(Outcome("failed", output, problem, exit_status=2))
             continue
-        first_of[output] = index
+        first_of[key] = index
         task_options = attrs.evolve(options, output=output)
         tasks.append(ResponseTask(Path(path), source, task_options, batch.force, batch.plugins, batch.disabled, batch.output_dir is not None))
     if batch.jobs > 1:

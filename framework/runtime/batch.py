@@ -29,6 +29,7 @@ from typing import Callable, Iterator, Literal, Sequence, TypeVar
 import attrs
 
 from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.paths import same_file_key
 from camchar.runtime.jobs import JobPlan, run_in_processes
 from camchar.runtime.progress import Reporter, StepProgress
 
@@ -294,8 +295,9 @@ def mirrored_outputs(outputs: Sequence[Path | None], folder: Path) -> list[Path 
     ``/data/cam1/raw.h5`` and ``/data/cam2/raw.h5`` into ``out`` give
     ``out/cam1/raw.h5`` and ``out/cam2/raw.h5``; a single output gives ``out/raw.h5``.
     """
-    known = [output for output in outputs if output is not None]
+    resolved = [None if output is None else same_file_key(output) for output in outputs]
+    known = [output for output in resolved if output is not None]
     if not known:
         return list(outputs)
     shared = Path(os.path.commonpath([output.parent for output in known]))
-    return [None if output is None else Path(folder) / output.relative_to(shared) for output in outputs]
+    return [None if output is None else Path(folder) / output.relative_to(shared) for output in resolved]

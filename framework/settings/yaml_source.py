@@ -31,7 +31,24 @@ MAX_VALUES = 200_000
 
 
 class SettingsLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading ``1e-3`` and ``4.095e3`` as numbers (YAML 1.1 reads them as text)."""
+    """PyYAML's safe loader with YAML 1.2's numbers.
+
+    ``1e-3`` and ``4.095e3`` are numbers (YAML 1.1 reads them as text), and
+    integers with leading zeros are decimal: ``0010`` is 10, not the octal 8
+    of YAML 1.1, and ``0008`` is 8, not text (image numbers are often written
+    as in the file names). Octal is written ``0o10``.
+    """
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        digits = text.lstrip("+-")
+        if digits[:2].lower() == "0o":
+            value = int(digits[2:], 8)
+        elif digits.isdigit():
+            value = int(digits, 10)
+        else:  # hexadecimal, binary, sexagesimal: as YAML 1.1
+            return super().construct_yaml_int(node)
+        return -value if text.startswith("-") else value
 
 
 SettingsLoader.add_implicit_resolver(
@@ -39,6 +56,8 @@ SettingsLoader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
     list("-+.0123456789"),
 )
+SettingsLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0[0-9_]+|0o[0-7_]+)$"), list("-+0"))
+SettingsLoader.add_constructor("tag:yaml.org,2002:int", SettingsLoader.construct_yaml_int)
 
 
 def parse_settings_yaml(path: Path, text: str, text_keys: tuple[str, ...] = ()) -> tuple[Any, dict[str, int]]:

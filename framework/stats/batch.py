@@ -21,6 +21,7 @@ from typing import Sequence
 import attrs
 
 from camchar.core.errors import BadInput
+from camchar.core.paths import same_file_key
 from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
 from camchar.runtime.batch import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
@@ -144,13 +145,14 @@ def prepare_sweeps(
     tasks: list[SweepTask | Outcome] = []
     first_of: dict[Path, int] = {}
     for index, (path, output) in enumerate(zip(settings_files, outputs)):
-        if output is not None and output in first_of:
-            other = first_of[output]
-            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(settings_files)}] {names[other]}; give one of them an output: in its settings"
+        key = same_file_key(output) if output is not None else None
+        if key is not None and key in first_of:
+            other = first_of[key]
+            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(settings_files)}] {names[other]}; give each its own output: in its settings"
             tasks.append(Outcome("failed", output, problem, exit_status=2))
             continue
-        if output is not None:
-            first_of[output] = index
+        if key is not None:
+            first_of[key] = index
         run_options = attrs.evolve(options, output=output) if make_folder and output is not None else options
         tasks.append(SweepTask(Path(path), run_options, batch.force, batch.plugins, batch.disabled, make_folder, read[index]))
     return tasks

@@ -112,10 +112,11 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame], through_origin: bool = Fals
 
     With exposures ``t1 < t2 < t3`` and channel means ``m1, m2, m3`` (the offset,
     whatever it is, cancels in the differences), a linear sensor has
-    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. When the offset has been
-    removed (``through_origin``: dark frames, a black level, or a loader that
-    subtracts black), a frame with one shorter exposure is tested too, against
-    the line through the origin (``m1 = 0`` at ``t1 = 0``). A bend is a step to
+    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. When dark frames have
+    removed the offset (``through_origin``), a frame with one shorter exposure
+    is tested too, against the line through the origin (``m1 = 0`` at
+    ``t1 = 0``); a black level given by hand may be off, and what it leaves
+    of the offset would look like a bend. A bend is a step to
     ``t3`` below :data:`BEND_THRESHOLD` of the expected one by more than
     :data:`BEND_SIGNIFICANCE` standard errors, each difference's error taken
     from the spread of its pixel-by-pixel differences (the fixed pattern

@@ -59,10 +59,11 @@ class Rules:
     detect_bends
         Check whether each selected frame responds below linear (a full well
         below the file's full scale).
-    offset_removed
-        Whether the frames hold no offset (dark frames, a black level, or a
-        loader that subtracts black): a frame's response can then be checked
-        against the line through the origin.
+    offset_measured
+        Whether dark frames measured and removed the offset: a frame's
+        response can then be checked against the line through the origin (a
+        ``black_level`` or a loader's black level may be off, and a leftover
+        offset would look like a bend).
     """
 
     max_fraction: float
@@ -74,7 +75,7 @@ class Rules:
     tolerated: float = 0.0
     mask: np.ndarray | None = None
     detect_bends: bool = False
-    offset_removed: bool = False
+    offset_measured: bool = False
 
 
 @attrs.frozen

@@ -52,7 +52,7 @@ from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.freshness import record_inputs
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_writer, write_samples
+from camchar.stats.output import check_not_an_input, check_writer, write_samples
 from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
 from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
@@ -91,6 +91,7 @@ def run_stats(settings: Settings, components: Components, options: RunOptions = 
     output = output_path(settings, options)
     chosen = choose_components(components, settings, options, output)
     check_output_path(output)
+    check_not_an_input(output, settings, chosen)
     check_writer(chosen.writer, output)
     inputs = record_inputs(settings, chosen, options)  # before anything is read: a file changed during the run leaves the output out of date
     reporter.summary(f"{settings.path.name} -> {output}: {chosen.describe()}")

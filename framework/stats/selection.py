@@ -228,7 +228,7 @@ def _select_bracket(
         cached=cache.store(chosen.pixels) if cache is not None else None,
         partner_cached=cache.store(partner.pixels) if cache is not None and partner is not None else None,
     )
-    bend = bend_of(chosen, [frame for _, frame in usable if frame is not chosen], rules.offset_removed) if rules.detect_bends else None
+    bend = bend_of(chosen, [frame for _, frame in usable if frame is not chosen], rules.offset_measured) if rules.detect_bends else None
     return BracketOutcome(bracket, overexposed, selected, tuple(geometry), None, tuple(records), bend)
 
 

@@ -71,7 +71,7 @@ def sensor_rules(
         black=None if settings.black_level is None else np.array(settings.black_level, dtype=np.float64),
         tolerated=settings.saturated_fraction,
         detect_bends=settings.detect_clipping,
-        offset_removed=darks is not None or settings.black_level is not None or loader.subtracts_black_level,
+        offset_measured=darks is not None,
     )
     if darks is None and rules.black is None and not loader.subtracts_black_level:
         reporter.summary("no dark frames (dark:) and no black_level: the means include the sensor's offset divided by the exposure time")

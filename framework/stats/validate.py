@@ -25,7 +25,7 @@ from camchar.stats.checks import (
 from camchar.stats.choice import choose_components
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_writer
+from camchar.stats.output import check_not_an_input, check_writer
 from camchar.stats.plan import check_image_folder, load_request, output_path, plan_sweep
 
 __all__ = ["Report", "validate"]
@@ -83,6 +83,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     report.lines.append(f"components  {chosen.describe()}")
     try:
         check_output_path(output)
+        check_not_an_input(output, settings, chosen)
         check_writer(chosen.writer, output)
         report.lines.append(f"output      {output} (folder writable)")
     except BadInput as error:

@@ -184,6 +184,18 @@ def test_every_bracket_unusable(run, sweep):
     check_failure(run, sweep, "no bracket has a usable frame", "--max", "0.01")
 
 
+@pytest.mark.parametrize("target", ["raw/SWP_0001.tiff", "settings.yml", "raw/../settings.yml"])
+def test_an_output_that_is_an_input_is_refused(run, sweep, target):
+    output = sweep.parent / target
+    before = output.read_bytes()
+    result = run("stats", sweep, "-o", output, "--writer", "camera-samples-h5")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith("is one of the sweep's inputs (the settings file, an image or a dark frame); writing the statistics there would destroy it: choose another output")
+    assert output.read_bytes() == before
+    checked = run("validate", sweep, "-o", output, "--writer", "camera-samples-h5")
+    assert checked.returncode == 2 and "is one of the sweep's inputs" in checked.stdout + checked.stderr
+
+
 def test_same_image_in_two_brackets_is_a_warning(run, sweep):
     edit(sweep, "  500: [4, 5, 6]", "  500: [3, 5, 6]")
     result = run("stats", sweep, "-o", sweep.parent / "out.h5")

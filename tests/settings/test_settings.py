@@ -77,6 +77,12 @@ def test_numbers_in_exponent_notation_are_numbers_as_in_yaml_1_2(tmp_path):
     assert list(settings.images) == [500.0]
 
 
+def test_integers_with_leading_zeros_are_decimal_as_in_yaml_1_2(tmp_path):
+    # YAML 1.1 (PyYAML) reads 0010 as the octal 8 and 0008 as text: image 10 would silently become image 8
+    path = write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {0700: [0010, 0011, 0008], 0o1240: [12]}\n")
+    assert dict(read_settings(path).images) == {672: (12,), 700: (10, 11, 8)}
+
+
 def test_text_values_are_kept_as_written(tmp_path):
     path = write(tmp_path, "image_dir: 2e3\nimage_name: a{}.tif\nimages: {500: [1]}\ncamera: 2e3\nlens: 1.10\nsettings: yes\nlabel:\n")
     settings = read_settings(path)

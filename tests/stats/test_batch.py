@@ -240,6 +240,28 @@ def test_two_settings_for_one_image_folder_with_their_own_outputs_run_in_one_bat
         assert f["camchar"].attrs["noise_model"] == "spatial"
 
 
+@pytest.mark.parametrize("written", ["../b/images.h5", "b-link/images.h5", "sub/../../b/images.h5"])
+def test_one_output_named_two_ways_is_still_one_output(sweeps, written):
+    (sweeps / "a" / "b-link").symlink_to(sweeps / "b")
+    (sweeps / "a" / "sub").mkdir()
+    first = settings(sweeps)[0]
+    first.write_text(first.read_text() + f"output: {written}\n")
+    result = run_in_process("stats", first, settings(sweeps)[1])
+    assert result.returncode == 2
+    assert f"failed: writes the same output {output(sweeps, 'b')} as [1/2] {first}" in result.stderr, result.stderr
+
+
+def test_output_dir_keeps_outputs_inside_it_whatever_the_output_says(sweeps, tmp_path):
+    first = settings(sweeps)[0]
+    first.write_text(first.read_text() + "output: ../../elsewhere/y.h5\n")
+    folder = tmp_path / "od"
+    folder.mkdir()
+    result = run_in_process("stats", first, settings(sweeps)[1], "--output-dir", folder)
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.h5"))
+    assert len(written) == 2 and not (tmp_path / "elsewhere").exists(), written
+
+
 def test_an_empty_argument_is_not_the_current_folder(sweeps):
     result = run_in_process("stats", settings(sweeps)[0], "")
     assert result.returncode == 2

@@ -283,3 +283,11 @@ def test_a_pile_up_found_when_no_frame_is_usable_names_the_channels(tmp_path):
     result = run_in_process("stats", sweep.settings, "-o", tmp_path / "out.h5")
     assert result.returncode == 2 and "no bracket has a usable frame" in result.stderr
     assert "values pile up below the loader's full scale: clipping at R 65535, G 4095, B 4095" in result.stderr
+
+
+@pytest.mark.parametrize("black_level", [0, 100])
+def test_a_black_level_below_the_offset_is_not_taken_for_a_full_well(tmp_path, black_level):
+    # the offset (256) the black level leaves behind falls with exposure in counts/s, like a bend through the origin
+    sweep = sweep_of(tmp_path)
+    _, given = run(sweep, with_keys(sweep, "black", black_level=black_level), noise_model="pairs")
+    assert not any("full well" in message for message in given), given
