@@ -103,15 +103,22 @@ class ResponseInputs:
 def inputs_from_settings(settings: Settings, source: Path | None = None) -> ResponseInputs:
     """The inputs a settings file names, as the original workflow derives them.
 
-    The samples are ``camchar stats``'s default output (the image folder's
-    path with ``.h5``); the source is ``source_spectra`` with ``.h5`` beside the
-    settings file, unless ``source`` is given.
+    The samples are ``camchar stats``'s default output (``output:``, else the
+    image folder's path with ``.h5``); the source is ``source_spectra`` with
+    ``.h5`` beside the settings file, unless ``source`` is given.
 
     Raises
     ------
     BadInput
-        At the ``source_spectra`` line when the settings name no source and none is given.
+        At the ``source_spectra`` line when the settings name no source and none
+        is given; at the ``output`` line when it names a file that is not HDF5.
     """
+    if settings.output is not None and settings.output.suffix.lower() not in (".h5", ".hdf5"):
+        raise BadInput(
+            settings.path,
+            f"'output' is {settings.output.name}, not an HDF5 file; camchar response reads the statistics from a .h5 output",
+            settings.line_of("output"),
+        )
     if source is None:
         if not settings.source_spectra:
             raise BadInput(settings.path, "the settings name no 'source_spectra'; give the spectra file with --source", settings.line_of("source_spectra"))

@@ -30,6 +30,7 @@ from typing import Any, Mapping
 import attrs
 
 from camchar.core.errors import BadInput, shorten, shown
+from camchar.core.paths import with_home
 
 __all__ = ["ExposureSettings", "NamePattern", "JsonKey", "read_exposure_section", "seconds", "UNITS", "KEYS"]
 
@@ -247,7 +248,9 @@ class _Section:
             value = value.get("file")
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             raise self.fail("sidecar", f"'exposure.sidecar' must be the path of a CSV file (file name, exposure time per row), got {shown(value)}")
-        path = Path(value).expanduser()
+        path = with_home(value)
+        if path is None:
+            raise self.fail("sidecar", f"'exposure.sidecar' starts with {value.split('/')[0]}, a home folder that is not known here")
         return (path if path.is_absolute() else self.path.parent / path), unit
 
     def json(self, value: Any) -> JsonKey | None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from camchar.core.bounds import MAX_BRACKET_IMAGES, MAX_SWEEP_IMAGES, ND, WAVELENGTH, Bound
 from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
+from camchar.core.paths import with_home
 from camchar.core.frames import Region
 from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
@@ -352,7 +353,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
     image_dir = check.required("image_dir")
     if not isinstance(image_dir, str) or not image_dir.strip() or "\x00" in image_dir:
         raise check.fail("image_dir", f"'image_dir' must be a folder path, got {shown(image_dir)}")
-    image_dir_path = Path(image_dir).expanduser()
+    image_dir_path = _with_home(check, "image_dir", image_dir)
     if not image_dir_path.is_absolute():
         image_dir_path = path.parent / image_dir_path
     _check_path_length(check, "image_dir", image_dir_path)
@@ -425,10 +426,19 @@ def _output(check: _Checker, path: Path) -> Path | None:
         return None
     if not isinstance(value, str) or not value.strip() or "\x00" in value or not Path(value).name or value.endswith(("/", "\\")):
         raise check.fail("output", f"'output' must be a file name such as sweep.h5, got {shown(value)}")
-    output = Path(value).expanduser()
+    output = _with_home(check, "output", value)
+    output = output if output.suffix else output.with_name(output.name + ".h5")  # as -o: a name without a suffix gets .h5
     output = output if output.is_absolute() else path.parent / output
     _check_path_length(check, "output", output)
     return output
+
+
+def _with_home(check: _Checker, key: str, text: str) -> Path:
+    """``text`` with ``~`` expanded; :class:`BadInput` at ``key``'s line when that home folder is unknown."""
+    path = with_home(text)
+    if path is None:
+        raise check.fail(key, f"'{key}' starts with {text.split('/')[0]}, a home folder that is not known here")
+    return path
 
 
 def _check_path_length(check: _Checker, key: str, path: Path) -> None:

@@ -124,10 +124,12 @@ def _keep_as_written(node: yaml.Node, text_keys: tuple[str, ...]) -> None:
     """Mark the plain scalar values of the top-level ``text_keys`` as text, so that they are read as written."""
     if not isinstance(node, yaml.MappingNode):
         return
-    for key, value in node.value:
+    for position, (key, value) in enumerate(node.value):
         if isinstance(key, yaml.ScalarNode) and key.value in text_keys and isinstance(value, yaml.ScalarNode):
             if value.style is None and value.value not in _NULLS:
-                value.tag = "tag:yaml.org,2002:str"
+                # a copy: an anchored value may also be a number elsewhere (max: &m 0.98, label: *m)
+                text = yaml.ScalarNode("tag:yaml.org,2002:str", value.value, value.start_mark, value.end_mark, value.style)
+                node.value[position] = (key, text)
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from camchar.api import CameraSamples, Writer, hookimpl
+from camchar.api import BadInput, CameraSamples, Writer, hookimpl
 
 __all__ = ["CsvWriter", "JsonWriter", "XlsxWriter"]
 
@@ -43,10 +43,13 @@ class XlsxWriter(_ExportWriter):
     suffixes = (".xlsx",)
 
     def check(self, path: Path) -> None:
-        """Fail before any image is read when openpyxl is not installed."""
+        """Fail before any image is read when openpyxl is not installed, naming the output."""
         from camchar.results._optional import require
 
-        require("openpyxl")
+        try:
+            require("openpyxl")
+        except BadInput as missing:
+            raise BadInput(path, missing.message) from None
 
 
 @hookimpl

@@ -43,6 +43,18 @@ def test_response_from_a_settings_file(tmp_path):
     assert response.mean.min() >= 0 and response.n == 0
 
 
+def test_response_reads_the_samples_from_the_settings_output(tmp_path):
+    settings = tmp_path / "nikon.yml"
+    shutil.copy(REFERENCE_H5, tmp_path / "samples.h5")
+    shutil.copy(MONOCHROMATOR, tmp_path / "2022-10-11 monochromator.h5")
+    settings.write_text(REFERENCE_YML.read_text() + "\noutput: samples\n")  # .h5 added, as camchar stats does
+    result = run_in_process("response", settings, "--bootstrap", "0", "-o", tmp_path / "r.h5")
+    assert result.returncode == 0, result.stderr
+    settings.write_text(REFERENCE_YML.read_text() + "\noutput: samples.csv\n")
+    result = run_in_process("response", settings, "--bootstrap", "0", "-o", tmp_path / "r.h5")
+    assert result.returncode == 2 and "'output' is samples.csv, not an HDF5 file" in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

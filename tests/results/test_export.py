@@ -202,7 +202,7 @@ def test_stats_to_xlsx_without_openpyxl_stops_before_reading_an_image(sweep, mon
     monkeypatch.setattr(TiffLoader, "load", lambda *args: pytest.fail("an image was read"))
     output = sweep.parent / "out.xlsx"
     result = run_in_process("stats", sweep, "-o", output)
-    assert (result.returncode, result.stderr) == (2, "camchar: error: writing .xlsx needs openpyxl: pip install 'camchar[xlsx]'\n")
+    assert (result.returncode, result.stderr) == (2, f"camchar: error: {output}: writing .xlsx needs openpyxl: pip install 'camchar[xlsx]'\n")
     checked = run_in_process("validate", sweep, "-o", output)
     assert checked.returncode == 2 and "writing .xlsx needs openpyxl" in checked.stdout + checked.stderr
     assert not output.exists()

@@ -88,6 +88,8 @@ def test_text_values_are_kept_as_written(tmp_path):
     settings = read_settings(path)
     assert (settings.camera, settings.lens, settings.settings, settings.label) == ("2e3", "1.10", "yes", None)
     assert settings.image_dir == tmp_path / "2e3"
+    shared = read_settings(write(tmp_path, "image_dir: x\nimage_name: a{}.tif\nimages: {500: [1]}\nmax: &m 9.8e-1\nlabel: *m\n"))
+    assert (shared.max, shared.label) == (0.98, "9.8e-1")
 
 
 def test_output_is_relative_to_the_settings_file(tmp_path):
@@ -95,9 +97,18 @@ def test_output_is_relative_to_the_settings_file(tmp_path):
     settings = read_settings(write(tmp_path, base + "output: results/pairs.h5\n"))
     assert settings.output == settings.samples_file == tmp_path / "results" / "pairs.h5"
     assert read_settings(write(tmp_path, base)).samples_file == tmp_path / "raw.h5"
+    assert read_settings(write(tmp_path, base + "output: pairs\n")).samples_file == tmp_path / "pairs.h5"  # as -o pairs
     for bad in ('""', "[1]", "results/"):
         with pytest.raises(BadInput, match=r"settings.yml:4: 'output' must be a file name such as sweep.h5"):
             read_settings(write(tmp_path, base + f"output: {bad}\n"))
+
+
+@pytest.mark.parametrize("key", ["image_dir", "output"])
+def test_an_unknown_home_folder_is_one_line(tmp_path, key):
+    text = {"image_dir": "x", "output": "o.h5"} | {key: "~no_such_user_camchar/sweep"}
+    path = write(tmp_path, f"image_dir: {text['image_dir']}\nimage_name: a{{}}.tif\nimages: {{500: [1]}}\noutput: {text['output']}\n")
+    with pytest.raises(BadInput, match=rf"'{key}' starts with ~no_such_user_camchar, a home folder that is not known here"):
+        read_settings(path)
 
 
 def test_unknown_key_warns_with_the_closest_known_key(tmp_path):
