@@ -17,7 +17,9 @@ Layout (names, types and attributes as the original writes them)::
     /camchar                      group of provenance added by camchar: attrs
                                   version, method (str), parameters, options,
                                   inputs, normalisation, software (JSON text),
-                                  seconds (float64); absent from the original's files
+                                  seconds (float64); dataset warnings (str,
+                                  the fit's warnings, when any); absent from
+                                  the original's files
 
 The original labelled only ``response_mean``'s dimensions; camchar labels and
 attaches ``response_std``'s as well.
@@ -126,7 +128,9 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
         for key, value in provenance.items():
             if value is None:
                 continue
-            if isinstance(value, (dict, list, tuple)):
+            if key == "warnings":  # a dataset of texts, as in a CameraSamples file
+                group.create_dataset("warnings", data=np.array([str(text) for text in value], dtype=h5py.string_dtype()))
+            elif isinstance(value, (dict, list, tuple)):
                 group.attrs[key] = json.dumps(value, sort_keys=True, default=_json_default)
             else:
                 group.attrs[key] = value
@@ -251,4 +255,6 @@ def _read_provenance(f: h5py.File) -> dict[str, Any]:
             except ValueError:
                 pass
         provenance[key] = value
+    if isinstance(group.get("warnings"), h5py.Dataset):
+        provenance["warnings"] = [_plain(text) for text in np.atleast_1d(group["warnings"][()])]
     return provenance

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import attrs
+import numpy as np
 
 from camchar.core.errors import BadInput
 from camchar.core.spectra import SourceSpectra, check_spectra
@@ -34,6 +35,7 @@ from camchar.response.fit import ResponseResult, fit_response
 from camchar.response.freshness import RECORD_KEY, response_record
 from camchar.response.problem import DEFAULT_TARGET_R2
 from camchar.runtime.progress import Reporter, silent
+from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
 
 __all__ = [
@@ -333,7 +335,7 @@ def run_response(
         f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
     )
     started = time.perf_counter()
-    with reporter.live():
+    with reporter.live(), recording_warnings() as given:
         result = fit_response(
             samples,
             spectra,
@@ -345,12 +347,25 @@ def run_response(
             non_negative=non_negative,
             progress=_progress(reporter),
         )
+    left_out = np.setdiff1d(np.asarray(samples.nom_wl), result.nominal_wavelength)
+    if left_out.size:
+        reporter.summary(
+            f"samples at {left_out.size} nominal wavelength(s) ({_listed(left_out)} {result.wavelength_units}) have no source spectrum "
+            f"(matching is exact) and are left out of the fit"
+        )
     response = result.to_camera_response(inputs=_inputs_record(inputs))
     response.provenance.update(_components_record(method, reader))
     response.provenance[RECORD_KEY] = record
+    if given:
+        response.provenance["warnings"] = list(given)
     response.save(options.output)
     reporter.summary(_summary(result, options.output, time.perf_counter() - started))
     return Path(options.output)
+
+
+def _listed(values: np.ndarray, shown: int = 5) -> str:
+    """``805, 810, 815, 820, 825 ...``: the first few values."""
+    return ", ".join(f"{value:g}" for value in values[:shown]) + (" ..." if values.size > shown else "")
 
 
 def record_of(inputs: ResponseInputs, options: ResponseOptions, method: Guarded, components: Components) -> dict[str, Any]:

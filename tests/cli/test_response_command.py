@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
-from camchar import CameraResponse
+from camchar import CameraResponse, CameraSamples
 
 from conftest import DATA, REFERENCE_H5, REFERENCE_YML, run_in_process
 
@@ -53,6 +53,20 @@ def test_response_reads_the_samples_from_the_settings_output(tmp_path):
     settings.write_text(REFERENCE_YML.read_text() + "\noutput: samples.csv\n")
     result = run_in_process("response", settings, "--bootstrap", "0", "-o", tmp_path / "r.h5")
     assert result.returncode == 2 and "'output' is samples.csv, not an HDF5 file" in result.stderr, result.stderr
+
+
+def test_a_poor_fit_is_warned_and_recorded_and_left_out_samples_are_said(tmp_path):
+    from camchar.results.model import read_result
+
+    coarse = CameraSamples(REFERENCE_H5)  # every 20 nm: the automatic bandwidth (40 nm) smooths the response away
+    coarse.nom_wl, coarse.mean, coarse.std = (values[::4] for values in (coarse.nom_wl, coarse.mean, coarse.std))
+    coarse.save(tmp_path / "coarse.h5")
+    result = run_in_process("response", tmp_path / "coarse.h5", "--source", MONOCHROMATOR, "--bootstrap", "0", "-o", tmp_path / "r.h5")
+    assert result.returncode == 0, result.stderr
+    assert "camchar: warning: the response fits the samples poorly (R² -0.380, below 0.9)" in result.stderr
+    assert any("fits the samples poorly" in text for text in read_result(tmp_path / "r.h5").warnings)
+    # the reference sweep reaches 850 nm, the spectra 800 nm
+    assert "samples at 2 nominal wavelength(s) (820, 840 nm) have no source spectrum (matching is exact) and are left out of the fit" in result.stderr
 
 
 @pytest.mark.parametrize(
