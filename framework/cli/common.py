@@ -19,7 +19,7 @@ def component_options(args: argparse.Namespace) -> dict[str, dict[str, OptionVal
     """``--option NAME.KEY=VALUE`` arguments, by component name (the last of a repeated key wins)."""
     options: dict[str, dict[str, OptionValue]] = {}
     for name, key, value, text in getattr(args, "option", []):
-        options.setdefault(name, {})[key] = OptionValue(value, flag=f"--option {text}")
+        options.setdefault(name, {})[key] = OptionValue(value, flag=f"--option {text}", written=text.partition("=")[2])
     return options
 
 

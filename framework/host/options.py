@@ -104,12 +104,16 @@ class OptionValue:
         Its line in ``source``.
     flag
         The command-line argument it came from (``--option mvbin.bits=12``), if any.
+    written
+        The value as typed on the command line, given to text options as it
+        is (``--option x.serial=5e2`` is ``"5e2"``, not 500.0).
     """
 
     value: Any
     source: Any = None
     line: int | None = None
     flag: str | None = None
+    written: str | None = None
 
 
 def resolve_options(
@@ -155,7 +159,10 @@ def resolve_options(
                 hint = "; it declares none"
             raise BadInput(where, f"{flag}{component_label} has no option '{shorten(key, 40)}'{hint}", given_value.line)
         try:
-            values[key] = option.check(given_value.value)
+            given = given_value.value
+            if option.type is str and given_value.written is not None and not isinstance(given, str):
+                given = given_value.written
+            values[key] = option.check(given)
         except ValueError as error:
             raise BadInput(where, f"{flag}option '{key}' of {component_label} {error}", given_value.line) from None
     return values

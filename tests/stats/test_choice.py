@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,15 @@ def test_two_writers_claiming_a_suffix_warn_and_the_flag_decides(sweep):
 def test_an_unknown_component_is_named_with_the_closest_one(sweep, host):
     with pytest.raises(BadInput, match=r"no noise model named 'pair'; available: fpn-unbiased, linear-fpn, pairs, spatial; did you mean 'pairs'\?"):
         choose(sweep, host, noise_model="pair")
+
+
+def test_a_text_option_from_the_command_line_is_the_text_typed():
+    from camchar.cli.arguments import option_assignment
+    from camchar.cli.common import component_options
+    from camchar.host.options import resolve_options
+
+    declared = [Option("serial", str, "", "camera serial"), Option("gain", float, 1.0, "gain")]
+    typed = argparse.Namespace(option=[option_assignment("cam.serial=5e2"), option_assignment("cam.gain=5e2")])
+    assert resolve_options("loader 'cam'", declared, component_options(typed)["cam"]) == {"serial": "5e2", "gain": 500.0}
+    with pytest.raises(BadInput, match="option 'serial' of loader 'cam' must be a text, got 500.0"):
+        resolve_options("loader 'cam'", declared, {"serial": OptionValue(500.0, "settings.yml", 4)})  # YAML read a number
