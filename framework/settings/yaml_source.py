@@ -8,17 +8,17 @@ structure (a "billion laughs" file); the expanded size is counted on the
 node graph, which costs time linear in the file, and a file expanding to more
 than :data:`MAX_VALUES` values is refused before anything walks it.
 
-Numbers in exponent notation are numbers as in YAML 1.2: PyYAML follows YAML
+Numbers are read as in YAML 1.2 (:class:`SettingsLoader`): PyYAML follows YAML
 1.1, where ``1e-3`` (no dot) and ``4.095e3`` (no sign in the exponent) are
-text, which a settings file never means (:class:`SettingsLoader`).
+text and ``0010`` is the octal 8, which a settings file never means. The plain
+values of the text keys are kept as written (``label: 5e2`` is ``"5e2"``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 

@@ -131,7 +131,7 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame], through_origin: bool = Fals
     if len(times) == 2:
         t1, rows1 = times[1], by_time[times[1]].pixels[::8]
     else:
-        t1, rows1 = 0.0, np.zeros(1)
+        t1, rows1 = 0.0, np.zeros(1)  # the origin: no signal at no exposure
     step_up, step_before = _mean_and_error(rows3, rows2), _mean_and_error(rows2, rows1)
     scale = (t3 - t2) / (t2 - t1)
     expected = step_before[0] * scale
