@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput
+from camchar.core.paths import same_file_key
 from camchar.core.spectra import SourceSpectra, check_spectra
 from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
@@ -324,6 +325,8 @@ def run_response(
 
     reporter = reporter or silent()
     check_output_path(options.output)
+    if same_file_key(options.output) in (same_file_key(inputs.samples), same_file_key(inputs.source)):
+        raise BadInput(options.output, "is an input of this fit (the samples or the source spectra); writing the response there would destroy it: choose another output")
     method = configured_method(components, options)
     samples = read_samples(inputs.samples)
     spectra, reader = read_spectra(inputs.source, components, options.spectra_reader, options.options)

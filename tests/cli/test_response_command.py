@@ -69,6 +69,16 @@ def test_a_poor_fit_is_warned_and_recorded_and_left_out_samples_are_said(tmp_pat
     assert "samples at 2 nominal wavelength(s) (820, 840 nm) have no source spectrum (matching is exact) and are left out of the fit" in result.stderr
 
 
+@pytest.mark.parametrize("which", ["samples", "source"])
+def test_an_output_that_is_an_input_of_the_fit_is_refused(tmp_path, which):
+    shutil.copy(REFERENCE_H5, tmp_path / "samples.h5")
+    shutil.copy(MONOCHROMATOR, tmp_path / "source.h5")
+    before = (tmp_path / f"{which}.h5").read_bytes()
+    result = run_in_process("response", tmp_path / "samples.h5", "--source", tmp_path / "source.h5", "-o", tmp_path / f"{which}.h5")
+    assert result.returncode == 2 and "is an input of this fit (the samples or the source spectra)" in result.stderr, result.stderr
+    assert (tmp_path / f"{which}.h5").read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
