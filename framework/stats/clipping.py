@@ -30,7 +30,7 @@ import numpy as np
 from camchar.core.frames import Frame
 from camchar.stats.levels import FrameRecord
 
-__all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "Bend", "is_pile_up", "pile_up_levels", "bend_of"]
+__all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "FLAT_AFTER", "Bend", "is_pile_up", "pile_up_levels", "bend_of"]
 
 #: The fraction of a channel's pixels (and at least :data:`PILE_UP_PIXELS`) that must read exactly the top value.
 PILE_UP_FRACTION = 1e-3
@@ -42,6 +42,8 @@ PILE_UP_RATIO = 2.0
 BEND_THRESHOLD = 0.9
 #: ... when it falls short by more than this many standard errors.
 BEND_SIGNIFICANCE = 5.0
+#: A frame with no shorter exposure is full when the next-longer one adds less than this share of its signal rate.
+FLAT_AFTER = 0.1
 #: How many frames at the top value are decoded again to count their pixels there.
 FRAMES_TO_VERIFY = 3
 
@@ -107,31 +109,45 @@ def is_pile_up(values: np.ndarray, top: float) -> bool:
     return at_top > PILE_UP_RATIO * below
 
 
-def bend_of(chosen: Frame, shorter: Sequence[Frame], through_origin: bool = False) -> Bend | None:
-    """The bend of ``chosen`` against the next-shorter exposures of its bracket, if it bends.
+def bend_of(chosen: Frame, others: Sequence[Frame], through_origin: bool = False) -> Bend | None:
+    """The bend of ``chosen`` against the other exposures of its bracket, if it bends.
 
     With exposures ``t1 < t2 < t3`` and channel means ``m1, m2, m3`` (the offset,
     whatever it is, cancels in the differences), a linear sensor has
-    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``. When dark frames have
-    removed the offset (``through_origin``), a frame with one shorter exposure
-    is tested too, against the line through the origin (``m1 = 0`` at
-    ``t1 = 0``); a black level given by hand may be off, and what it leaves
-    of the offset would look like a bend. A bend is a step to
-    ``t3`` below :data:`BEND_THRESHOLD` of the expected one by more than
-    :data:`BEND_SIGNIFICANCE` standard errors, each difference's error taken
-    from the spread of its pixel-by-pixel differences (the fixed pattern
-    cancels in them). Every eighth row is enough and costs an eighth.
+    ``(m3 - m2) / (t3 - t2) = (m2 - m1) / (t2 - t1)``; ``chosen`` is ``t3`` and
+    the two next-shorter exposures are ``t2`` and ``t1``. When dark frames have
+    removed the offset (``through_origin``), the step to ``chosen`` is tested
+    against the line through the origin too (``m1 = 0`` at ``t1 = 0``: it sees
+    a bracket whose shorter exposures are full as well; a black level given by
+    hand may be off, and what it leaves of the offset would look like a bend),
+    and so is a frame with no shorter
+    exposure whose next-longer one gains almost nothing (less than
+    :data:`FLAT_AFTER` of what the chosen frame's rate predicts): its pixels
+    were already full. A bend is a step below :data:`BEND_THRESHOLD` of the
+    expected one by more than :data:`BEND_SIGNIFICANCE` standard errors, each
+    difference's error taken from the spread of its pixel-by-pixel differences
+    (the fixed pattern cancels in them). Every eighth row is enough and costs
+    an eighth.
     """
-    times = sorted({frame.exposure_time for frame in shorter if frame.exposure_time < chosen.exposure_time}, reverse=True)[:2]
-    if len(times) < (1 if through_origin else 2):
-        return None
-    by_time = {frame.exposure_time: frame for frame in shorter}
-    t3, t2 = chosen.exposure_time, times[0]
-    rows3, rows2 = chosen.pixels[::8], by_time[t2].pixels[::8]
-    if len(times) == 2:
-        t1, rows1 = times[1], by_time[times[1]].pixels[::8]
-    else:
-        t1, rows1 = 0.0, np.zeros(1)  # the origin: no signal at no exposure
+    by_time = {frame.exposure_time: frame for frame in others}
+    shorter = sorted((t for t in by_time if t < chosen.exposure_time), reverse=True)[:2]
+    longer = sorted(t for t in by_time if t > chosen.exposure_time)[:1]
+    bends = []
+    if len(shorter) == 2:
+        bends.append(_step_bend(by_time[shorter[1]], by_time[shorter[0]], chosen, BEND_THRESHOLD))
+    if through_origin and shorter:  # also where the shorter steps are flat too: the whole bracket at the full well
+        bends.append(_step_bend(None, by_time[shorter[0]], chosen, BEND_THRESHOLD))
+    if through_origin and longer and not shorter:
+        bends.append(_step_bend(None, chosen, by_time[longer[0]], FLAT_AFTER))
+    return min((bend for bend in bends if bend is not None), key=lambda bend: bend.ratio, default=None)
+
+
+def _step_bend(first: Frame | None, middle: Frame, last: Frame, threshold: float) -> Bend | None:
+    """The bend of the step ``middle -> last`` against the step ``first -> middle`` (``None``: the origin)."""
+    t1 = 0.0 if first is None else first.exposure_time
+    t2, t3 = middle.exposure_time, last.exposure_time
+    rows1 = np.zeros(1) if first is None else first.pixels[::8]  # the origin: no signal at no exposure
+    rows2, rows3 = middle.pixels[::8], last.pixels[::8]
     step_up, step_before = _mean_and_error(rows3, rows2), _mean_and_error(rows2, rows1)
     scale = (t3 - t2) / (t2 - t1)
     expected = step_before[0] * scale
@@ -142,7 +158,7 @@ def bend_of(chosen: Frame, shorter: Sequence[Frame], through_origin: bool = Fals
             continue
         ratio = step_up[0][channel] / expected[channel]
         significant = expected[channel] - step_up[0][channel] > BEND_SIGNIFICANCE * error[channel]
-        if ratio < BEND_THRESHOLD and significant and (worst is None or ratio < worst.ratio):
+        if ratio < threshold and significant and (worst is None or ratio < worst.ratio):
             worst = Bend(channel, float(ratio), t2, t3)
     return worst
 

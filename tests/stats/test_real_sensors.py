@@ -291,3 +291,14 @@ def test_a_black_level_below_the_offset_is_not_taken_for_a_full_well(tmp_path, b
     sweep = sweep_of(tmp_path)
     _, given = run(sweep, with_keys(sweep, "black", black_level=black_level), noise_model="pairs")
     assert not any("full well" in message for message in given), given
+
+
+@pytest.mark.slow
+def test_a_bracket_full_from_its_shortest_exposure_is_counted(tmp_path):
+    # every exposure of some brackets at the full well: no step bends against another, only against the origin (darks)
+    sweep = sweep_of(tmp_path, full_well=20000.0, peak_rate=4.0e7, dark_frames=2)
+    samples, given = run(sweep, sweep.settings, noise_model="pairs")
+    rows = [sweep.truth["image_number"].tolist().index(n) for n in samples.provenance["image_number"]]
+    clipped = int((sweep.truth["clipped_fraction"][rows].max(axis=1) > 0.01).sum())
+    warned = [message for message in given if "(a full well)" in message]
+    assert len(warned) == 1 and f"(and {clipped - 1} more bracket(s))" in warned[0], (clipped, warned)
