@@ -129,7 +129,7 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
             if value is None:
                 continue
             if key == "warnings":  # a dataset of texts, as in a CameraSamples file
-                group.create_dataset("warnings", data=np.array([str(text) for text in value], dtype=h5py.string_dtype()))
+                group.create_dataset("warnings", data=[str(text) for text in value], dtype=h5py.string_dtype())
             elif isinstance(value, (dict, list, tuple)):
                 group.attrs[key] = json.dumps(value, sort_keys=True, default=_json_default)
             else:
