@@ -16,7 +16,6 @@ difference of the numbers against the local run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess

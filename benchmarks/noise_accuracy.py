@@ -27,13 +27,13 @@ sys.path.insert(0, str(HERE))
 
 from stats_speed import machine  # noqa: E402
 
-from camchar.host.manager import build_host  # noqa: E402
-from camchar.stats.options import RunOptions
-from camchar.stats.run import run_stats  # noqa: E402
 from camchar.files.camera_samples import CameraSamples  # noqa: E402
+from camchar.host.manager import build_host  # noqa: E402
 from camchar.settings import read_settings  # noqa: E402
 from camchar.simulation.camera import CameraModel  # noqa: E402
 from camchar.simulation.sweep import SweepPlan, centre_roi, read_truth, simulate_sweep  # noqa: E402
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats  # noqa: E402
 
 WIDTH, HEIGHT = 200, 150
 CAMERAS = {

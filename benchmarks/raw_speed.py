@@ -33,20 +33,19 @@ from typing import Callable, Iterator
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from stats_speed import machine  # noqa: E402
-
 import rawpy  # noqa: E402
+from stats_speed import machine  # noqa: E402
 
 from camchar.core.frames import Region  # noqa: E402
 from camchar.host.manager import build_host  # noqa: E402
 from camchar.plugins.loaders.raw_rgb import DCRAW_EMU_OPTIONS  # noqa: E402
 from camchar.runtime.parallel import ordered_map  # noqa: E402
-from camchar.stats.options import RunOptions  # noqa: E402
-from camchar.stats.plan import load_request, plan_sweep  # noqa: E402
-from camchar.stats.run import run_stats  # noqa: E402
 from camchar.settings import read_settings  # noqa: E402
 from camchar.simulation.camera import CameraModel  # noqa: E402
 from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, simulate_sweep  # noqa: E402
+from camchar.stats.options import RunOptions  # noqa: E402
+from camchar.stats.plan import load_request, plan_sweep  # noqa: E402
+from camchar.stats.run import run_stats  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 MEGAPIXELS = WIDTH * HEIGHT / 1e6
@@ -143,7 +142,7 @@ def main() -> None:
     for name, floor in (("raw-rgb", rawpy_rgb), ("raw-bayer", rawpy_bayer)):
         loader = components.get("loaders", name).component
         for workers in (1, 2):
-            ours = seconds_for(lambda path: loader.load(path, request), files, workers, args.repeat)
+            ours = seconds_for(lambda path, loader=loader: loader.load(path, request), files, workers, args.repeat)
             theirs = seconds_for(floor, files, workers, args.repeat)
             for label, seconds in ((f"rawpy alone ({name})", theirs), (f"camchar loader {name}", ours)):
                 rate = len(files) / seconds

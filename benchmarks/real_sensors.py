@@ -99,7 +99,7 @@ def saturate_one_pixel(sweep: SimulatedSweep, image: int) -> None:
     x, y, w, h = settings["roi"]
     with tifffile.TiffFile(path) as tif:
         page = tif.pages[0]
-        offset, (height, width, channels) = page.dataoffsets[0], page.shape
+        offset, (_, width, channels) = page.dataoffsets[0], page.shape
     row, column = y + h // 2, x + w // 2
     with open(path, "r+b") as handle:
         handle.seek(offset + ((row * width + column) * channels + 1) * 2)

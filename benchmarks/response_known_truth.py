@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from response_speed import SPECTRA
 
 from camchar.response import fit_response
 from camchar.response.run import load_spectra as read_monochromator_spectra
 from camchar.simulation.response_samples import TRUE_PEAKS, gaussian_sensitivities, synthetic_samples
-
-from response_speed import SPECTRA
 
 
 def peak_wavelength(wavelength: np.ndarray, response: np.ndarray) -> np.ndarray:

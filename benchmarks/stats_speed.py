@@ -61,10 +61,10 @@ def child(mode: str, settings: Path, output: Path) -> None:
         from rich.console import Console
 
         from camchar.host.manager import build_host
-        from camchar.stats.options import RunOptions
-        from camchar.stats.run import run_stats
         from camchar.runtime.progress import Reporter, silent
         from camchar.settings import read_settings
+        from camchar.stats.options import RunOptions
+        from camchar.stats.run import run_stats
 
         # "camchar-progress" draws the live progress bar as in a terminal (into /dev/null)
         terminal = Console(stderr=False, file=open(os.devnull, "w"), force_terminal=True, width=120)

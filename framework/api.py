@@ -18,8 +18,8 @@ Everything else in camchar is private: it may change without notice.
 
 from camchar.core.errors import BadInput, CamcharWarning, PluginError
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
-from camchar.core.spectra import SourceSpectra
 from camchar.core.pages import split_page
+from camchar.core.spectra import SourceSpectra
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl

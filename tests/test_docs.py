@@ -17,7 +17,6 @@ from camchar.cli.main import build_parser
 from camchar.host.kinds import KINDS
 from camchar.settings import CAMCHAR_KEYS, ORIGINAL_KEYS, read_settings
 from camchar.testing import build_host
-
 from conftest import REPO
 
 DOCS = REPO / "docs"

@@ -6,10 +6,10 @@ import ast
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 
 import pytest
+import tomllib
 
 from conftest import REPO
 

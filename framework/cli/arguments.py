@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Callable
 
-from camchar.core.errors import shorten, shown
+from camchar.core.errors import shown
 
 __all__ = ["output_file", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
 

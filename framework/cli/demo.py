@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Run the demo; the comparison table goes to stdout."""
-    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from
+    from camchar.runtime.progress import console as stdout_console
     from camchar.stats.options import RunOptions
 
     host = host_from(args)

@@ -125,7 +125,7 @@ def _report_failure(reporter, exc: Exception, debug: bool) -> int:
         return 2
     hint = "" if debug else "; rerun with --debug for the traceback"
     if isinstance(exc, PluginError):
-        whose = "please report it to camchar" if exc.built_in else f"a bug in that plugin: report it to its authors"
+        whose = "please report it to camchar" if exc.built_in else "a bug in that plugin: report it to its authors"
         _print_error(reporter, f"{exc.message} ({whose}{hint})", debug)
         return 1
     _print_error(reporter, f"internal error: {type(exc).__name__}: {exc} (please report it{hint})", debug)

@@ -21,9 +21,9 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Print the listing on stdout."""
     import json
 
-    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from
     from camchar.host.listing import describe_plugins, format_plugins
+    from camchar.runtime.progress import console as stdout_console
 
     entries = describe_plugins(host_from(args), include_builtins=args.all)
     if args.json:

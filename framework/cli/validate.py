@@ -23,9 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Run ``camchar validate``: the report on stdout, problems counted in the error line."""
-    from camchar.runtime.progress import console as stdout_console
     from camchar.cli.common import host_from, run_options
     from camchar.core.errors import BadInput
+    from camchar.runtime.progress import console as stdout_console
     from camchar.settings.reader import read_settings
     from camchar.stats.validate import validate
 

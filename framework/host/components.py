@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
 
 
-class Component(abc.ABC):
+class Component(abc.ABC):  # noqa: B024 - abstract through the kinds' base classes
     """What every component has.
 
     Subclass the base class of the component's kind (:class:`Loader`,

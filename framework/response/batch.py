@@ -18,11 +18,11 @@ import attrs
 from camchar.core.paths import same_file_key
 from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
+from camchar.response.freshness import response_staleness, stored_response_record
+from camchar.response.run import ResponseInputs, ResponseOptions, configured_method, default_output, inputs_from_path, record_of, run_response
 from camchar.runtime.batch import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
 from camchar.runtime.jobs import Footprint, cpu_count, memory_available, plan_jobs
 from camchar.runtime.progress import Reporter, silent
-from camchar.response.freshness import response_staleness, stored_response_record
-from camchar.response.run import ResponseInputs, ResponseOptions, configured_method, default_output, inputs_from_path, record_of, run_response
 
 __all__ = ["ResponseTask", "run_response_batch", "run_fit", "run_fit_in_worker", "why_fit", "skipped_before_starting", "FIT_FOOTPRINT"]
 

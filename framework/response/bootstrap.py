@@ -21,8 +21,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from camchar.response.problem import ResponseProblem
 from camchar.host.components import Solver
+from camchar.response.problem import ResponseProblem
 
 __all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES"]
 

@@ -11,14 +11,14 @@ import numpy as np
 
 from camchar._version import __version__
 from camchar.core.errors import BadInput, CamcharWarning
-from camchar.response.bootstrap import bootstrap
+from camchar.core.spectra import SourceSpectra
 from camchar.files.camera_response import CameraResponse
-from camchar.response.matching import normalise_and_match
 from camchar.host.components import ResponseMethod
 from camchar.host.kinds import RESPONSE_METHODS
+from camchar.response.bootstrap import bootstrap
+from camchar.response.matching import normalise_and_match
 from camchar.response.numerics import r2_score
 from camchar.response.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
-from camchar.core.spectra import SourceSpectra
 
 __all__ = ["ResponseResult", "fit_response"]
 

@@ -14,8 +14,8 @@ import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput
-from camchar.response.numerics import trapezoid
 from camchar.core.spectra import SourceSpectra, check_spectra
+from camchar.response.numerics import trapezoid
 
 __all__ = ["MatchedData", "normalise_and_match", "check_samples"]
 

@@ -26,7 +26,6 @@ import numpy as np
 from camchar.core.errors import BadInput
 from camchar.core.paths import same_file_key
 from camchar.core.spectra import SourceSpectra, check_spectra
-from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.guard import Guarded, guarded
 from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from camchar.core.errors import BadInput
-from camchar.files.camera_samples import CameraSamples
 from camchar.files.atomic import atomic_output
+from camchar.files.camera_samples import CameraSamples
 from camchar.results._optional import require
 from camchar.results._values import json_safe, plain
 from camchar.results.model import Result, read_result, result_from_samples

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
 import os
 import signal
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import attrs

@@ -315,5 +315,5 @@ def read_exposure_section(path: Path, value: Any, lines: Mapping[str, int]) -> E
         lines={key: line for key in KEYS if (line := lines.get(f"exposure.{key}")) is not None},
     )
     if not settings.any_source:
-        raise section.fail("", f"'exposure' gives no source of exposure times; give times, pattern, sidecar or json")
+        raise section.fail("", "'exposure' gives no source of exposure times; give times, pattern, sidecar or json")
     return settings

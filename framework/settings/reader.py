@@ -29,8 +29,8 @@ from typing import Any
 
 from camchar.core.bounds import MAX_BRACKET_IMAGES, MAX_SWEEP_IMAGES, ND, WAVELENGTH, Bound
 from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
-from camchar.core.paths import with_home
 from camchar.core.frames import Region
+from camchar.core.paths import with_home
 from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
 from camchar.settings.exposure import read_exposure_section

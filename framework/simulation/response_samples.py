@@ -12,8 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-from camchar.files.camera_samples import CameraSamples
 from camchar.core.spectra import SourceSpectra
+from camchar.files.camera_samples import CameraSamples
 
 __all__ = ["gaussian_sensitivities", "synthetic_samples", "TRUE_PEAKS"]
 

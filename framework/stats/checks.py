@@ -14,9 +14,9 @@ import collections
 import glob
 import warnings
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
-from typing import Iterator
 
 from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning, location

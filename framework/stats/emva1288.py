@@ -32,12 +32,12 @@ import numpy as np
 
 from camchar.core.frames import Frame, LoadRequest
 from camchar.numerics.pairs import pair_variance
-from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
-from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
 from camchar.stats.cluster_stack import DistributedStack
+from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
+from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.levels import Rules
 from camchar.stats.plan import Bracket, SweepPlan
 from camchar.stats.selection import Selection

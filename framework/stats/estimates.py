@@ -10,9 +10,9 @@ from camchar.host.guard import component_error
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
-from camchar.stats.selection import Selection
 from camchar.stats.cluster_stack import DistributedStack
 from camchar.stats.levels import Rules
+from camchar.stats.selection import Selection
 from camchar.stats.stack import DecodingStack
 
 __all__ = ["estimate_noise", "checked_estimates"]

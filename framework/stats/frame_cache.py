@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from camchar.files.atomic import process_is_gone
 from camchar.core.errors import BadInput
+from camchar.files.atomic import process_is_gone
 
 __all__ = ["FrameCache"]
 

@@ -11,8 +11,8 @@ from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
-from camchar.stats.levels import Rules, unmasked_counts
 from camchar.stats.freshness import RECORD_KEY, record_text
+from camchar.stats.levels import Rules, unmasked_counts
 from camchar.stats.selection import Selection
 from camchar.stats.stack import SelectedFrame
 

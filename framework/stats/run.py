@@ -37,10 +37,10 @@ from camchar.stats.checks import (
     available_memory,
     disagreements,
     implausible_exposures,
+    level_problems,
     missing_files,
     read_headers,
     unaffordable_brackets,
-    level_problems,
     unmet_requirements,
     warn_repeated_images,
 )
@@ -53,7 +53,7 @@ from camchar.stats.frame_cache import FrameCache
 from camchar.stats.freshness import record_inputs
 from camchar.stats.options import RunOptions
 from camchar.stats.output import check_not_an_input, check_writer, write_samples
-from camchar.stats.plan import check_image_folder, SweepPlan, load_request, output_path, plan_sweep
+from camchar.stats.plan import SweepPlan, check_image_folder, load_request, output_path, plan_sweep
 from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
 from camchar.stats.sensor import report_levels, sensor_rules, warn_negative_means

@@ -256,7 +256,7 @@ class SelectedStack(abc.ABC):
             self._on_frame(index, pass_number)
             yield index, result
 
-    def _on_frame(self, index: int, pass_number: int) -> None:
+    def _on_frame(self, index: int, pass_number: int) -> None:  # noqa: B027 - a hook with nothing to do by default
         """Called after each frame a model receives; the pipeline's stack reports progress here."""
 
 

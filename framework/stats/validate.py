@@ -15,11 +15,11 @@ from camchar.stats.checks import (
     available_memory,
     disagreements,
     implausible_exposures,
+    level_problems,
     missing_files,
     read_headers,
     unaffordable_brackets,
     unmet_requirements,
-    level_problems,
     warn_repeated_images,
 )
 from camchar.stats.choice import choose_components

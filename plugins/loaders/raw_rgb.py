@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import rawpy
 
-from camchar.api import Frame, ImageInfo, Loader, LoadRequest, hookimpl
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, hookimpl
 from camchar.plugins.loaders._raw import (
     RAW_SUFFIXES,
     capture_metadata,

@@ -9,13 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import h5py
 import numpy as np
+import pytest
 
 from camchar._version import __version__
-
 from conftest import run_camchar
 
 

@@ -10,7 +10,6 @@ from rich.console import Console
 from camchar.cli.demo import run_demo
 from camchar.runtime.progress import silent
 from camchar.simulation.sweep import SweepPlan, read_truth
-
 from conftest import run_camchar, run_in_process
 
 

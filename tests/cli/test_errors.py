@@ -23,7 +23,6 @@ import tifffile
 from camchar.core.frames import Region
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.sweep import SweepPlan, simulate_sweep
-
 from conftest import run_camchar
 
 SENTINEL = b"results of last week's calibration"

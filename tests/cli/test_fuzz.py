@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from camchar.cli import main as cli
-
 from conftest import SWEEP
 
 SETTINGS_TEXT = (SWEEP / "settings.yml").read_text()

@@ -20,9 +20,8 @@ import pytest
 import tifffile
 
 from camchar import image_stats
-from camchar.core.errors import BadInput, CamcharWarning
-
-from conftest import SWEEP, run_camchar, run_in_process
+from camchar.core.errors import BadInput
+from conftest import SWEEP
 
 SENTINEL = b"results of last week's calibration"
 

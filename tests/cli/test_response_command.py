@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from camchar import CameraResponse, CameraSamples
-
 from conftest import DATA, REFERENCE_H5, REFERENCE_YML, run_in_process
 
 MONOCHROMATOR = DATA / "monochromator-2022-10-11.h5"

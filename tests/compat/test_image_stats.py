@@ -9,7 +9,6 @@ import tifffile
 
 from camchar import image_stats
 from camchar.core.errors import CamcharWarning
-
 from conftest import REFERENCE_YML
 from oracle import seed_oracle
 

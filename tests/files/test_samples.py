@@ -8,7 +8,6 @@ import pytest
 
 from camchar.core.errors import CamcharWarning
 from camchar.files.camera_samples import CameraSamples
-
 from conftest import REFERENCE_H5, SWEEP
 
 

@@ -12,16 +12,15 @@ import tifffile
 
 from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest, Region
-from camchar.stats.choice import choose_components
-from camchar.stats.options import RunOptions
-from camchar.stats.run import run_stats
 from camchar.plugins.loaders._raw import nominal_exposure_time
 from camchar.plugins.loaders.raw_bayer import RawBayerLoader, bayer_sites
 from camchar.plugins.loaders.raw_rgb import RawRgbLoader
 from camchar.settings import read_settings
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.sweep import SweepPlan, read_truth, simulate_sweep
-
+from camchar.stats.choice import choose_components
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
 from conftest import SWEEP
 
 RAW = SWEEP / "raw"

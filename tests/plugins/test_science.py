@@ -13,16 +13,16 @@ import pytest
 
 from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, Region
-from camchar.stats.options import RunOptions
-from camchar.stats.run import run_stats
-from camchar.plugins.noise_models.fpn_unbiased import leakage_matrix
+from camchar.files.camera_samples import CameraSamples
 from camchar.numerics.pairs import pair_variance
+from camchar.plugins.noise_models.fpn_unbiased import leakage_matrix
 from camchar.plugins.noise_models.spatial import spatial_std
 from camchar.plugins.selectors.longest_unsaturated import LongestUnsaturated
-from camchar.files.camera_samples import CameraSamples
 from camchar.settings import read_settings
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.sweep import SweepPlan, read_truth, simulate_sweep
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
 
 
 def ratios(samples: CameraSamples, truth: dict) -> np.ndarray:

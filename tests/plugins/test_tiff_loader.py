@@ -9,7 +9,6 @@ import tifffile
 from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest, Region
 from camchar.plugins.loaders.tiff import TiffLoader
-
 from conftest import SWEEP
 
 

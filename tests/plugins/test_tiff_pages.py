@@ -12,7 +12,6 @@ from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest, Region
 from camchar.core.pages import split_page
 from camchar.plugins.loaders.tiff import TiffLoader
-
 from conftest import run_in_process
 
 PAGES = [np.random.default_rng(page).integers(0, 65536, (6, 8, 3), dtype=np.uint16) for page in range(3)]

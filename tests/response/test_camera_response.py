@@ -8,13 +8,12 @@ import shutil
 import h5py
 import numpy as np
 import pytest
+from response_data import DATA, MONOCHROMATOR, NIKON, reference_fit
 
 import camchar.files.camera_response as camera_response_module
 from camchar import BadInput, CamcharWarning
-from camchar.response import CameraResponse
 from camchar.files.camera_response import FIELDS
-
-from response_data import DATA, MONOCHROMATOR, NIKON, reference_fit
+from camchar.response import CameraResponse
 
 
 def sha256(path) -> str:

@@ -10,7 +10,6 @@ import pytest
 
 from camchar.response.freshness import RECORD_KEY, response_staleness, stored_response_record
 from camchar.response.run import ResponseInputs, ResponseOptions, configured_method, record_of, run_response
-
 from conftest import DATA, REFERENCE_H5
 
 MONOCHROMATOR = DATA / "monochromator-2022-10-11.h5"

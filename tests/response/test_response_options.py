@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from response_data import monochromator, nikon_samples
 from scipy.signal import freqz
 
+from camchar.plugins.response_methods.ridge_smooth import RidgeSmooth
 from camchar.response import ResponseProblem, fit_response
 from camchar.response.bootstrap import _Moments, bootstrap, draw_batches
 from camchar.response.matching import normalise_and_match
-from camchar.plugins.response_methods.ridge_smooth import RidgeSmooth
-from camchar.response.tuning import smoothing_penalty
 from camchar.response.smoothing import convolution_matrix, smoothing_filter
-
-from response_data import monochromator, nikon_samples
+from camchar.response.tuning import smoothing_penalty
 
 
 def real_problem(**options) -> ResponseProblem:

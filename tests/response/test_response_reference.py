@@ -5,15 +5,6 @@ from __future__ import annotations
 import h5py
 import numpy as np
 import pytest
-from scipy.optimize import minimize
-
-from camchar.response import CameraResponse, ResponseProblem
-from camchar.response.linear import PenalisedLeastSquares
-from camchar.response.matching import normalise_and_match
-from camchar.response.tuning import smoothing_penalty
-from camchar.response.nonnegative import kkt_violation, nonnegative_quadratic
-from camchar.response.systems import DenseSystem
-
 from response_data import (
     DATA,
     REFERENCES,
@@ -23,6 +14,14 @@ from response_data import (
     read_reference,
     reference_fit,
 )
+from scipy.optimize import minimize
+
+from camchar.response import CameraResponse, ResponseProblem
+from camchar.response.linear import PenalisedLeastSquares
+from camchar.response.matching import normalise_and_match
+from camchar.response.nonnegative import kkt_violation, nonnegative_quadratic
+from camchar.response.systems import DenseSystem
+from camchar.response.tuning import smoothing_penalty
 
 UNCONSTRAINED = [name for name, (_, _, non_negative) in REFERENCES.items() if not non_negative]
 NON_NEGATIVE = "response-ridge-smooth-s4-non-negative.h5"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from response_data import monochromator
 
 from camchar.response import fit_response
 from camchar.simulation.response_samples import TRUE_PEAKS, gaussian_sensitivities, synthetic_samples
-
-from response_data import monochromator
 
 
 def peak_wavelength(wavelength: np.ndarray, response: np.ndarray) -> np.ndarray:

@@ -195,7 +195,6 @@ def test_missing_openpyxl_is_one_line(camchar_file, tmp_path, monkeypatch):
 
 def test_stats_to_xlsx_without_openpyxl_stops_before_reading_an_image(sweep, monkeypatch):
     from camchar.plugins.loaders.tiff import TiffLoader
-
     from conftest import run_in_process
 
     monkeypatch.setitem(sys.modules, "openpyxl", None)

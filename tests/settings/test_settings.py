@@ -9,7 +9,6 @@ import pytest
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Region
 from camchar.settings import read_settings
-
 from conftest import REFERENCE_YML, SWEEP
 
 

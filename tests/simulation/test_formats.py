@@ -14,7 +14,6 @@ import tifffile
 from camchar.settings import read_settings
 from camchar.simulation.formats import decimal_text
 from camchar.testing import run_stats_on, simulated_sweep
-
 from conftest import run_in_process
 
 SWEEP = dict(size=(32, 24), wavelengths=(420, 520, 620, 700), dark_frames=1)

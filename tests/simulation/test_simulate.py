@@ -12,7 +12,6 @@ from camchar.core.frames import Region
 from camchar.settings import read_settings
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.sweep import SweepPlan, parse_exposures, parse_wavelengths, read_truth, simulate_sweep
-
 from conftest import run_in_process
 
 

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from camchar.testing import simulated_sweep
-
 from conftest import SWEEP, run_in_process
 
 

@@ -34,7 +34,7 @@ def test_the_chunked_fit_equals_the_streamed_fit(workers, neighbours):
 
 def test_a_task_brings_its_warnings_back_to_the_client():
     def work(item, scale):
-        warnings.warn(CamcharWarning(f"item {item} is odd"))
+        warnings.warn(CamcharWarning(f"item {item} is odd"), stacklevel=2)
         return item * scale
 
     _install("test-token", {"scale": 3})

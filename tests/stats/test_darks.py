@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from camchar.stats.darks import load_darks
 from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, LoadRequest
+from camchar.stats.darks import load_darks
 from camchar.stats.plan import Bracket
 
 

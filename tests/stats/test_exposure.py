@@ -16,7 +16,6 @@ from camchar.settings import read_settings
 from camchar.settings.exposure import NamePattern, seconds
 from camchar.stats.exposure import ExposureTimes
 from camchar.testing import run_stats_on
-
 from conftest import SWEEP, run_in_process
 
 #: The fixture sweep's exposure times by image number (tag 33434 of each TIFF).

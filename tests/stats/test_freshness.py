@@ -16,7 +16,6 @@ from camchar.stats.freshness import RECORD_KEY, input_files, record_inputs, stal
 from camchar.stats.options import RunOptions
 from camchar.stats.run import run_stats
 from camchar.testing import simulated_sweep
-
 from conftest import REFERENCE_H5
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from camchar.core.frames import Frame, LoadRequest
-from camchar.runtime.parallel import RowSplitter, ordered_map, prefetch
 from camchar.plugins.noise_models.linear_fpn import LinearFpn
+from camchar.runtime.parallel import RowSplitter, ordered_map, prefetch
 from camchar.stats.stack import DecodingStack, SelectedFrame, SelectedStack
 
 
