@@ -28,6 +28,7 @@ _EXPORTS = {
     "ResponseMethod": "camchar.host.components",
     "Solver": "camchar.host.components",
     "SourceSpectra": "camchar.core.spectra",
+    "check_spectra": "camchar.core.spectra",
     "ResponseProblem": "camchar.response.problem",
     "CameraResponse": "camchar.files.camera_response",
     "fit_response": "camchar.response.fit",

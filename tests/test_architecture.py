@@ -20,13 +20,14 @@ ALLOWED = {
     "host": {"core", "plugins"},  # plugins: only the package's list of built-in modules
     "files": {"core"},
     "settings": {"core", "host"},
-    "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
+    "pipeline": {"core", "host", "settings", "files", "runtime"},
+    "stats": {"core", "host", "settings", "files", "numerics", "runtime", "pipeline"},
     "simulation": {"core", "files"},
     "results": {"core", "files"},
-    "response": {"core", "host", "files", "runtime", "settings"},
-    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
-    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response"},
+    "response": {"core", "host", "files", "runtime", "settings", "pipeline"},
+    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "pipeline"},
+    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "pipeline"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline"},
     "api": {"core", "host", "files", "stats", "response"},
 }
 
