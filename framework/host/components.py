@@ -87,6 +87,9 @@ class Loader(Component):
     #: ``True`` when the frames are already above black (RAW loaders subtract the file's black
     #: levels): the settings' ``black_level`` is then refused rather than subtracted twice.
     subtracts_black_level: ClassVar[bool] = False
+    #: The ROI (given in image pixels) is this many times larger than the frame in each direction: 2 for
+    #: a loader of half-resolution Bayer planes. camchar refuses a frame that is not the ROI's size.
+    roi_binning: ClassVar[int] = 1
     #: ``False`` when the frames are not the sensor's counts (demosaiced, white-balanced, rescaled):
     #: the EMVA 1288 parameters, defined on the sensor's digital numbers, are then not computed.
     sensor_counts: ClassVar[bool] = True

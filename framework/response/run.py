@@ -344,6 +344,8 @@ def run_response(
     check_writer(chosen.writer, output)
     samples = read_samples(inputs.samples)
     record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit
+    with recording_warnings() as given:
+        spectra = read_spectra(inputs.source, chosen.reader)
     non_negative = options.non_negative or inputs.non_negative
     reporter.summary(
         f"{inputs.samples.name} + {Path(inputs.source).name} -> {output}: method {chosen.method.name}"
@@ -351,8 +353,7 @@ def run_response(
         f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
     )
     started = time.perf_counter()
-    with reporter.live(), recording_warnings() as given:
-        spectra = read_spectra(inputs.source, chosen.reader)
+    with reporter.live(), recording_warnings() as fitting:
         result = fit_response(
             samples,
             spectra,
@@ -375,8 +376,8 @@ def run_response(
     if spectra.metadata:
         response.provenance["source_metadata"] = json.dumps(spectra.metadata, sort_keys=True, default=str)
     response.provenance[RECORD_KEY] = record_text(record)
-    if given:
-        response.provenance["warnings"] = list(given)
+    if given or fitting:
+        response.provenance["warnings"] = [*given, *(text for text in fitting if text not in given)]
     write_result(response, chosen.writer, output)
     reporter.summary(_summary(result, output, time.perf_counter() - started))
     return output
