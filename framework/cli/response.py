@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from camchar.cli.arguments import integer_from, option_assignment, output_file
-from camchar.cli.batch import add_batch_flags
+from camchar.cli.batch_flags import add_batch_flags
 from camchar.cli.inputs import input_path
 
 HELP = "fit the camera's spectral response from its samples and the measured source spectra"
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Run ``camchar response``: one fit as always, or a batch (several inputs, or folders of settings files)."""
     import attrs
 
-    from camchar.cli.batch import batch_options, check_output_dir, inputs_of
+    from camchar.cli.batch_flags import batch_options, check_output_dir, inputs_of
     from camchar.cli.common import component_options, host_from
     from camchar.core.errors import BadInput
     from camchar.response.problem import DEFAULT_TARGET_R2
@@ -96,9 +96,10 @@ def run(args: argparse.Namespace, reporter) -> None:
         options=component_options(args),
     )
     if found.batch:
-        from camchar.response.batch import run_response_batch
+        from camchar.pipeline.batch import run_step_batch
+        from camchar.response.step import ResponseStep
 
-        run_response_batch(found.files, found.names, args.source, host.components, options, batch_options(args), reporter)
+        run_step_batch(ResponseStep(args.source), found.files, found.names, host.components, options, batch_options(args), reporter)
         return
     inputs = inputs_from_path(found.files[0], args.source)
     if args.output_dir is not None:
