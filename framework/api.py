@@ -24,8 +24,8 @@ from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl
 from camchar.host.options import Option
-from camchar.response.problem import ResponseProblem
-from camchar.stats.stack import SelectedFrame, SelectedStack
+from camchar.host.problem import ResponseProblem
+from camchar.host.stack import SelectedFrame, SelectedStack
 
 __all__ = [
     "hookimpl",

@@ -24,8 +24,8 @@ from camchar.host.options import Option
 
 if TYPE_CHECKING:
     from camchar.files.camera_samples import CameraSamples
-    from camchar.response.problem import ResponseProblem
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.problem import ResponseProblem
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
 

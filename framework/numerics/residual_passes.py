@@ -10,7 +10,7 @@ from camchar.numerics.chunked_fit import chunked_residual_moments
 from camchar.numerics.line_fit import residual_moments as streamed_residual_moments
 
 if TYPE_CHECKING:
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["residual_moments"]
 

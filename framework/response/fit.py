@@ -15,10 +15,10 @@ from camchar.core.spectra import SourceSpectra
 from camchar.files.camera_response import CameraResponse
 from camchar.host.components import ResponseMethod
 from camchar.host.kinds import RESPONSE_METHODS
+from camchar.host.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 from camchar.response.bootstrap import bootstrap
 from camchar.response.matching import normalise_and_match
 from camchar.response.numerics import r2_score
-from camchar.response.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 
 __all__ = ["ResponseResult", "fit_response"]
 

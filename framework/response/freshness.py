@@ -20,19 +20,33 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping, Protocol
 
 from camchar._version import __version__
 from camchar.files.records import RECORD_KEY, read_record
 from camchar.host.guard import Guarded
 
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from camchar.response.run import ResponseOptions
-
 __all__ = ["RECORD_KEY", "RECORD_FORMAT", "response_record", "stored_response_record", "response_staleness", "file_sha256"]
 
 #: The layout of the record; a record of another layout is never up to date.
 RECORD_FORMAT = 1
+
+
+class FitChoices(Protocol):
+    """What the record keeps of a run's options (``camchar.response.run.ResponseOptions`` has them).
+
+    A protocol rather than an import of ``ResponseOptions``: ``run`` imports
+    this module, and a type-only import back would make an import cycle.
+    """
+
+    @property
+    def target_r2(self) -> float: ...
+    @property
+    def bandwidth(self) -> float | None: ...
+    @property
+    def draws(self) -> int: ...
+    @property
+    def seed(self) -> int | None: ...
 
 
 def file_sha256(path: Path) -> str:
@@ -60,7 +74,7 @@ def response_record(
     source: Path,
     settings: Path | None,
     non_negative: bool,
-    options: "ResponseOptions",
+    options: FitChoices,
     method: Guarded,
     reader: Guarded,
 ) -> dict[str, Any]:

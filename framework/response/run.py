@@ -30,10 +30,10 @@ from camchar.files.camera_samples import CameraSamples
 from camchar.host.guard import Guarded, guarded
 from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS
 from camchar.host.options import OptionValue, resolve_options
+from camchar.host.problem import DEFAULT_TARGET_R2
 from camchar.host.registry import Components, Registered
 from camchar.response.fit import ResponseResult, fit_response
 from camchar.response.freshness import RECORD_KEY, response_record
-from camchar.response.problem import DEFAULT_TARGET_R2
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
