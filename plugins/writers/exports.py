@@ -3,7 +3,7 @@
 ``camchar stats settings.yml -o out.csv`` writes what ``camchar export out.h5 -o
 out.csv`` would: the tidy table (one row per wavelength and channel, units in
 the column names), the whole file as JSON, or an Excel workbook. Values are
-written to the last digit (:mod:`camchar.results.exporters`).
+written to the last digit (:func:`camchar.api.files.export_samples`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from camchar.api import BadInput, CameraSamples, Writer, hookimpl
+from camchar.api.files import export_samples, require
 
 __all__ = ["CsvWriter", "JsonWriter", "XlsxWriter"]
 
@@ -20,8 +21,6 @@ class _ExportWriter(Writer):
 
     def write(self, samples: CameraSamples, path: Path) -> None:
         """Write ``samples`` to ``path`` in the format of its suffix."""
-        from camchar.results.exporters import export_samples  # on use: only runs that write these formats need it
-
         export_samples(samples, path)
 
 
@@ -44,8 +43,6 @@ class XlsxWriter(_ExportWriter):
 
     def check(self, path: Path) -> None:
         """Fail before any image is read when openpyxl is not installed, naming the output."""
-        from camchar.results._optional import require
-
         try:
             require("openpyxl")
         except BadInput as missing:

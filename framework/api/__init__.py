@@ -16,7 +16,7 @@ The reference, generated from these classes, is ``docs/plugins/api.md``.
 Everything else in camchar is private: it may change without notice.
 """
 
-from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.errors import BadInput, CamcharWarning, PluginError, shorten
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.core.pages import split_page
 from camchar.core.spectra import SourceSpectra
@@ -51,4 +51,5 @@ __all__ = [
     "BadInput",
     "PluginError",
     "CamcharWarning",
+    "shorten",
 ]
