@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -11,8 +12,8 @@ import pytest
 import camchar
 import camchar.api
 
-#: The helper namespaces of the plugin API, stable like camchar.api itself (docs/plugins/api.md).
-NAMESPACES = ("camchar.api.numerics", "camchar.api.response", "camchar.api.files")
+#: The helper namespaces of the plugin API, stable like camchar.api itself (docs/plugins/api.md): its public submodules.
+NAMESPACES = [f"camchar.api.{module.name}" for module in pkgutil.iter_modules(camchar.api.__path__) if not module.name.startswith("_")]
 
 #: What camchar offers beyond the plugin API, deliberately: the pipelines as functions, for scripts and notebooks.
 CAMCHAR_ONLY = {"CameraResponse", "fit_response", "load_spectra", "Settings", "read_settings", "RunOptions", "run_stats", "build_host", "read_result", "to_pandas"}
@@ -41,6 +42,10 @@ def test_star_import_gives_the_declared_names():
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'Lodaer'"):
         camchar.Lodaer  # noqa: B018
+
+
+def test_the_namespaces_are_the_documented_ones():
+    assert NAMESPACES == ["camchar.api.files", "camchar.api.numerics", "camchar.api.response"]
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
