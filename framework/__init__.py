@@ -21,7 +21,6 @@ from camchar._version import __version__ as __version__
 
 #: Names only ``camchar`` offers, not part of the plugin API, and the module each comes from.
 _OWN = {
-    "CameraResponse": "camchar.files.camera_response",
     "fit_response": "camchar.response.fit",
     "load_spectra": "camchar.response.run",
     "Settings": "camchar.settings.model",

@@ -19,17 +19,18 @@ ALLOWED = {
     "runtime": {"core"},
     "files": {"core"},
     # the contract: the base classes and every type they name. runtime: the threads a SelectedStack streams on;
-    # files: the CameraSamples a writer receives; plugins: only the package's list of built-in modules
-    "host": {"core", "runtime", "files", "plugins"},
+    # plugins: only the package's list of built-in modules
+    "host": {"core", "runtime", "plugins"},
     "numerics": {"core", "host"},  # host: the SelectedStack the streamed line fits take
     "settings": {"core", "host"},
-    "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
+    "pipeline": {"core", "host", "settings", "files", "runtime"},
+    "stats": {"core", "host", "settings", "files", "numerics", "runtime", "pipeline"},
     "simulation": {"core", "files"},
     "results": {"core", "files"},
-    "response": {"core", "host", "files", "runtime", "settings"},
-    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
-    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response"},
+    "response": {"core", "host", "files", "runtime", "settings", "pipeline"},
+    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "pipeline"},
+    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "pipeline"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline"},
     # the public API re-exports the contract and, in its namespaces, the helpers the built-in plugins share
     "api": {"core", "host", "files", "numerics", "response", "results"},
 }

@@ -16,7 +16,7 @@ import camchar.api
 NAMESPACES = [f"camchar.api.{module.name}" for module in pkgutil.iter_modules(camchar.api.__path__) if not module.name.startswith("_")]
 
 #: What camchar offers beyond the plugin API, deliberately: the pipelines as functions, for scripts and notebooks.
-CAMCHAR_ONLY = {"CameraResponse", "fit_response", "load_spectra", "Settings", "read_settings", "RunOptions", "run_stats", "build_host", "read_result", "to_pandas"}
+CAMCHAR_ONLY = {"fit_response", "load_spectra", "Settings", "read_settings", "RunOptions", "run_stats", "build_host", "read_result", "to_pandas"}
 
 
 @pytest.mark.parametrize("name", camchar.api.__all__)

@@ -19,7 +19,8 @@ Everything else in camchar is private: it may change without notice.
 from camchar.core.errors import BadInput, CamcharWarning, PluginError, shorten
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.core.pages import split_page
-from camchar.core.spectra import SourceSpectra
+from camchar.core.spectra import SourceSpectra, check_spectra
+from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl
@@ -45,6 +46,8 @@ __all__ = [
     "SelectedStack",
     "SelectedFrame",
     "SourceSpectra",
+    "check_spectra",
+    "CameraResponse",
     "ResponseProblem",
     "Solver",
     "CameraSamples",

@@ -1,4 +1,4 @@
-"""What writers share: camchar's samples HDF5 layout, the export formats, optional libraries.
+"""What writers share: camchar's samples HDF5 layout, the export formats (CSV, JSON, XLSX), optional libraries.
 
 ::
 
@@ -13,6 +13,6 @@ says what that promises); the modules these functions live in are private.
 
 from camchar.files.samples_h5 import write_samples_h5
 from camchar.results._optional import require
-from camchar.results.exporters import export_samples
+from camchar.results.exporters import export, export_response, export_samples
 
-__all__ = ["write_samples_h5", "export_samples", "require"]
+__all__ = ["write_samples_h5", "export_samples", "export_response", "export", "require"]

@@ -19,7 +19,7 @@ from camchar.core.paths import same_file_key
 from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
 from camchar.response.freshness import response_staleness, stored_response_record
-from camchar.response.run import ResponseInputs, ResponseOptions, configured_method, default_output, inputs_from_path, record_of, run_response
+from camchar.response.run import ResponseInputs, ResponseOptions, default_output, inputs_from_path, record_of, run_response
 from camchar.runtime.batch import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
 from camchar.runtime.jobs import Footprint, cpu_count, memory_available, plan_jobs
 from camchar.runtime.progress import Reporter, silent
@@ -159,7 +159,7 @@ def why_fit(task: ResponseTask, inputs: ResponseInputs, components: Components) 
     stored, missing = stored_response_record(task.options.output)
     if stored is None:
         return missing
-    reason = response_staleness(record_of(inputs, task.options, configured_method(components, task.options), components), stored)
+    reason = response_staleness(record_of(inputs, task.options, components), stored)
     return None if reason is None else f"out of date: {reason}"
 
 

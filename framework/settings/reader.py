@@ -399,6 +399,8 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         selector=check.component("selector"),
         noise_model=check.component("noise_model"),
         writer=check.component("writer"),
+        spectra_reader=check.component("spectra_reader"),
+        method=check.component("method"),
         max=max_fraction,
         white_level=white_level,
         black_level=black_level,

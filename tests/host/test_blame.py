@@ -71,7 +71,7 @@ def camchar_register_noise_models(register):
     [
         ("np.full((len(stack), 3), np.nan)", "returned 15 NaN or infinite value(s) of 15 from estimate()"),
         ("np.ones((len(stack), 2))", "returned shape (5, 2) from estimate(), expected (5, 3) (frames, channels)"),
-        ("-np.ones((len(stack), 3))", "returned 15 negative noise value(s) from estimate()"),
+        ("-np.ones((len(stack), 3))", "returned 15 negative value(s) from estimate()"),
         ("'noise'", "returned str from estimate(), not an array of numbers"),
     ],
 )
