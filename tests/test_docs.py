@@ -85,8 +85,8 @@ def every_example():
         yield str(source.relative_to(REPO)), source.read_text()
 
 
-#: What the docs may import: the plugin API, the testing helpers, the results API, and the package itself.
-PUBLIC_MODULES = {"camchar", "camchar.api", "camchar.testing", "camchar.results"}
+#: What the docs may import: the plugin API and its helper namespaces, the testing helpers, the results API, and the package itself.
+PUBLIC_MODULES = {"camchar", "camchar.api", *load_generator().NAMESPACES, "camchar.testing", "camchar.results"}
 
 
 @pytest.mark.parametrize(("where", "source"), list(every_example()), ids=[where for where, _ in every_example()])

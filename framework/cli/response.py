@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     from camchar.cli.batch_flags import batch_options, check_output_dir, inputs_of
     from camchar.cli.common import component_options, host_from
     from camchar.core.errors import BadInput
-    from camchar.response.problem import DEFAULT_TARGET_R2
+    from camchar.host.problem import DEFAULT_TARGET_R2
     from camchar.response.run import ResponseOptions, default_output, inputs_from_path, run_response
 
     if args.output is not None and args.output_dir is not None:

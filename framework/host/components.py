@@ -23,8 +23,8 @@ from camchar.core.spectra import SourceSpectra
 from camchar.host.options import Option
 
 if TYPE_CHECKING:
-    from camchar.response.problem import ResponseProblem
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.problem import ResponseProblem
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
 
@@ -137,7 +137,7 @@ class NoiseModel(Component):
     #: and ``camchar stats`` check the sweep against it before decoding anything.
     min_frames: ClassVar[int] = 1
     #: ``True`` when the model reads the stack only through ``map``, ``map_chunks`` and ``sum_chunks``
-    #: (or ``camchar.numerics.residual_passes``) with picklable functions: with ``--scheduler`` its
+    #: (or ``camchar.api.numerics.residual_moments``) with picklable functions: with ``--scheduler`` its
     #: work then runs on the dask cluster. A model that streams the frames runs on the client.
     supports_cluster: ClassVar[bool] = False
 

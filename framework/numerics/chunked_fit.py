@@ -24,7 +24,7 @@ import numpy as np
 from camchar.numerics.line_fit import LineFit
 
 if TYPE_CHECKING:
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["chunked_residual_moments", "CHUNK_FRAMES"]
 

@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike
 from camchar.core.errors import BadInput
 
 if TYPE_CHECKING:
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["LineFit", "fpn", "residual_moments"]
 

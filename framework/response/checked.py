@@ -15,8 +15,8 @@ import numpy as np
 from camchar.host.components import ResponseMethod, Solver
 from camchar.host.guard import Guarded, checked_array, checked_type, component_error, guarded, guarded_call
 from camchar.host.kinds import RESPONSE_METHODS
+from camchar.host.problem import ResponseProblem
 from camchar.host.registry import OBJECT, PluginInfo, Registered
-from camchar.response.problem import ResponseProblem
 
 __all__ = ["CheckedSolver", "guarded_method", "prepared_solver"]
 

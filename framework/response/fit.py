@@ -16,11 +16,11 @@ from camchar.files.camera_response import CameraResponse
 from camchar.host.components import ResponseMethod
 from camchar.host.guard import Guarded, guarded
 from camchar.host.kinds import RESPONSE_METHODS
+from camchar.host.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 from camchar.response.bootstrap import bootstrap
 from camchar.response.checked import guarded_method, prepared_solver
 from camchar.response.matching import normalise_and_match
 from camchar.response.numerics import r2_score
-from camchar.response.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 
 __all__ = ["ResponseResult", "fit_response"]
 

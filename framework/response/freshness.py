@@ -19,15 +19,13 @@ The inputs are small files, so they are compared by content
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from camchar._version import __version__
 from camchar.core.errors import BadInput
 from camchar.pipeline.choice import ChosenComponent
 from camchar.pipeline.record import file_sha256, first_change, plain_record, read_record, relative_name
-
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from camchar.response.run import ResponseChosen, ResponseInputs, ResponseOptions
+from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 
 __all__ = ["RECORD_FORMAT", "response_record", "source_files", "stored_response_record", "response_staleness"]
 
@@ -57,7 +55,7 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     return [source]
 
 
-def response_record(inputs: "ResponseInputs", options: "ResponseOptions", chosen: "ResponseChosen") -> dict[str, Any]:
+def response_record(inputs: ResponseInputs, options: ResponseOptions, chosen: ResponseChosen) -> dict[str, Any]:
     """The record of a fit's inputs, taken before the fit (reading the input files' bytes, nothing more).
 
     Parameters

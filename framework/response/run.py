@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput
@@ -29,14 +28,13 @@ from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.guard import checked_type, component_error, guarded
 from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS, WRITERS
-from camchar.host.options import OptionValue
 from camchar.host.registry import Components, Registered
 from camchar.pipeline.choice import ChosenComponent, check_unused_options, configure, named_component, option_values, writer_for
 from camchar.pipeline.output import check_writer, refuse_an_input, write_result
 from camchar.pipeline.record import RECORD_KEY, file_sha256, record_text, relative_name
 from camchar.response.fit import ResponseResult, fit_response
 from camchar.response.freshness import response_record, source_files
-from camchar.response.problem import DEFAULT_TARGET_R2
+from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
@@ -56,56 +54,6 @@ __all__ = [
     "record_of",
     "run_response",
 ]
-
-
-@attrs.frozen
-class ResponseOptions:
-    """The choices of one ``camchar response`` run (the flags).
-
-    Parameters
-    ----------
-    output
-        The CameraResponse file to write.
-    method
-        The response method's name; ``None``: the settings' ``method``, else the default (``ridge-smooth``).
-    non_negative
-        Constrain the response to be non-negative.
-    target_r2
-        The R² the alpha search aims at.
-    bandwidth
-        The smoothing bandwidth (nm); ``None``: from the source spectra.
-    draws
-        Bootstrap draws; 0 or 1: one plain fit.
-    seed
-        Seed of the bootstrap generator; ``None``: fresh randomness.
-    spectra_reader
-        The spectra reader's name; ``None``: the settings' ``spectra_reader``, else the one that can open the source.
-    writer
-        The writer's name (``--writer``); ``None``: the one that writes a response with the output's suffix.
-    options
-        Component options by component name (``--option``); they override the settings' ``plugins:`` section.
-    """
-
-    output: Path
-    method: str | None = None
-    non_negative: bool = False
-    target_r2: float = DEFAULT_TARGET_R2
-    bandwidth: float | None = None
-    draws: int = 100
-    seed: int | None = None
-    spectra_reader: str | None = None
-    writer: str | None = None
-    options: dict[str, dict[str, OptionValue]] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class ResponseInputs:
-    """The two input files of a response run, and what a settings file said."""
-
-    samples: Path
-    source: Path
-    non_negative: bool = False
-    settings: Settings | None = None
 
 
 def inputs_from_settings(settings: Settings, source: Path | None = None) -> ResponseInputs:
@@ -136,19 +84,6 @@ def inputs_from_settings(settings: Settings, source: Path | None = None) -> Resp
         if not source.exists():  # the original names the file without its suffix
             source = source.with_name(source.name + ".h5")
     return ResponseInputs(settings.samples_file, Path(source), settings.non_negative, settings)
-
-
-@attrs.frozen
-class ResponseChosen:
-    """The components of one response fit, configured with their options."""
-
-    method: ChosenComponent
-    reader: ChosenComponent
-    writer: ChosenComponent
-
-    def provenance(self) -> dict[str, Any]:
-        """Per role: the component's name, version, plugin and options."""
-        return {"method": self.method.provenance(), "spectra_reader": self.reader.provenance(), "writer": self.writer.provenance()}
 
 
 def choose_response(components: Components, inputs: ResponseInputs, options: ResponseOptions) -> ResponseChosen:

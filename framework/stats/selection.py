@@ -2,7 +2,7 @@
 
 Brackets are processed on worker threads; only the frames of the brackets in
 flight are in memory. Each bracket's chosen frame is reduced to a
-:class:`~camchar.stats.stack.SelectedFrame` (file, exposure time, channel
+:class:`~camchar.host.stack.SelectedFrame` (file, exposure time, channel
 means); its pixels are decoded again later, when the noise model streams
 the stack, or kept in the decoded-frame cache when decoding is expensive.
 
@@ -33,6 +33,7 @@ from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
+from camchar.host.stack import SelectedFrame
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
@@ -42,7 +43,6 @@ from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.levels import FrameRecord, Rules, channel_means, corrected, judge, saturation_levels
 from camchar.stats.plan import Bracket
-from camchar.stats.stack import SelectedFrame
 
 __all__ = ["Geometry", "BracketOutcome", "Selection", "select_frames", "select_below_clipping", "checked_frame", "SAME_EXPOSURE"]
 

@@ -4,7 +4,7 @@
 out.csv`` would, and ``camchar response ... -o r.csv`` likewise for the response:
 the tidy table (one row per wavelength and channel, units in the column names),
 the whole file as JSON, or an Excel workbook. Values are written to the last
-digit (:mod:`camchar.results.exporters`). They also combine several result files
+digit (:mod:`camchar.api.files`). They also combine several result files
 into one output (``camchar export a.h5 b.h5 -o both.xlsx``).
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from camchar.api import BadInput, CameraResponse, CameraSamples, Writer, hookimpl
+from camchar.api.files import export, export_response, export_samples, require
 
 __all__ = ["CsvWriter", "JsonWriter", "XlsxWriter"]
 
@@ -26,8 +27,6 @@ class _ExportWriter(Writer):
 
     def write(self, result: CameraSamples | CameraResponse, path: Path) -> None:
         """Write the samples or the response ``result`` to ``path`` in the format of its suffix."""
-        from camchar.results.exporters import export_response, export_samples  # on use: only runs that write these formats need it
-
         if isinstance(result, CameraResponse):
             export_response(result, path)
         else:
@@ -35,8 +34,6 @@ class _ExportWriter(Writer):
 
     def write_files(self, paths: Sequence[Path], path: Path) -> None:
         """Write the results in ``paths`` into one output in the format of its suffix (a sheet or rows per file)."""
-        from camchar.results.exporters import export
-
         export(paths, path)
 
 
@@ -59,8 +56,6 @@ class XlsxWriter(_ExportWriter):
 
     def check(self, path: Path) -> None:
         """Fail before any image is read when openpyxl is not installed, naming the output."""
-        from camchar.results._optional import require
-
         try:
             require("openpyxl")
         except BadInput as missing:

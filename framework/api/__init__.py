@@ -16,7 +16,7 @@ The reference, generated from these classes, is ``docs/plugins/api.md``.
 Everything else in camchar is private: it may change without notice.
 """
 
-from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.errors import BadInput, CamcharWarning, PluginError, shorten
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.core.pages import split_page
 from camchar.core.spectra import SourceSpectra, check_spectra
@@ -25,8 +25,8 @@ from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl
 from camchar.host.options import Option
-from camchar.response.problem import ResponseProblem
-from camchar.stats.stack import SelectedFrame, SelectedStack
+from camchar.host.problem import ResponseProblem
+from camchar.host.stack import SelectedFrame, SelectedStack
 
 __all__ = [
     "hookimpl",
@@ -54,4 +54,5 @@ __all__ = [
     "BadInput",
     "PluginError",
     "CamcharWarning",
+    "shorten",
 ]
