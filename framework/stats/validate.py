@@ -24,6 +24,7 @@ from camchar.stats.checks import (
     warn_repeated_images,
 )
 from camchar.stats.choice import choose_components
+from camchar.stats.context import SweepContext
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.options import RunOptions
 from camchar.stats.output import check_not_an_input
@@ -103,8 +104,18 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     except BadInput as error:
         report.add(error)
         return report
+    context = SweepContext(
+        settings=settings,
+        chosen=chosen,
+        plan=plan,
+        request=load_request(settings),
+        workers=options.worker_count(),
+        max_fraction=options.max_fraction(settings),
+        exposures=exposures,
+        reporter=reporter,
+    )
     problems: list[BadInput] = []
-    infos = read_headers(plan, chosen.loader.component, load_request(settings), options.worker_count(), reporter, problems, exposures)
+    infos = read_headers(context, problems)
     for problem in _collapsed(problems):
         report.problems.append(problem)
     for problem in (
@@ -112,7 +123,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
         *level_problems(settings, infos, chosen),
-        *unaffordable_brackets(plan, infos, settings.roi, options.worker_count(), available_memory()),
+        *unaffordable_brackets(plan, infos, settings.roi, context.workers, available_memory()),
     ):
         report.add(problem)
     if infos:
