@@ -224,8 +224,7 @@ def load_images(settings: Settings | ParsedSettings | str | Path, overexp: float
     chosen = choose_components(build_host().components, settings, RunOptions(), None)
     context = SweepContext.start(settings, chosen, RunOptions(max=overexp, workers=1), Reporter())
     preflight(context)
-    request, reporter = context.request, context.reporter
-    selection = select_frames(context.plan.brackets, chosen.loader, chosen.selector, request, Rules(overexp), 1, reporter, exposures=context.exposures)
+    selection = select_frames(context.decoding(Rules(overexp)), context.plan.brackets)
     context.reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")
     stack = DecodingStack(selection.frames, chosen.loader.component, context.request, selection.shape)
     samples = np.empty((len(stack),) + stack.shape, dtype=np.float64)

@@ -3,7 +3,14 @@
 A sweep's steps all need the same few objects: the settings, the chosen
 components, the planned files, the load request, the threads, the exposure
 times and the reporter. :class:`SweepContext` holds them from the moment the
-sweep is planned; the checks, the darks and the sensor rules take it.
+sweep is planned; the checks, the darks and the sensor rules take it. Once
+the rules are known, and the decoded-frame cache and the cluster are open,
+:meth:`SweepContext.decoding` adds them: a :class:`DecodingContext` is what
+the steps that decode frames take (selection, estimates, EMVA 1288, results).
+
+Both are immutable; a step that needs other rules (selection under a
+clipping level found in the sweep) makes a changed copy with
+:func:`attrs.evolve`.
 """
 
 from __future__ import annotations
@@ -11,14 +18,17 @@ from __future__ import annotations
 import attrs
 
 from camchar.core.frames import LoadRequest
+from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
 from camchar.stats.exposure import ExposureTimes
+from camchar.stats.frame_cache import FrameCache
+from camchar.stats.levels import Rules
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import SweepPlan, load_request, plan_sweep
 
-__all__ = ["SweepContext"]
+__all__ = ["SweepContext", "DecodingContext"]
 
 
 @attrs.frozen(eq=False)
@@ -87,3 +97,41 @@ class SweepContext:
             exposures=ExposureTimes.from_settings(settings),
             reporter=reporter,
         )
+
+    def decoding(self, rules: Rules, cache: FrameCache | None = None, cluster: Cluster | None = None) -> "DecodingContext":
+        """This context with what the steps that decode frames need besides.
+
+        Parameters
+        ----------
+        rules
+            The overexposure rule, pairing and corrections every frame gets.
+        cache
+            Where to keep decoded copies of the selected frames, if anywhere.
+        cluster
+            A dask cluster to run the per-frame work on, if any.
+        """
+        return DecodingContext(**attrs.asdict(self, recurse=False), rules=rules, cache=cache, cluster=cluster)
+
+
+@attrs.frozen(eq=False)
+class DecodingContext(SweepContext):
+    """What the steps that decode a sweep's frames share: the :class:`SweepContext`, and how frames are treated.
+
+    Its parameters are the :class:`SweepContext`'s, then these.
+
+    Parameters
+    ----------
+    rules
+        The overexposure rule, pairing, and the corrections (darks, black
+        level, defect mask) applied to every usable frame, and again to a
+        frame decoded anew.
+    cache
+        Where decoded copies of the selected frames are kept, if anywhere
+        (none with a cluster: its workers' disks are their own).
+    cluster
+        A dask cluster that runs the per-frame work, if any.
+    """
+
+    rules: Rules
+    cache: FrameCache | None = None
+    cluster: Cluster | None = None

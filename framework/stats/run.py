@@ -126,13 +126,12 @@ def compute_samples(
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
         cache = resources.enter_context(FrameCache()) if caching and cluster is None else None
+        decoding = context.decoding(rules, cache, cluster)
         started = time.perf_counter()
-        selection = select_frames(plan.brackets, loader, selector, context.request, rules, context.workers, reporter, cache, context.exposures, cluster)
+        selection = select_frames(decoding, plan.brackets)
         clipping = None
         if settings.detect_clipping and rules.white is None:  # a RAW loader's white level can still clip lower (LibRaw's scaling)
-            selection, clipping = select_below_clipping(
-                selection, loader, selector, context.request, rules, context.workers, reporter, cache, context.exposures, cluster
-            )
+            selection, clipping = select_below_clipping(decoding, selection)
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
             f"(max {max_fraction:g}); selector {selector.name} kept {len(selection.frames)} of {len(plan.brackets)} brackets "
@@ -142,11 +141,11 @@ def compute_samples(
         if not selection.frames:
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written" + _levels_hint(settings))
         started = time.perf_counter()
-        std = estimate_noise(noise_model, selection, loader, context.request, context.workers, reporter, settings.path, rules, cluster)
+        std = estimate_noise(decoding, selection)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
-        emva = sweep_emva1288(selection, darks, plan, loader, context.request, context.workers, rules, clipping, context.exposures, reporter, cluster)
+        emva = sweep_emva1288(decoding, selection, darks, clipping)
         warn_negative_means(selection, settings)
-    samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)
+    samples = assemble_samples(decoding, selection, std, clipping, warnings_given)
     if emva is not None:
         samples.emva1288 = emva.datasets()
     return samples
