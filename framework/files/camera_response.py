@@ -10,7 +10,10 @@ import numpy as np
 from camchar.files.atomic import atomic_output
 from camchar.files.camera_response_h5 import read_camera_response_h5, write_camera_response_h5
 
-_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+try:
+    from numpy import trapezoid as _trapezoid
+except ImportError:  # numpy < 2.0
+    from numpy import trapz as _trapezoid  # type: ignore[attr-defined,no-redef,unused-ignore]
 
 __all__ = ["CameraResponse", "FIELDS"]
 
@@ -146,21 +149,35 @@ class CameraResponse:
             ``'total'``: integrate each channel's mean over ``wl`` (trapezoid
             rule) and divide by the largest integral. (The original integrated
             along the channel axis instead.)
+
+        Raises
+        ------
+        ValueError
+            For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
-        mode = str(mode).lower()
-        if mode == "peak":
-            new_scale = float(np.nanmax(self.mean))
-        elif mode == "total":
-            new_scale = float(np.nanmax(_trapezoid(self.mean, np.asarray(self.wl, dtype=np.float64), axis=0)))
+        chosen = str(mode).lower()
+        mean, std = _loaded(self.mean, self.std)
+        if chosen == "peak":
+            new_scale = float(np.nanmax(mean))
+        elif chosen == "total":
+            new_scale = float(np.nanmax(_trapezoid(mean, np.asarray(self.wl, dtype=np.float64), axis=0)))
         else:
             raise ValueError("mode must be one of ('peak', 'total').")
-        self.mean = self.mean / new_scale
-        self.std = self.std / new_scale
+        self.mean = mean / new_scale
+        self.std = std / new_scale
         self.scale *= new_scale
 
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            self.mean = self.mean * self.scale
-            self.std = self.std * self.scale
+            mean, std = _loaded(self.mean, self.std)
+            self.mean = mean * self.scale
+            self.std = std * self.scale
             self.scale = 1.0
+
+
+def _loaded(mean: np.ndarray | None, std: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``mean`` and ``std``, which (un)scaling needs; a ``ValueError`` when either is missing."""
+    if mean is None or std is None:
+        raise ValueError("there is no mean and std to scale: load or fill the response first")
+    return mean, std

@@ -12,7 +12,10 @@ from camchar.files.samples_h5 import read_samples_h5, write_samples_h5
 
 __all__ = ["CameraSamples"]
 
-_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+try:
+    from numpy import trapezoid as _trapezoid
+except ImportError:  # numpy < 2.0
+    from numpy import trapz as _trapezoid  # type: ignore[attr-defined,no-redef,unused-ignore]
 
 #: The members stored in the file, in the original's names.
 FIELDS = (
@@ -117,21 +120,35 @@ class CameraSamples:
         ``'peak'`` divides by the largest mean of any channel. ``'total'``
         integrates each channel's mean over ``nom_wl`` (trapezoid rule) and
         divides by the largest integral. The original crashed on ``'total'``.
+
+        Raises
+        ------
+        ValueError
+            For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
+        mean, std = _loaded(self.mean, self.std)
         if mode == "peak":
-            new_scale = float(np.nanmax(self.mean))
+            new_scale = float(np.nanmax(mean))
         elif mode == "total":
-            totals = _trapezoid(self.mean, np.asarray(self.nom_wl, dtype=np.float64), axis=0)
+            totals = _trapezoid(mean, np.asarray(self.nom_wl, dtype=np.float64), axis=0)
             new_scale = float(np.nanmax(totals))
         else:
             raise ValueError("mode must be one of ('peak', 'total').")
-        self.mean = self.mean / new_scale
-        self.std = self.std / new_scale
+        self.mean = mean / new_scale
+        self.std = std / new_scale
         self.scale *= new_scale
 
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            self.mean = self.mean * self.scale
-            self.std = self.std * self.scale
+            mean, std = _loaded(self.mean, self.std)
+            self.mean = mean * self.scale
+            self.std = std * self.scale
             self.scale = 1.0
+
+
+def _loaded(mean: np.ndarray | None, std: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``mean`` and ``std``, which (un)scaling needs; a ``ValueError`` when either is missing."""
+    if mean is None or std is None:
+        raise ValueError("there is no mean and std to scale: load or fill the samples first")
+    return mean, std
