@@ -9,11 +9,7 @@ import numpy as np
 
 from camchar.files.atomic import atomic_output
 from camchar.files.camera_response_h5 import read_camera_response_h5, write_camera_response_h5
-
-try:
-    from numpy import trapezoid as _trapezoid
-except ImportError:  # numpy < 2.0
-    from numpy import trapz as _trapezoid  # type: ignore[attr-defined,no-redef,unused-ignore]
+from camchar.files.scaling import normalization_scale, scalable
 
 __all__ = ["CameraResponse", "FIELDS"]
 
@@ -156,13 +152,8 @@ class CameraResponse:
             For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
         chosen = str(mode).lower()
-        mean, std = _loaded(self.mean, self.std)
-        if chosen == "peak":
-            new_scale = float(np.nanmax(mean))
-        elif chosen == "total":
-            new_scale = float(np.nanmax(_trapezoid(mean, np.asarray(self.wl, dtype=np.float64), axis=0)))
-        else:
-            raise ValueError("mode must be one of ('peak', 'total').")
+        mean, std = scalable(self.mean, self.std, "response")
+        new_scale = normalization_scale(mean, self.wl, chosen)
         self.mean = mean / new_scale
         self.std = std / new_scale
         self.scale *= new_scale
@@ -170,14 +161,8 @@ class CameraResponse:
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            mean, std = _loaded(self.mean, self.std)
+            mean, std = scalable(self.mean, self.std, "response")
             self.mean = mean * self.scale
             self.std = std * self.scale
             self.scale = 1.0
 
-
-def _loaded(mean: np.ndarray | None, std: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """``mean`` and ``std``, which (un)scaling needs; a ``ValueError`` when either is missing."""
-    if mean is None or std is None:
-        raise ValueError("there is no mean and std to scale: load or fill the response first")
-    return mean, std

@@ -9,13 +9,10 @@ import numpy as np
 
 from camchar.files.atomic import atomic_output
 from camchar.files.samples_h5 import read_samples_h5, write_samples_h5
+from camchar.files.scaling import normalization_scale, scalable
 
 __all__ = ["CameraSamples"]
 
-try:
-    from numpy import trapezoid as _trapezoid
-except ImportError:  # numpy < 2.0
-    from numpy import trapz as _trapezoid  # type: ignore[attr-defined,no-redef,unused-ignore]
 
 #: The members stored in the file, in the original's names.
 FIELDS = (
@@ -126,14 +123,8 @@ class CameraSamples:
         ValueError
             For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
-        mean, std = _loaded(self.mean, self.std)
-        if mode == "peak":
-            new_scale = float(np.nanmax(mean))
-        elif mode == "total":
-            totals = _trapezoid(mean, np.asarray(self.nom_wl, dtype=np.float64), axis=0)
-            new_scale = float(np.nanmax(totals))
-        else:
-            raise ValueError("mode must be one of ('peak', 'total').")
+        mean, std = scalable(self.mean, self.std, "samples")
+        new_scale = normalization_scale(mean, self.nom_wl, mode)
         self.mean = mean / new_scale
         self.std = std / new_scale
         self.scale *= new_scale
@@ -141,14 +132,8 @@ class CameraSamples:
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            mean, std = _loaded(self.mean, self.std)
+            mean, std = scalable(self.mean, self.std, "samples")
             self.mean = mean * self.scale
             self.std = std * self.scale
             self.scale = 1.0
 
-
-def _loaded(mean: np.ndarray | None, std: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """``mean`` and ``std``, which (un)scaling needs; a ``ValueError`` when either is missing."""
-    if mean is None or std is None:
-        raise ValueError("there is no mean and std to scale: load or fill the samples first")
-    return mean, std
