@@ -31,6 +31,7 @@ from camchar.core.bounds import MAX_BRACKET_IMAGES, MAX_SWEEP_IMAGES, ND, WAVELE
 from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
 from camchar.core.frames import Region
 from camchar.core.paths import with_home
+from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
 from camchar.settings.exposure import read_exposure_section
 from camchar.settings.model import Settings, Wavelength
@@ -362,12 +363,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         roi=check.region("roi"),
         non_negative=bool(non_negative),
         source_spectra=check.text("source_spectra"),
-        loader=check.component("loader"),
-        selector=check.component("selector"),
-        noise_model=check.component("noise_model"),
-        writer=check.component("writer"),
-        spectra_reader=check.component("spectra_reader"),
-        method=check.component("method"),
+        **{kind.setting: check.component(kind.setting) for kind in KINDS.values()},
         max=max_fraction,
         white_level=white_level,
         black_level=black_level,
