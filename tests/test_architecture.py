@@ -166,3 +166,14 @@ def test_built_in_plugins_of_one_kind_never_import_another_kind():
         kind_of_plugin = ".".join(module.split(".")[:3])
         offenders += [f"{module} imports {target}" for target in targets if target.startswith("camchar.plugins.") and not target.startswith(kind_of_plugin)]
     assert offenders == []
+
+
+def test_the_architecture_page_states_these_rules():
+    """docs/architecture.md's table of what each part may import is ALLOWED, part by part."""
+    text = (REPO / "docs" / "architecture.md").read_text()
+    table = text.split("| part | may import |", 1)[1].split("\n\n", 1)[0]
+    documented = {}
+    for row in table.strip().splitlines()[1:]:
+        part, imports = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[part.strip("`/")] = set() if imports == "nothing" else {name.strip("` ") for name in imports.split(",")}
+    assert documented == ALLOWED

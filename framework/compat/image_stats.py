@@ -110,7 +110,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(status)  # --help asked for it, as on the command line
 
 
-def _fraction(text: str) -> float:
+def _fraction(text: str | float) -> float:
     try:
         value = float(text)
     except (TypeError, ValueError):

@@ -129,7 +129,7 @@ class Frame:
 
     def is_overexposed(self, max_fraction: float) -> bool:
         """Whether any pixel exceeds ``max_fraction x saturation`` (of its channel)."""
-        if np.ndim(self.saturation) == 0:
+        if not isinstance(self.saturation, tuple) and np.ndim(self.saturation) == 0:
             return bool(self.pixels.max() > max_fraction * self.saturation)
         return any(
             self.pixels[..., c].max() > max_fraction * level for c, level in enumerate(np.ravel(self.saturation))

@@ -118,8 +118,8 @@ def check_spectra(spectra: SourceSpectra, path: str | Path | None = None) -> Non
         fail(f"irradiance_std is negative ({std[i, j]:g} at {wl[j]:g}, nominal {nominal[i]:g})")
     peaks = irradiance.max(axis=1)
     if (peaks <= 0).any():
-        i = int(np.argmax(peaks <= 0))
-        fail(f"the spectrum at nominal wavelength {nominal[i]:g} has no positive irradiance")
+        row = int(np.argmax(peaks <= 0))
+        fail(f"the spectrum at nominal wavelength {nominal[row]:g} has no positive irradiance")
     relative = irradiance / peaks[:, None]
     if (relative < -NEGATIVE_TOLERANCE).any():
         i, j = np.unravel_index(np.argmin(relative), relative.shape)

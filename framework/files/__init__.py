@@ -1,1 +1,1 @@
-"""The files camchar reads and writes: the CameraSamples HDF5 layout, and writing a file atomically."""
+"""The files camchar reads and writes: one reader and writer per HDF5 layout, the helpers they share, atomic writing."""

@@ -9,8 +9,7 @@ import numpy as np
 
 from camchar.files.atomic import atomic_output
 from camchar.files.camera_response_h5 import read_camera_response_h5, write_camera_response_h5
-
-_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+from camchar.files.scaling import normalization_scale, scalable
 
 __all__ = ["CameraResponse", "FIELDS"]
 
@@ -146,21 +145,24 @@ class CameraResponse:
             ``'total'``: integrate each channel's mean over ``wl`` (trapezoid
             rule) and divide by the largest integral. (The original integrated
             along the channel axis instead.)
+
+        Raises
+        ------
+        ValueError
+            For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
-        mode = str(mode).lower()
-        if mode == "peak":
-            new_scale = float(np.nanmax(self.mean))
-        elif mode == "total":
-            new_scale = float(np.nanmax(_trapezoid(self.mean, np.asarray(self.wl, dtype=np.float64), axis=0)))
-        else:
-            raise ValueError("mode must be one of ('peak', 'total').")
-        self.mean = self.mean / new_scale
-        self.std = self.std / new_scale
+        chosen = str(mode).lower()
+        mean, std = scalable(self.mean, self.std, "response")
+        new_scale = normalization_scale(mean, self.wl, chosen)
+        self.mean = mean / new_scale
+        self.std = std / new_scale
         self.scale *= new_scale
 
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            self.mean = self.mean * self.scale
-            self.std = self.std * self.scale
+            mean, std = scalable(self.mean, self.std, "response")
+            self.mean = mean * self.scale
+            self.std = std * self.scale
             self.scale = 1.0
+

@@ -27,7 +27,6 @@ attaches ``response_std``'s as well.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,12 +36,23 @@ import numpy as np
 
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
+from camchar.files.hdf5_values import (
+    JSON_ATTRIBUTES,
+    PROVENANCE_GROUP,
+    RESPONSE,
+    SAMPLES,
+    SPECTRA,
+    dataset_or_none,
+    decode_json_attributes,
+    file_kinds,
+    json_text,
+    open_hdf5,
+    plain,
+    read_attributes,
+    texts,
+)
 
-__all__ = ["write_camera_response_h5", "read_camera_response_h5", "PROVENANCE_GROUP", "JSON_ATTRIBUTES"]
-
-PROVENANCE_GROUP = "camchar"
-#: Provenance entries stored as JSON text.
-JSON_ATTRIBUTES = ("parameters", "options", "inputs", "normalisation", "software")
+__all__ = ["write_camera_response_h5", "read_camera_response_h5", "read_response_layout", "PROVENANCE_GROUP", "JSON_ATTRIBUTES"]
 _ROOT = ("camera", "lens", "settings", "label")
 _SAMPLE_SETS = (
     ("samples_mean", "samples/mean", "samples_n", np.int32),
@@ -131,25 +141,9 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
             if key == "warnings":  # a dataset of texts, as in a CameraSamples file
                 group.create_dataset("warnings", data=[str(text) for text in value], dtype=h5py.string_dtype())
             elif isinstance(value, (dict, list, tuple)):
-                group.attrs[key] = json.dumps(value, sort_keys=True, default=_json_default)
+                group.attrs[key] = json_text(value)
             else:
                 group.attrs[key] = value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 _DATASETS = {
@@ -200,61 +194,82 @@ def read_camera_response_h5(path: str | Path) -> dict[str, Any]:
     CamcharWarning
         When optional items are missing; they are set to ``None``.
     """
-    try:
-        f = h5py.File(path, "r")
-    except FileNotFoundError:
-        raise BadInput(path, "file not found") from None
-    except OSError as exc:
-        raise BadInput(path, f"not a readable HDF5 file ({exc})") from None
-    with f:
-        if not isinstance(f.get("response_mean"), h5py.Dataset) or not isinstance(f.get("wavelength"), h5py.Dataset):
-            if isinstance(f.get("samples"), h5py.Dataset):
+    with open_hdf5(path) as f:
+        kinds = file_kinds(f)
+        if RESPONSE not in kinds:
+            if SAMPLES in kinds:
                 problem = "this is a CameraSamples file (camera statistics), not a CameraResponse file"
-            elif "irradiance" in f:
+            elif SPECTRA in kinds:
                 problem = "this is a MonochromatorSpectra file (source spectra), not a CameraResponse file"
             else:
                 problem = "not a CameraResponse file: no response_mean or wavelength dataset"
             raise BadInput(path, problem)
-        missing: list[str] = []
-        fields: dict[str, Any] = {}
-        for name in _ROOT:
-            value = f.attrs.get(name)
-            if value is None:
-                missing.append(f"/:{name}")
-            fields[name] = None if value is None else str(_plain(value))
-        for member, name in _DATASETS.items():
-            item = f.get(name)
-            if isinstance(item, h5py.Dataset):
-                fields[member] = item[()]
-            else:
-                fields[member] = None
-                missing.append(name)
-        for member, (name, attribute) in _ATTRIBUTES.items():
-            item = f.get(name)
-            value = None if item is None else item.attrs.get(attribute)
-            if value is None and item is not None:
-                missing.append(f"{name}:{attribute}")
-            fields[member] = None if value is None else _plain(value)
-        fields["scale"] = 1.0 if fields["scale"] is None else float(fields["scale"])
-        fields["provenance"] = _read_provenance(f)
+        layout = read_response_layout(f)
+    missing: list[str] = []
+    fields: dict[str, Any] = {}
+    for name in _ROOT:
+        value = layout["root"][name]
+        if value is None:
+            missing.append(f"/:{name}")
+        fields[name] = None if value is None else str(value)
+    for member, name in _DATASETS.items():
+        fields[member] = layout["datasets"][name]
+        if fields[member] is None:
+            missing.append(name)
+    for member, (name, attribute) in _ATTRIBUTES.items():
+        attributes = layout["attributes"].get(name)
+        value = None if attributes is None else attributes.get(attribute)
+        if value is None and attributes is not None:
+            missing.append(f"{name}:{attribute}")
+        fields[member] = value
+    fields["scale"] = 1.0 if fields["scale"] is None else float(fields["scale"])
+    fields["provenance"] = decode_json_attributes(layout["provenance_attributes"])
+    recorded = layout["provenance_datasets"].get("warnings")
+    if recorded is not None:
+        fields["provenance"]["warnings"] = texts(recorded)
     if missing:
         warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=3)
     return fields
 
 
-def _read_provenance(f: h5py.File) -> dict[str, Any]:
+def read_response_layout(f: h5py.Group) -> dict[str, Any]:
+    """Every item of the CameraResponse layout in an open file, as stored, ``None`` for those it lacks.
+
+    The one reading of the layout: :func:`read_camera_response_h5` turns it
+    into CameraResponse members, :mod:`camchar.results` checks and models it.
+
+    Parameters
+    ----------
+    f
+        The open HDF5 file.
+
+    Returns
+    -------
+    dict
+        ``root``: the root attributes ``camera``, ``lens``, ``settings``,
+        ``label`` (:func:`plain` values or ``None``); ``datasets``: the
+        arrays by their path (``wavelength``, ``response_mean``,
+        ``samples/mean`` ...), ``None`` when absent; ``attributes``: the
+        attributes of each of those datasets that is present, by its path;
+        ``fit``: whether ``/samples`` is a group (the fitted samples);
+        ``provenance_attributes``, ``provenance_datasets``: the ``/camchar``
+        group's attributes and datasets, as stored.
+    """
+    root = {name: (plain(f.attrs[name]) if name in f.attrs else None) for name in _ROOT}
+    datasets: dict[str, Any] = {}
+    attributes: dict[str, dict[str, Any]] = {}
+    for name in _DATASETS.values():
+        item = dataset_or_none(f, name)
+        datasets[name] = None if item is None else item[()]
+        if item is not None:
+            attributes[name] = read_attributes(item)
     group = f.get(PROVENANCE_GROUP)
-    if not isinstance(group, h5py.Group):
-        return {}
-    provenance: dict[str, Any] = {}
-    for key, value in group.attrs.items():
-        value = _plain(value)
-        if key in JSON_ATTRIBUTES and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        provenance[key] = value
-    if isinstance(group.get("warnings"), h5py.Dataset):
-        provenance["warnings"] = [_plain(text) for text in np.atleast_1d(group["warnings"][()])]
-    return provenance
+    group = group if isinstance(group, h5py.Group) else None
+    return {
+        "root": root,
+        "datasets": datasets,
+        "attributes": attributes,
+        "fit": isinstance(f.get("samples"), h5py.Group),
+        "provenance_attributes": read_attributes(group),
+        "provenance_datasets": {} if group is None else {key: item[()] for key, item in group.items() if isinstance(item, h5py.Dataset)},
+    }

@@ -9,10 +9,10 @@ import numpy as np
 
 from camchar.files.atomic import atomic_output
 from camchar.files.samples_h5 import read_samples_h5, write_samples_h5
+from camchar.files.scaling import normalization_scale, scalable
 
 __all__ = ["CameraSamples"]
 
-_trapezoid = getattr(np, "trapezoid", None) or np.trapz
 
 #: The members stored in the file, in the original's names.
 FIELDS = (
@@ -117,21 +117,23 @@ class CameraSamples:
         ``'peak'`` divides by the largest mean of any channel. ``'total'``
         integrates each channel's mean over ``nom_wl`` (trapezoid rule) and
         divides by the largest integral. The original crashed on ``'total'``.
+
+        Raises
+        ------
+        ValueError
+            For another ``mode``, or when there is no ``mean`` and ``std`` to scale.
         """
-        if mode == "peak":
-            new_scale = float(np.nanmax(self.mean))
-        elif mode == "total":
-            totals = _trapezoid(self.mean, np.asarray(self.nom_wl, dtype=np.float64), axis=0)
-            new_scale = float(np.nanmax(totals))
-        else:
-            raise ValueError("mode must be one of ('peak', 'total').")
-        self.mean = self.mean / new_scale
-        self.std = self.std / new_scale
+        mean, std = scalable(self.mean, self.std, "samples")
+        new_scale = normalization_scale(mean, self.nom_wl, mode)
+        self.mean = mean / new_scale
+        self.std = std / new_scale
         self.scale *= new_scale
 
     def denormalize(self) -> None:
         """Remove the scaling applied by :meth:`normalize`."""
         if self.scale != 1.0:
-            self.mean = self.mean * self.scale
-            self.std = self.std * self.scale
+            mean, std = scalable(self.mean, self.std, "samples")
+            self.mean = mean * self.scale
+            self.std = std * self.scale
             self.scale = 1.0
+

@@ -46,8 +46,10 @@ def read_record(output: str | Path) -> tuple[dict[str, Any] | None, str]:
     try:
         import h5py
 
+        from camchar.files.hdf5_values import PROVENANCE_GROUP
+
         with h5py.File(output, "r") as f:
-            group = f.get("camchar")
+            group = f.get(PROVENANCE_GROUP)
             text = group.attrs.get(RECORD_KEY) if isinstance(group, h5py.Group) else None
     except (OSError, ValueError, KeyError):
         return None, "the output is not a readable HDF5 file"

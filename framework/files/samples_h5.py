@@ -28,15 +28,11 @@ from typing import Any, Mapping
 import h5py
 import numpy as np
 
-from camchar.core.errors import BadInput, CamcharWarning
+from camchar.core.errors import CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
+from camchar.files.hdf5_values import EMVA_GROUP, PROVENANCE_GROUP, dataset_or_none, open_hdf5, plain, read_attributes
 
-__all__ = ["write_samples_h5", "read_samples_h5", "PROVENANCE_GROUP", "EMVA_GROUP"]
-
-#: The group holding camchar's provenance, beside the original layout.
-PROVENANCE_GROUP = "camchar"
-#: The group holding the EMVA 1288 parameters.
-EMVA_GROUP = "emva1288"
+__all__ = ["write_samples_h5", "read_samples_h5", "read_samples_layout", "PROVENANCE_GROUP", "EMVA_GROUP", "PROVENANCE_DATASETS"]
 _ROOT_ATTRS = ("camera", "lens", "settings", "label")
 _SAMPLE_DATASETS = ("samples", "samples_std")
 
@@ -99,7 +95,7 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
 
 
 #: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.
-_PROVENANCE_DATASETS = {
+PROVENANCE_DATASETS = {
     "image_number": np.int64,
     "partner_number": np.int64,
     "iso": np.float64,
@@ -114,7 +110,7 @@ def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
     for key, value in provenance.items():
         if value is None:
             continue
-        kind = _PROVENANCE_DATASETS.get(key)
+        kind = PROVENANCE_DATASETS.get(key)
         if kind is str:
             group.create_dataset(key, data=[str(item) for item in value], dtype=h5py.string_dtype())
         elif kind is not None:
@@ -137,76 +133,99 @@ def read_samples_h5(path: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        The members by their CameraSamples names, plus ``provenance``.
+        The members by their CameraSamples names, plus ``provenance`` and
+        ``emva1288``.
+
+    Raises
+    ------
+    BadInput
+        When the file is missing or not a readable HDF5 file.
     """
-    try:
-        f = h5py.File(path, "r")
-    except FileNotFoundError:
-        raise BadInput(path, "file not found") from None
-    except OSError as exc:
-        raise BadInput(path, f"not a readable HDF5 file ({exc})") from None
-    with f:
-        missing: list[str] = []
-
-        def dataset(name: str) -> np.ndarray | None:
-            if name not in f:
-                missing.append(name)
-                return None
-            return f[name][()]
-
-        def attribute(name: str, attr: str) -> Any:
-            owner = f if name == "/" else f.get(name)
-            if owner is None or attr not in owner.attrs:
-                missing.append(f"{name}:{attr}")
-                return None
-            return _plain(owner.attrs[attr])
-
-        fields: dict[str, Any] = {name: attribute("/", name) for name in _ROOT_ATTRS}
-        fields["nom_wl"] = dataset("nominal_wavelength")
-        fields["wl_units"] = attribute("nominal_wavelength", "units")
-        fields["exp_time"] = dataset("exposure_time")
-        fields["exp_time_units"] = attribute("exposure_time", "units")
-        fields["mean"] = dataset("samples")
-        fields["std"] = dataset("samples_std")
-        fields["units"] = attribute("samples", "units")
-        n = attribute("samples", "n")
-        fields["n"] = None if n is None else int(n)
-        nd = dataset("ND")
-        fields["ND"] = None if nd is None else float(nd)
-        fields["provenance"] = _read_provenance(f)
-        fields["emva1288"] = _read_emva(f)
+    with open_hdf5(path) as f:
+        layout = read_samples_layout(f)
+    missing = [label for member, label in _MEMBERS if layout[member] is None]
+    fields = {member: layout[member] for member, _ in _MEMBERS}
+    fields["n"] = None if fields["n"] is None else int(fields["n"])
+    fields["ND"] = None if fields["ND"] is None else float(fields["ND"])
+    provenance = dict(layout["provenance_attributes"])
+    for key, data in layout["provenance_datasets"].items():
+        if data.dtype.kind == "O":
+            data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
+        provenance[key] = data
+    fields["provenance"] = provenance
+    fields["emva1288"] = layout["emva1288"]
     if missing:
         warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=2)
     return fields
 
 
-def _read_provenance(f: h5py.File) -> dict[str, Any]:
+#: The CameraSamples members in the order a missing one is reported, with the object (``name`` or ``name:attribute``) that holds it.
+_MEMBERS = (
+    *((name, f"/:{name}") for name in _ROOT_ATTRS),
+    ("nom_wl", "nominal_wavelength"),
+    ("wl_units", "nominal_wavelength:units"),
+    ("exp_time", "exposure_time"),
+    ("exp_time_units", "exposure_time:units"),
+    ("mean", "samples"),
+    ("std", "samples_std"),
+    ("units", "samples:units"),
+    ("n", "samples:n"),
+    ("ND", "ND"),
+)
+
+
+def read_samples_layout(f: h5py.Group) -> dict[str, Any]:
+    """Every item of the CameraSamples layout in an open file, as stored, ``None`` for those it lacks.
+
+    The one reading of the layout: :func:`read_samples_h5` turns it into
+    CameraSamples members, :mod:`camchar.results` checks and models it.
+
+    Parameters
+    ----------
+    f
+        The open HDF5 file.
+
+    Returns
+    -------
+    dict
+        ``camera``, ``lens``, ``settings``, ``label``, ``wl_units``,
+        ``exp_time_units``, ``units``, ``n``: attribute values (:func:`plain`);
+        ``nom_wl``, ``exp_time``, ``mean``, ``std``, ``ND``: arrays as stored;
+        ``provenance_attributes``: the ``/camchar`` group's attributes;
+        ``provenance_datasets``: its datasets as arrays; ``emva1288``:
+        ``{name: (values, attributes)}`` of the ``/emva1288`` group.
+    """
+
+    def dataset(name: str) -> np.ndarray | None:
+        item = dataset_or_none(f, name)
+        return None if item is None else item[()]
+
+    def attribute(name: str, attr: str) -> Any:
+        owner = f if name == "/" else f.get(name)
+        if owner is None or attr not in owner.attrs:
+            return None
+        return plain(owner.attrs[attr])
+
+    layout: dict[str, Any] = {name: attribute("/", name) for name in _ROOT_ATTRS}
+    layout["nom_wl"] = dataset("nominal_wavelength")
+    layout["wl_units"] = attribute("nominal_wavelength", "units")
+    layout["exp_time"] = dataset("exposure_time")
+    layout["exp_time_units"] = attribute("exposure_time", "units")
+    layout["mean"] = dataset("samples")
+    layout["std"] = dataset("samples_std")
+    layout["units"] = attribute("samples", "units")
+    layout["n"] = attribute("samples", "n")
+    layout["ND"] = dataset("ND")
     group = f.get(PROVENANCE_GROUP)
-    if group is None:
-        return {}
-    provenance = {key: _plain(value) for key, value in group.attrs.items()}
-    for key, value in group.items():
-        data = value[()]
-        if data.dtype.kind == "O":
-            data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
-        provenance[key] = data
-    return provenance
+    group = group if isinstance(group, h5py.Group) else None
+    layout["provenance_attributes"] = read_attributes(group)
+    layout["provenance_datasets"] = {} if group is None else {key: item[()] for key, item in group.items() if isinstance(item, h5py.Dataset)}
+    layout["emva1288"] = _read_emva(f)
+    return layout
 
 
-def _read_emva(f: h5py.File) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
+def _read_emva(f: h5py.Group) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
     group = f.get(EMVA_GROUP)
     if not isinstance(group, h5py.Group):
         return {}
-    return {
-        name: (item[()], {key: _plain(value) for key, value in item.attrs.items()})
-        for name, item in group.items()
-        if isinstance(item, h5py.Dataset)
-    }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return {name: (item[()], read_attributes(item)) for name, item in group.items() if isinstance(item, h5py.Dataset)}

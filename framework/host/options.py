@@ -159,10 +159,10 @@ def resolve_options(
                 hint = "; it declares none"
             raise BadInput(where, f"{flag}{component_label} has no option '{shorten(key, 40)}'{hint}", given_value.line)
         try:
-            given = given_value.value
-            if option.type is str and given_value.written is not None and not isinstance(given, str):
-                given = given_value.written
-            values[key] = option.check(given)
+            raw = given_value.value  # not ``given``: that is the mapping being walked
+            if option.type is str and given_value.written is not None and not isinstance(raw, str):
+                raw = given_value.written
+            values[key] = option.check(raw)
         except ValueError as error:
             raise BadInput(where, f"{flag}option '{key}' of {component_label} {error}", given_value.line) from None
     return values

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import attrs
 
@@ -62,7 +62,7 @@ CAMCHAR_PLUGIN = PluginInfo("camchar", None, BUILT_IN, "camchar")
 class Registered:
     """A component, its kind, and the plugin that registered it."""
 
-    component: object
+    component: Any
     kind: Kind
     plugin: PluginInfo
 
@@ -83,7 +83,7 @@ class Components:
 
     by_kind: dict[str, dict[str, Registered]] = attrs.field(factory=lambda: {key: {} for key in KINDS})
 
-    def add(self, kind_key: str, component: object, plugin: PluginInfo = CAMCHAR_PLUGIN) -> Registered | None:
+    def add(self, kind_key: str, component: Any, plugin: PluginInfo = CAMCHAR_PLUGIN) -> Registered | None:
         """Add ``component``; a malformed component or a name taken already is ignored with a warning.
 
         Returns

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import abc
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -234,10 +234,10 @@ class SelectedStack(abc.ABC):
 
     def sum_chunks(self, func: Callable[["SelectedStack", int, int], R], size: int) -> R:
         """The sum of ``func(stack, start, stop)`` over the chunks of frames, added as they come (on a cluster, on the workers)."""
-        total = None
+        total: Any = None  # R supports +: numbers and arrays
         for part in self._chunk_results(func, size):
             total = part if total is None else total + part
-        return total
+        return cast(R, total)
 
     def _chunk_results(self, func: Callable[["SelectedStack", int, int], R], size: int) -> Iterator[R]:
         self._passes += 1

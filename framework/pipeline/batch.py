@@ -200,21 +200,21 @@ def prepare_tasks(step: Step, inputs: Sequence[Path], names: Sequence[str], opti
             outputs.append(None)
             prepared.append(None)
     make_folder = batch.output_dir is not None
-    if make_folder:
+    if batch.output_dir is not None:
         outputs = mirrored_outputs(outputs, batch.output_dir)
     tasks: list[Task | Outcome] = []
     first_of: dict[Path, int] = {}
-    for index, (path, output) in enumerate(zip(inputs, outputs)):
-        key = same_file_key(output) if output is not None else None
-        if key is not None and key in first_of:
-            other = first_of[key]
-            problem = f"writes the same output {shown_path(output)} as [{other + 1}/{len(inputs)}] {names[other]}{step.same_output_hint}"
-            tasks.append(Outcome("failed", output, problem, exit_status=2))
-            continue
-        if key is not None:
+    for index, (path, target) in enumerate(zip(inputs, outputs)):
+        if target is not None:
+            key = same_file_key(target)
+            if key in first_of:
+                other = first_of[key]
+                problem = f"writes the same output {shown_path(target)} as [{other + 1}/{len(inputs)}] {names[other]}{step.same_output_hint}"
+                tasks.append(Outcome("failed", target, problem, exit_status=2))
+                continue
             first_of[key] = index
-        task_options = step.with_output(options, output) if make_folder and output is not None else options
-        tasks.append(Task(step, Path(path), task_options, output, batch.force, batch.plugins, batch.disabled, make_folder, prepared[index]))
+        task_options = step.with_output(options, target) if make_folder and target is not None else options
+        tasks.append(Task(step, Path(path), task_options, target, batch.force, batch.plugins, batch.disabled, make_folder, prepared[index]))
     return tasks
 
 

@@ -140,12 +140,15 @@ def writer_for(components: Components, output: Path, result: str, named: Registe
     Raises
     ------
     BadInput
-        When the named writer does not write this result, or no writer of this result claims the suffix
-        (before any work is done).
+        When the named writer does not write this result or claims other suffixes (a CSV written under ``.h5``
+        would mislead every reader), or no writer of this result claims the suffix (before any work is done).
     """
     if named is not None:
         if result not in named.component.results:
             raise BadInput(None, f"writer '{named.name}' writes {', '.join(named.component.results)}, not the {result} (choose another with --writer)")
+        suffixes = named.component.suffixes
+        if suffixes and output.suffix.lower() not in suffixes:
+            raise BadInput(output, f"writer '{named.name}' writes {', '.join(suffixes)} files, not '{shorten(output.suffix, 20)}': give the output one of its suffixes")
         return named
     suffix = output.suffix.lower()
     writers = [entry for entry in components.of_kind(WRITERS.key) if result in entry.component.results]

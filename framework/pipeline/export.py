@@ -13,40 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from camchar.core.errors import BadInput, shorten
+from camchar.core.errors import BadInput
 from camchar.files.atomic import atomic_output, check_output_path
+from camchar.files.hdf5_values import RESPONSE, file_kind
 from camchar.host.kinds import WRITERS
 from camchar.host.registry import Components, Registered
 from camchar.pipeline.choice import configure, named_component
 from camchar.pipeline.output import refuse_an_input, write_result
 
-__all__ = ["export_files", "result_kind"]
-
-
-def result_kind(path: Path) -> str:
-    """The result a camchar file holds: ``samples``, ``response`` or ``emva1288``.
-
-    Raises
-    ------
-    BadInput
-        When the file is missing, not HDF5, or holds no camchar result.
-    """
-    import h5py
-
-    path = Path(path)
-    if not path.is_file():
-        raise BadInput(path, "result file not found" if not path.exists() else "is not a regular file")
-    try:
-        with h5py.File(path, "r") as f:
-            if isinstance(f.get("response_mean"), h5py.Dataset):
-                return "response"
-            if isinstance(f.get("samples"), h5py.Dataset) and "nominal_wavelength" in f:
-                return "samples"
-            if isinstance(f.get("emva1288"), h5py.Group):
-                return "emva1288"
-    except OSError as exc:
-        raise BadInput(path, f"not a readable HDF5 file ({shorten(str(exc), 120)})") from None
-    raise BadInput(path, "not a camchar result (no samples, response or EMVA 1288 parameters)")
+__all__ = ["export_files"]
 
 
 def export_files(paths: Sequence[Path], output: Path, components: Components, writer: str | None = None) -> tuple[Path, str]:
@@ -81,7 +56,7 @@ def export_files(paths: Sequence[Path], output: Path, components: Components, wr
         return output, chosen.name
     if len(paths) > 1:
         raise BadInput(None, f"writer '{candidates[0].name}' writes one result file, and {len(paths)} were given; export them one at a time")
-    kind = result_kind(paths[0])
+    kind = file_kind(paths[0]) or "nothing camchar writes"
     single = next((entry for entry in candidates if kind in entry.component.results), None)
     if single is None:
         raise BadInput(paths[0], f"holds the {kind}, which writer '{candidates[0].name}' does not write (it writes {', '.join(candidates[0].component.results)})")
@@ -103,7 +78,7 @@ def _claimants(components: Components, output: Path) -> list[Registered]:
 
 def _loaded(kind: str, path: Path) -> Any:
     """The result in ``path`` as its in-memory object (a CameraSamples or a CameraResponse)."""
-    if kind == "response":
+    if kind == RESPONSE:
         from camchar.files.camera_response import CameraResponse
 
         return CameraResponse(path)

@@ -26,6 +26,7 @@ from camchar.core.errors import BadInput
 from camchar.core.spectra import SourceSpectra, check_spectra
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
+from camchar.files.hdf5_values import RESPONSE, SAMPLES, SPECTRA, file_kind
 from camchar.host.guard import checked_type, component_error, guarded
 from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS, WRITERS
 from camchar.host.registry import Components, Registered
@@ -213,18 +214,16 @@ def _reader_for(components: Components, path: Path) -> Registered:
 def _what_else(path: Path) -> str | None:
     """A hint for a camchar file given as the source: a samples or a response file."""
     try:
-        import h5py
-
-        with h5py.File(path, "r") as f:
-            if "samples" in f and "nominal_wavelength" in f:
-                return (
-                    "this is a CameraSamples file (camera statistics, as `camchar stats` writes), not source "
-                    "spectra; give it as the samples input and a MonochromatorSpectra file as the source"
-                )
-            if "response_mean" in f:
-                return "this is a CameraResponse file (a fitted spectral response), not source spectra"
-    except Exception:  # noqa: BLE001 - only a hint
+        kind = file_kind(path)
+    except BadInput:  # only a hint
         return None
+    if kind == SAMPLES:
+        return (
+            "this is a CameraSamples file (camera statistics, as `camchar stats` writes), not source "
+            "spectra; give it as the samples input and a MonochromatorSpectra file as the source"
+        )
+    if kind == RESPONSE:
+        return "this is a CameraResponse file (a fitted spectral response), not source spectra"
     return None
 
 
@@ -236,18 +235,13 @@ def read_samples(path: Path) -> CameraSamples:
     if not path.is_file():
         what = "not found" if not path.exists() else "is not a regular file"
         raise BadInput(path, f"samples file {what} (run camchar stats first, or give the samples file)")
-    import h5py
-
-    try:
-        with h5py.File(path, "r") as f:
-            if "response_mean" in f:
-                raise BadInput(path, "this is a CameraResponse file, not samples; give the CameraSamples file camchar stats wrote")
-            if "irradiance" in f:
-                raise BadInput(path, "this is a MonochromatorSpectra file, not samples; give it with --source")
-            if "samples" not in f or "nominal_wavelength" not in f:
-                raise BadInput(path, "not a CameraSamples file (no samples and nominal_wavelength datasets)")
-    except OSError as exc:
-        raise BadInput(path, f"not a readable HDF5 file ({exc})") from None
+    kind = file_kind(path)
+    if kind == RESPONSE:
+        raise BadInput(path, "this is a CameraResponse file, not samples; give the CameraSamples file camchar stats wrote")
+    if kind == SPECTRA:
+        raise BadInput(path, "this is a MonochromatorSpectra file, not samples; give it with --source")
+    if kind != SAMPLES:
+        raise BadInput(path, "not a CameraSamples file (no samples and nominal_wavelength datasets)")
     return CameraSamples(path)
 
 

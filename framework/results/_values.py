@@ -1,24 +1,13 @@
-"""Values from HDF5 and numpy as plain Python, and as JSON."""
+"""Values from HDF5 and numpy as plain Python (:func:`camchar.files.hdf5_values.plain_nested`), and as JSON."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-import numpy as np
+from camchar.files.hdf5_values import plain_nested as plain
 
 __all__ = ["plain", "json_safe"]
-
-
-def plain(value: Any) -> Any:
-    """A value as plain Python: text decoded, numpy scalars unwrapped, arrays as (nested) lists."""
-    if isinstance(value, (bytes, np.bytes_)):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray):
-        return plain(value[()]) if value.shape == () else [plain(item) for item in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def json_safe(value: Any) -> Any:

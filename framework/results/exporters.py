@@ -209,11 +209,13 @@ def _write_rows(sheet: Any, columns: Sequence[str], rows: Sequence[dict[str, Any
 def _emva_rows(result: Result) -> list[list[Any]]:
     emva = result.emva
     rows: list[list[Any]] = []
+    if emva is None:
+        return rows
     for item in emva.parameters:
         rows += [[channel, item.name, None, value, item.units] for channel, value in zip(result.channels, item.values)]
     if emva.ptc_offset is not None:
         rows += [[channel, "ptc_offset", None, value, emva.ptc_variance_units] for channel, value in zip(result.channels, emva.ptc_offset)]
-    if emva.ptc_mean is not None:
+    if emva.ptc_mean is not None and emva.ptc_variance is not None:  # the reader gives both or neither
         for point in range(emva.ptc_mean.shape[0]):
             for column, channel in enumerate(result.channels):
                 rows.append([channel, "ptc_mean", point, emva.ptc_mean[point, column], emva.ptc_mean_units])

@@ -24,7 +24,7 @@ import numpy as np
 from camchar.core.errors import BadInput
 from camchar.files.atomic import atomic_output
 from camchar.results._optional import require
-from camchar.results.model import KINDS, Result, read_result
+from camchar.results.model import KINDS, EmvaData, FitData, ResponseData, Result, SampleData, read_result
 from camchar.results.units import axis_label as _axis_label
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -115,7 +115,7 @@ PANELS = {
     "response": ("response", "fit", "residuals"),
     "emva1288": ("ptc",),
 }
-_MOSAICS = {
+_MOSAICS: dict[str, Any] = {  # Any: matplotlib types a mosaic as its own invariant HashableList
     "samples": [["signal", "signal-log"], ["snr", "exposure"]],
     "response": [["response", "response"], ["fit", "residuals"]],
     "emva1288": [["ptc"]],
@@ -203,6 +203,35 @@ def _require_part(results: Sequence[Result], kind: str) -> None:
         raise BadInput(missing[0].path, f"has no {kind} data to plot" if len(missing) == 1 else f"no {kind} data in {names}")
 
 
+def _samples(result: Result) -> SampleData:
+    """The result's samples, which the panel's kind promises (:func:`_require_part`)."""
+    if result.samples is None:
+        raise BadInput(result.path, "has no samples data to plot")
+    return result.samples
+
+
+def _response(result: Result) -> ResponseData:
+    """The result's response, which the panel's kind promises."""
+    if result.response is None:
+        raise BadInput(result.path, "has no response data to plot")
+    return result.response
+
+
+def _fit(result: Result) -> FitData:
+    """The fitted samples of the result's response (:func:`_fitted` keeps only the results that have them)."""
+    fit = _response(result).fit
+    if fit is None:
+        raise BadInput(result.path, "the response file holds no fitted samples (/samples group)")
+    return fit
+
+
+def _emva(result: Result) -> EmvaData:
+    """The result's EMVA 1288 data, which the panel's kind promises."""
+    if result.emva is None:
+        raise BadInput(result.path, "has no emva1288 data to plot")
+    return result.emva
+
+
 def _band(ax: "Axes", x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: str) -> None:
     ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0)
 
@@ -238,7 +267,7 @@ def draw_signal(ax: "Axes", results: Sequence[Result], log: bool = False) -> Non
     """
     _require_part(results, "samples")
     for trace in _overlay(results):
-        samples = trace.result.samples
+        samples = _samples(trace.result)
         for column, channel, colour in trace.channels:
             mean, std = samples.mean[:, column], samples.std[:, column]
             low = mean - std
@@ -246,11 +275,11 @@ def draw_signal(ax: "Axes", results: Sequence[Result], log: bool = False) -> Non
                 low = np.where(low > 0, low, np.nan)
             _band(ax, samples.wavelength, low, mean + std, colour)
             ax.plot(samples.wavelength, mean, color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
-    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
-    ax.set_ylabel(axis_label("Mean signal", _common_units(results, "signals", lambda r: r.samples.units)))
+    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: _samples(r).wavelength_units)))
+    ax.set_ylabel(axis_label("Mean signal", _common_units(results, "signals", lambda r: _samples(r).units)))
     if log:
         ax.set_yscale("log")
-        positive = np.concatenate([result.samples.mean[result.samples.mean > 0] for result in results])
+        positive = np.concatenate([mean[mean > 0] for mean in (_samples(result).mean for result in results)])
         if positive.size:
             ax.set_ylim(positive.min() / 2, positive.max() * 2)
         ax.set_title("Mean signal ± noise, log scale")
@@ -262,10 +291,10 @@ def draw_snr(ax: "Axes", results: Sequence[Result]) -> None:
     """Signal-to-noise ratio (mean / temporal noise) per channel against wavelength."""
     _require_part(results, "samples")
     for trace in _overlay(results):
-        snr = trace.result.samples.snr
+        snr = _samples(trace.result).snr
         for column, channel, colour in trace.channels:
-            ax.plot(trace.result.samples.wavelength, snr[:, column], color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
-    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
+            ax.plot(_samples(trace.result).wavelength, snr[:, column], color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
+    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: _samples(r).wavelength_units)))
     ax.set_ylabel("SNR (mean / noise)")
     ax.set_ylim(bottom=0)
     ax.set_title("Signal-to-noise ratio")
@@ -274,9 +303,9 @@ def draw_snr(ax: "Axes", results: Sequence[Result]) -> None:
 def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
     """The exposure time of the frame selected at each wavelength, one line per file."""
     _require_part(results, "samples")
-    with_exposure = [result for result in results if result.samples.exposure_time is not None]
+    with_exposure = [result for result in results if _samples(result).exposure_time is not None]
     for index, trace in enumerate(_overlay(results)):
-        samples = trace.result.samples
+        samples = _samples(trace.result)
         if samples.exposure_time is None:
             continue
         ax.plot(
@@ -288,11 +317,11 @@ def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
             drawstyle="steps-mid",
             label=f"{trace.name}: exposure",
         )
-    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.samples.wavelength_units)))
-    units = _common_units(with_exposure, "exposure times", lambda r: r.samples.exposure_time_units) if with_exposure else "s"
+    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: _samples(r).wavelength_units)))
+    units = _common_units(with_exposure, "exposure times", lambda r: _samples(r).exposure_time_units) if with_exposure else "s"
     ax.set_ylabel(axis_label("Exposure time", units))
     ax.set_yscale("log")
-    times = np.unique(np.concatenate([result.samples.exposure_time for result in with_exposure])) if with_exposure else np.array([])
+    times = np.unique(np.concatenate([_samples(result).exposure_time for result in with_exposure])) if with_exposure else np.array([])
     times = times[np.isfinite(times) & (times > 0)]
     if 0 < times.size <= 8:  # brackets use a few exposures: label exactly those
         from matplotlib.ticker import NullLocator
@@ -309,21 +338,21 @@ def draw_response(ax: "Axes", results: Sequence[Result]) -> None:
     """Spectral response (sensitivity) per channel with its ± std bootstrap band."""
     _require_part(results, "response")
     for trace in _overlay(results):
-        response = trace.result.response
+        response = _response(trace.result)
         for column, channel, colour in trace.channels:
             mean, std = response.mean[:, column], response.std[:, column]
             _band(ax, response.wavelength, mean - std, mean + std, colour)
             ax.plot(response.wavelength, mean, color=colour, linestyle=trace.linestyle, label=f"{trace.name}: {channel}")
     ax.axhline(0, color="#555555", linewidth=0.6, zorder=1, label="_zero")
-    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: r.response.wavelength_units)))
-    ax.set_ylabel(axis_label("Sensitivity", _common_units(results, "responses", lambda r: r.response.units)))
+    ax.set_xlabel(axis_label("Wavelength", _common_units(results, "wavelengths", lambda r: _response(r).wavelength_units)))
+    ax.set_ylabel(axis_label("Sensitivity", _common_units(results, "responses", lambda r: _response(r).units)))
     ax.set_title("Spectral response ± std")
 
 
 def _fitted(results: Sequence[Result]) -> list[_Trace]:
     """The overlaid responses that hold their fitted samples; a clear error when none does."""
     _require_part(results, "response")
-    traces = [trace for trace in _overlay(results) if trace.result.response.fit is not None]
+    traces = [trace for trace in _overlay(results) if _response(trace.result).fit is not None]
     if not traces:
         raise BadInput(results[0].path, "the response file holds no fitted samples (/samples group)")
     return traces
@@ -333,7 +362,7 @@ def draw_fit(ax: "Axes", results: Sequence[Result]) -> None:
     """Measured samples (points, ± their noise) against the fit's estimates (lines, ± their spread)."""
     traces = _fitted(results)
     for trace in traces:
-        fit = trace.result.response.fit
+        fit = _fit(trace.result)
         for column, channel, colour in trace.channels:
             estimate, spread = fit.estimate_mean[:, column], fit.estimate_std[:, column]
             _band(ax, fit.wavelength, estimate - spread, estimate + spread, colour)
@@ -351,8 +380,8 @@ def draw_fit(ax: "Axes", results: Sequence[Result]) -> None:
                 label=f"{trace.name}: {channel} measured",
             )
     fitted = [trace.result for trace in traces]
-    ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: r.response.fit.wavelength_units)))
-    ax.set_ylabel(axis_label("Mean signal", _common_units(fitted, "signals", lambda r: r.response.fit.units)))
+    ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: _fit(r).wavelength_units)))
+    ax.set_ylabel(axis_label("Mean signal", _common_units(fitted, "signals", lambda r: _fit(r).units)))
     ax.set_title("Samples (points) and fit (lines)")
 
 
@@ -360,7 +389,7 @@ def draw_residuals(ax: "Axes", results: Sequence[Result]) -> None:
     """Measured minus estimated samples per channel, with the measured noise as error bars."""
     traces = _fitted(results)
     for trace in traces:
-        fit = trace.result.response.fit
+        fit = _fit(trace.result)
         residual = fit.residual
         for column, channel, colour in trace.channels:
             ax.errorbar(
@@ -378,30 +407,33 @@ def draw_residuals(ax: "Axes", results: Sequence[Result]) -> None:
             )
     ax.axhline(0, color="#555555", linewidth=0.6, zorder=1, label="_zero")
     fitted = [trace.result for trace in traces]
-    ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: r.response.fit.wavelength_units)))
-    ax.set_ylabel(axis_label("Measured − estimate", _common_units(fitted, "signals", lambda r: r.response.fit.units)))
+    ax.set_xlabel(axis_label("Nominal wavelength", _common_units(fitted, "wavelengths", lambda r: _fit(r).wavelength_units)))
+    ax.set_ylabel(axis_label("Measured − estimate", _common_units(fitted, "signals", lambda r: _fit(r).units)))
     ax.set_title("Fit residuals")
 
 
 def draw_ptc(ax: "Axes", results: Sequence[Result]) -> None:
     """Photon transfer: temporal variance against dark-subtracted mean, with the fitted gain line."""
     _require_part(results, "emva1288")
-    traces = [trace for trace in _overlay(results) if trace.result.emva.ptc_mean is not None]
+    traces = [trace for trace in _overlay(results) if _emva(trace.result).ptc_mean is not None]
     if not traces:
         raise BadInput(results[0].path, "the /emva1288 group holds no photon-transfer data (ptc_mean, ptc_variance)")
     for trace in traces:
-        emva = trace.result.emva
+        emva = _emva(trace.result)
         line = emva.gain_line()
+        ptc_mean, ptc_variance = emva.ptc_mean, emva.ptc_variance
+        if ptc_mean is None or ptc_variance is None:  # left out above: the reader gives both or neither
+            continue
         for column, channel, colour in trace.channels:
-            mean, variance = emva.ptc_mean[:, column], emva.ptc_variance[:, column]
+            mean, variance = ptc_mean[:, column], ptc_variance[:, column]
             ax.plot(mean, variance, linestyle="none", marker=trace.marker, color=colour, markersize=3.5, alpha=0.8, label=f"{trace.name}: {channel} points")
             if line is not None:
                 top = float(np.nanmax(mean)) if np.isfinite(mean).any() else 1.0
                 x = np.array([0.0, top * 1.05])
                 ax.plot(x, line[0][column] * x + line[1][column], color=colour, linestyle=trace.linestyle, linewidth=1.0, label=f"{trace.name}: {channel} gain fit")
     with_points = [trace.result for trace in traces]
-    ax.set_xlabel(axis_label("Mean signal, dark subtracted", _common_units(with_points, "mean signals", lambda r: r.emva.ptc_mean_units)))
-    ax.set_ylabel(axis_label("Temporal variance", _common_units(with_points, "variances", lambda r: r.emva.ptc_variance_units)))
+    ax.set_xlabel(axis_label("Mean signal, dark subtracted", _common_units(with_points, "mean signals", lambda r: _emva(r).ptc_mean_units)))
+    ax.set_ylabel(axis_label("Temporal variance", _common_units(with_points, "variances", lambda r: _emva(r).ptc_variance_units)))
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.set_title("Photon transfer")
@@ -430,8 +462,8 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
     channels = _all_channels(results)
     key: list[tuple[Any, str]] = []
     gain = None
-    if kind == "emva1288" and len(results) == 1 and results[0].emva.gain_line() is not None:
-        gain = results[0].emva.parameter("system_gain")
+    if kind == "emva1288" and len(results) == 1 and _emva(results[0]).gain_line() is not None:
+        gain = _emva(results[0]).parameter("system_gain")
     if panels != ("exposure",):
         for channel in channels:
             handle = Line2D([], [], color=channel_colour(channel, channels), marker="o" if kind == "emva1288" else None, linewidth=2.0)

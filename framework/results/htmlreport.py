@@ -293,11 +293,12 @@ def _panels_for(result: Result) -> list[str]:
     panels: list[str] = []
     for kind in result.kinds:
         for panel in PANELS[kind]:
-            if panel == "exposure" and result.samples.exposure_time is None:
+            # each panel is of its kind, whose part is present
+            if panel == "exposure" and (result.samples is None or result.samples.exposure_time is None):
                 continue
-            if panel in ("fit", "residuals") and result.response.fit is None:
+            if panel in ("fit", "residuals") and (result.response is None or result.response.fit is None):
                 continue
-            if panel == "ptc" and result.emva.ptc_mean is None:
+            if panel == "ptc" and (result.emva is None or result.emva.ptc_mean is None):
                 continue
             panels.append(panel)
     return panels

@@ -14,7 +14,6 @@ more than one of them:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,10 @@ import h5py
 import numpy as np
 
 from camchar.core.errors import BadInput
+from camchar.files.camera_response_h5 import read_response_layout
 from camchar.files.camera_samples import CameraSamples
-from camchar.results._values import plain
+from camchar.files.hdf5_values import EMVA1288, RESPONSE, SAMPLES, decode_json_attributes, file_kinds, plain_nested, text, texts
+from camchar.files.samples_h5 import read_samples_layout
 
 __all__ = [
     "KINDS",
@@ -52,10 +53,6 @@ EMVA_PARAMETERS = {
     "saturation": "DN",
     "dynamic_range": "dB",
 }
-
-#: Provenance attributes that may hold JSON text (decoded when they do).
-_JSON_ATTRIBUTES = ("options", "parameters", "inputs")
-
 
 def default_channel_names(count: int) -> tuple[str, ...]:
     """Channel names for a file that does not record them.
@@ -367,7 +364,10 @@ def read_result(path: str | Path) -> Result:
 
 
 class _Reader:
-    """Reads one open HDF5 file; every problem becomes a :class:`BadInput` naming the object at fault."""
+    """Checks and models the layouts :mod:`camchar.files` reads from one open HDF5 file.
+
+    Every problem becomes a :class:`BadInput` naming the file and the object at fault.
+    """
 
     def __init__(self, path: Path, f: h5py.File):
         self.path = path
@@ -378,64 +378,60 @@ class _Reader:
 
     def result(self) -> Result:
         f = self.f
-        has_samples = isinstance(f.get("samples"), h5py.Dataset) and "nominal_wavelength" in f
-        has_response = isinstance(f.get("response_mean"), h5py.Dataset) and "wavelength" in f
-        has_emva = isinstance(f.get("emva1288"), h5py.Group)
-        if not (has_samples or has_response or has_emva):
+        kinds = file_kinds(f)
+        if not (SAMPLES in kinds or RESPONSE in kinds or EMVA1288 in kinds):
             found = ", ".join(sorted(f.keys())[:6]) or "nothing"
             raise self.fail(
                 "not a camchar result: expected a CameraSamples file (/samples, /nominal_wavelength), a "
                 f"CameraResponse file (/response_mean, /wavelength) or an /emva1288 group; it holds {found}"
             )
-        provenance_group = f.get("camchar")
-        samples = self.samples(provenance_group) if has_samples else None
-        response = self.response() if has_response else None
+        layout = read_samples_layout(f)  # the root attributes, the provenance and the EMVA group are read with it
+        provenance = layout["provenance_datasets"]
+        samples = self.samples(layout) if SAMPLES in kinds else None
+        response = self.response(read_response_layout(f)) if RESPONSE in kinds else None
         channel_count = next(
             (part.mean.shape[1] for part in (samples, response) if part is not None),
             None,
         )
-        emva = self.emva(channel_count) if has_emva else None
+        emva = self.emva(layout["emva1288"], channel_count) if EMVA1288 in kinds else None
         if channel_count is None:
-            channel_count = emva.parameters[0].values.shape[0] if emva.parameters else emva.ptc_mean.shape[1]
+            assert emva is not None  # one of the three kinds is present
+            channel_count = emva.parameters[0].values.shape[0] if emva.parameters else _shape(emva.ptc_mean)[1]
         return Result(
             path=self.path,
-            camera=_text(f.attrs.get("camera", "")),
-            lens=_text(f.attrs.get("lens", "")),
-            settings=_text(f.attrs.get("settings", "")),
-            label=_text(f.attrs.get("label", "")),
-            channels=self.channel_names(provenance_group, channel_count),
+            camera=_root_text(layout["camera"]),
+            lens=_root_text(layout["lens"]),
+            settings=_root_text(layout["settings"]),
+            label=_root_text(layout["label"]),
+            channels=self.channel_names(provenance.get("channel_names"), channel_count),
             samples=samples,
             response=response,
             emva=emva,
-            provenance=_provenance(provenance_group),
-            warnings=self.warnings(provenance_group),
+            provenance=_provenance(layout["provenance_attributes"], provenance),
+            warnings=self.warnings(provenance.get("warnings")),
         )
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
-    def dataset(self, name: str, group: h5py.Group | None = None) -> h5py.Dataset:
-        owner = self.f if group is None else group
-        item = owner.get(name)
-        if not isinstance(item, h5py.Dataset):
-            raise self.fail(f"missing dataset {_joined(owner, name)}")
-        return item
-
-    def matrix(self, name: str, rows: int, group: h5py.Group | None = None) -> np.ndarray:
-        """A (rows, C) dataset; a 1-D dataset of length ``rows`` is one channel."""
-        dataset = self.dataset(name, group)
-        values = dataset[()]
-        if values.ndim == 1:
-            values = values[:, np.newaxis]
-        if values.ndim != 2 or values.shape[0] != rows:
-            raise self.fail(f"{dataset.name} has shape {dataset.shape}, expected ({rows}, channels)")
+    def dataset(self, name: str, values: np.ndarray | None) -> np.ndarray:
+        """``values`` of the dataset ``name`` (its full path), which must be present."""
+        if values is None:
+            raise self.fail(f"missing dataset {name}")
         return values
 
-    def vector(self, name: str, length: int | None = None, group: h5py.Group | None = None) -> np.ndarray:
-        dataset = self.dataset(name, group)
-        values = dataset[()]
+    def matrix(self, name: str, values: np.ndarray | None, rows: int) -> np.ndarray:
+        """A (rows, C) dataset; a 1-D dataset of length ``rows`` is one channel."""
+        stored = self.dataset(name, values)
+        values = stored[:, np.newaxis] if stored.ndim == 1 else stored
+        if values.ndim != 2 or values.shape[0] != rows:
+            raise self.fail(f"{name} has shape {stored.shape}, expected ({rows}, channels)")
+        return values
+
+    def vector(self, name: str, values: np.ndarray | None, length: int | None = None) -> np.ndarray:
+        values = self.dataset(name, values)
         if values.ndim != 1 or (length is not None and values.shape[0] != length):
             expected = "one value per row" if length is None else f"({length},)"
-            raise self.fail(f"{dataset.name} has shape {dataset.shape}, expected {expected}")
+            raise self.fail(f"{name} has shape {values.shape}, expected {expected}")
         return values
 
     def same_shape(self, reference: np.ndarray, *others: tuple[str, np.ndarray]) -> None:
@@ -445,147 +441,130 @@ class _Reader:
 
     # -- the three layouts -----------------------------------------------------------------------------------
 
-    def samples(self, provenance: h5py.Group | None) -> SampleData:
-        wavelength = self.vector("nominal_wavelength")
+    def samples(self, layout: dict[str, Any]) -> SampleData:
+        wavelength = self.vector("/nominal_wavelength", layout["nom_wl"])
         rows = wavelength.shape[0]
-        mean = self.matrix("samples", rows)
-        std = self.matrix("samples_std", rows)
+        mean = self.matrix("/samples", layout["mean"], rows)
+        std = self.matrix("/samples_std", layout["std"], rows)
         self.same_shape(mean, ("/samples_std", std))
-        exposure = self.vector("exposure_time", rows) if "exposure_time" in self.f else None
+        exposure = self.vector("/exposure_time", layout["exp_time"], rows) if layout["exp_time"] is not None else None
         extras: dict[str, Any] = {}
-        if provenance is not None:
-            for key in ("image_number", "iso"):
-                if isinstance(provenance.get(key), h5py.Dataset):
-                    extras[key] = self.vector(key, rows, provenance)
-            if isinstance(provenance.get("capture_time"), h5py.Dataset):
-                extras["capture_time"] = tuple(_texts(self.vector("capture_time", rows, provenance)))
-        nd = self.f.get("ND")
+        provenance = layout["provenance_datasets"]
+        for key in ("image_number", "iso"):
+            if key in provenance:
+                extras[key] = self.vector(f"/camchar/{key}", provenance[key], rows)
+        if "capture_time" in provenance:
+            extras["capture_time"] = tuple(texts(self.vector("/camchar/capture_time", provenance["capture_time"], rows)))
+        nd = layout["ND"]
         return SampleData(
             wavelength=wavelength,
-            wavelength_units=_units(self.f["nominal_wavelength"]),
+            wavelength_units=_units(layout["wl_units"]),
             mean=mean,
             std=std,
-            units=_units(self.f["samples"]),
-            pixels=_integer(self.f["samples"].attrs.get("n")),
+            units=_units(layout["units"]),
+            pixels=_integer(layout["n"]),
             exposure_time=exposure,
-            exposure_time_units=_units(self.f["exposure_time"]) if exposure is not None else "s",
-            nd=float(nd[()]) if isinstance(nd, h5py.Dataset) and nd.shape == () else None,
+            exposure_time_units=_units(layout["exp_time_units"]) if exposure is not None else "s",
+            nd=float(nd) if nd is not None and np.ndim(nd) == 0 else None,
             **extras,
         )
 
-    def response(self) -> ResponseData:
-        wavelength = self.vector("wavelength")
-        mean = self.matrix("response_mean", wavelength.shape[0])
-        std = self.matrix("response_std", wavelength.shape[0])
+    def response(self, layout: dict[str, Any]) -> ResponseData:
+        datasets, attributes = layout["datasets"], layout["attributes"]
+        wavelength = self.vector("/wavelength", datasets["wavelength"])
+        mean = self.matrix("/response_mean", datasets["response_mean"], wavelength.shape[0])
+        std = self.matrix("/response_std", datasets["response_std"], wavelength.shape[0])
         self.same_shape(mean, ("/response_std", std))
-        attributes = self.f["response_mean"].attrs
+        stored = attributes["response_mean"]
         return ResponseData(
             wavelength=wavelength,
-            wavelength_units=_units(self.f["wavelength"]),
+            wavelength_units=_units(attributes["wavelength"].get("units")),
             mean=mean,
             std=std,
-            units=_units(self.f["response_mean"]),
-            scale=_number(attributes.get("scale")),
-            draws=_integer(attributes.get("n")),
-            r2=_number(attributes.get("R2")),
-            alpha=_number(attributes.get("alpha")),
-            method=_text(attributes["method"]) if "method" in attributes else None,
-            fit=self.fit(mean.shape[1]),
+            units=_units(stored.get("units")),
+            scale=_number(stored.get("scale")),
+            draws=_integer(stored.get("n")),
+            r2=_number(stored.get("R2")),
+            alpha=_number(stored.get("alpha")),
+            method=text(stored["method"]) if "method" in stored else None,
+            fit=self.fit(layout, mean.shape[1]) if layout["fit"] else None,
         )
 
-    def fit(self, channels: int) -> FitData | None:
-        group = self.f.get("samples")
-        if not isinstance(group, h5py.Group):
-            return None
-        wavelength = self.vector("nominal_wavelength", group=group)
+    def fit(self, layout: dict[str, Any], channels: int) -> FitData:
+        datasets, attributes = layout["datasets"], layout["attributes"]
+        wavelength = self.vector("/samples/nominal_wavelength", datasets["samples/nominal_wavelength"])
         rows = wavelength.shape[0]
-        arrays = {name: self.matrix(name, rows, group) for name in ("mean", "std", "estimate_mean", "estimate_std")}
+        arrays = {name: self.matrix(f"/samples/{name}", datasets[f"samples/{name}"], rows) for name in ("mean", "std", "estimate_mean", "estimate_std")}
         for name, values in arrays.items():
             if values.shape[1] != channels:
                 raise self.fail(f"/samples/{name} has {values.shape[1]} channels, the response {channels}")
         return FitData(
             wavelength=wavelength,
-            wavelength_units=_units(group["nominal_wavelength"]),
+            wavelength_units=_units(attributes["samples/nominal_wavelength"].get("units")),
             mean=arrays["mean"],
             std=arrays["std"],
-            units=_units(group["mean"]),
-            pixels=_integer(group["mean"].attrs.get("n")),
+            units=_units(attributes["samples/mean"].get("units")),
+            pixels=_integer(attributes["samples/mean"].get("n")),
             estimate_mean=arrays["estimate_mean"],
             estimate_std=arrays["estimate_std"],
-            estimate_units=_units(group["estimate_mean"]),
-            draws=_integer(group["estimate_mean"].attrs.get("n")),
+            estimate_units=_units(attributes["samples/estimate_mean"].get("units")),
+            draws=_integer(attributes["samples/estimate_mean"].get("n")),
         )
 
-    def emva(self, channels: int | None) -> EmvaData:
-        group = self.f["emva1288"]
-        names = [name for name in EMVA_PARAMETERS if isinstance(group.get(name), h5py.Dataset)]
-        names += sorted(
-            name
-            for name, item in group.items()
-            if isinstance(item, h5py.Dataset) and item.ndim == 1 and name not in EMVA_PARAMETERS and name != "ptc_offset"
-        )
+    def emva(self, group: dict[str, tuple[np.ndarray, dict[str, Any]]], channels: int | None) -> EmvaData:
+        names = [name for name in EMVA_PARAMETERS if name in group]
+        names += sorted(name for name, (values, _) in group.items() if np.ndim(values) == 1 and name not in EMVA_PARAMETERS and name != "ptc_offset")
         parameters = []
         for name in names:
-            values = self.vector(name, channels, group)
+            values = self.vector(f"/emva1288/{name}", group[name][0], channels)
             channels = values.shape[0]
-            parameters.append(EmvaParameter(name=name, values=values, units=_units(group[name])))
+            parameters.append(EmvaParameter(name=name, values=values, units=_units(group[name][1].get("units"))))
         ptc: dict[str, Any] = {}
-        if isinstance(group.get("ptc_mean"), h5py.Dataset):
-            points = group["ptc_mean"].shape[0] if group["ptc_mean"].ndim else 0
-            ptc["ptc_mean"] = self.matrix("ptc_mean", points, group)
-            ptc["ptc_variance"] = self.matrix("ptc_variance", points, group)
+        if "ptc_mean" in group:
+            stored_mean = group["ptc_mean"][0]
+            points = stored_mean.shape[0] if stored_mean.ndim else 0
+            ptc["ptc_mean"] = self.matrix("/emva1288/ptc_mean", stored_mean, points)
+            ptc["ptc_variance"] = self.matrix("/emva1288/ptc_variance", group.get("ptc_variance", (None, {}))[0], points)
             self.same_shape(ptc["ptc_mean"], ("/emva1288/ptc_variance", ptc["ptc_variance"]))
             if channels is not None and ptc["ptc_mean"].shape[1] != channels:
                 raise self.fail(f"/emva1288/ptc_mean has {ptc['ptc_mean'].shape[1]} channels, expected {channels}")
             channels = ptc["ptc_mean"].shape[1]
-            ptc["ptc_mean_units"] = _units(group["ptc_mean"])
-            ptc["ptc_variance_units"] = _units(group["ptc_variance"])
-        if isinstance(group.get("ptc_offset"), h5py.Dataset):
-            ptc["ptc_offset"] = self.vector("ptc_offset", channels, group)
+            ptc["ptc_mean_units"] = _units(group["ptc_mean"][1].get("units"))
+            ptc["ptc_variance_units"] = _units(group["ptc_variance"][1].get("units"))
+        if "ptc_offset" in group:
+            ptc["ptc_offset"] = self.vector("/emva1288/ptc_offset", group["ptc_offset"][0], channels)
         if not parameters and "ptc_mean" not in ptc:
             raise self.fail("/emva1288 holds no parameters and no photon-transfer data")
         return EmvaData(parameters=tuple(parameters), **ptc)
 
-    def channel_names(self, group: h5py.Group | None, count: int) -> tuple[str, ...]:
-        if group is None or not isinstance(group.get("channel_names"), h5py.Dataset):
+    def channel_names(self, stored: np.ndarray | None, count: int) -> tuple[str, ...]:
+        if stored is None:
             return default_channel_names(count)
-        names = tuple(_texts(self.vector("channel_names", group=group)))
+        names = tuple(texts(self.vector("/camchar/channel_names", stored)))
         if len(names) != count:
             raise self.fail(f"/camchar/channel_names names {len(names)} channels, the data has {count}")
         return names
 
-    def warnings(self, group: h5py.Group | None) -> tuple[str, ...]:
-        if group is None or "warnings" not in group:
-            return ()
-        item = group["warnings"]
-        if isinstance(item, h5py.Dataset):
-            values = item[()]
-            return tuple(_texts(np.atleast_1d(values)))
-        return ()
+    def warnings(self, stored: np.ndarray | None) -> tuple[str, ...]:
+        return () if stored is None else tuple(texts(stored))
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Plain values from HDF5
+# Plain values from HDF5 (the helpers themselves are camchar.files.hdf5_values's)
 
 
-def _joined(owner: h5py.Group, name: str) -> str:
-    return f"{owner.name.rstrip('/')}/{name}"
+def _shape(values: np.ndarray | None) -> tuple[int, ...]:
+    return () if values is None else values.shape
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray) and value.shape == ():
-        return _text(value[()])
-    return str(value)
+def _root_text(value: Any) -> str:
+    """A root attribute as text, "" when absent."""
+    return "" if value is None else text(value)
 
 
-def _texts(values: np.ndarray) -> list[str]:
-    return [_text(item) for item in values.tolist()]
-
-
-def _units(dataset: h5py.Dataset) -> str:
-    return _text(dataset.attrs["units"]) if "units" in dataset.attrs else ""
+def _units(value: Any) -> str:
+    """A ``units`` attribute as text, "" when absent."""
+    return "" if value is None else text(value)
 
 
 def _number(value: Any) -> float | None:
@@ -602,23 +581,14 @@ def _integer(value: Any) -> int | None:
     return None if number is None or not np.isfinite(number) else int(number)
 
 
-def _provenance(group: h5py.Group | None) -> dict[str, Any]:
-    """The ``/camchar`` attributes, plus small datasets that are not modelled elsewhere."""
-    if group is None:
-        return {}
-    provenance: dict[str, Any] = {}
-    for key, value in group.attrs.items():
-        value = plain(value)
-        if key in _JSON_ATTRIBUTES and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass  # plain text after all: keep it as it is
-        provenance[key] = value
+def _provenance(attributes: dict[str, Any], datasets: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The ``/camchar`` attributes (JSON texts decoded), plus small datasets that are not modelled elsewhere."""
+    provenance = {key: plain_nested(value) for key, value in attributes.items()}
+    provenance = decode_json_attributes(provenance)
     modelled = {"image_number", "iso", "capture_time", "channel_names", "warnings"}
-    for key, item in group.items():
-        if key not in modelled and isinstance(item, h5py.Dataset) and item.size <= 1024:
-            provenance[key] = plain(item[()])
+    for key, values in datasets.items():
+        if key not in modelled and np.size(values) <= 1024:
+            provenance[key] = plain_nested(values)
     return provenance
 
 
@@ -654,12 +624,7 @@ def result_from_samples(samples: CameraSamples, path: str | Path | None = None) 
     names = provenance.pop("channel_names", None)
     extras = {key: provenance.pop(key, None) for key in ("image_number", "iso", "capture_time")}
     recorded = provenance.pop("warnings", None)
-    for key in _JSON_ATTRIBUTES:
-        if isinstance(provenance.get(key), str):
-            try:
-                provenance[key] = json.loads(provenance[key])
-            except ValueError:
-                pass
+    provenance = decode_json_attributes(provenance)
     channels = tuple(str(name) for name in names) if names is not None else default_channel_names(mean.shape[1])
     if len(channels) != mean.shape[1]:
         raise BadInput(path, f"channel_names names {len(channels)} channels, the data has {mean.shape[1]}")

@@ -234,7 +234,7 @@ def _tables(result: Result) -> dict[str, Any]:
                     },
                 ),
             }
-    if (emva := result.emva) is not None and emva.ptc_mean is not None:
+    if (emva := result.emva) is not None and emva.ptc_mean is not None and emva.ptc_variance is not None:
         tables["photon_transfer"] = {
             "mean_units": emva.ptc_mean_units,
             "variance_units": emva.ptc_variance_units,
@@ -420,7 +420,7 @@ def _wavelength_table(summary: dict[str, Any], name: str, title: str) -> Table:
     for row in rows[::stride]:
         for position, (channel, values) in enumerate(row["channels"].items()):
             first = position == 0
-            cells = [format_number(row["wavelength"], 6) if first else "", Text(channel)]
+            cells: list[str | Text] = [format_number(row["wavelength"], 6) if first else "", Text(channel)]
             cells += [format_number(values["mean"]), format_number(values["std"]), format_number(values["snr"], 4)]
             cells += [format_number(row.get(key), 4) if first else "" for key in extra]
             table.add_row(*cells)

@@ -20,7 +20,7 @@ BAYER_PATTERN = ((0, 1), (1, 2))
 class TiffLayout:
     """16-bit RGB TIFFs: every pixel has all three channels, as a demosaiced image."""
 
-    channel_names = ("R", "G", "B")
+    channel_names: tuple[str, ...] = ("R", "G", "B")
     full_scale = FULL_SCALE
     black_level = 0.0
 

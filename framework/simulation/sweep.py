@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import attrs
 import h5py
@@ -159,7 +159,7 @@ def simulate_sweep(
     defects = _Defects(camera, layout.shape, rng, plan.wavelengths)
     clip = camera.clip_level(layout.full_scale)
 
-    truth = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std", "clipped_fraction")}
+    truth: dict[str, list[Any]] = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std", "clipped_fraction")}
     images: dict[int, list[int]] = {}
     number = 0
     for wavelength in plan.wavelengths:

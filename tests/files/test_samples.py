@@ -98,3 +98,11 @@ def test_missing_items_load_as_none_with_a_warning(tmp_path):
         samples = CameraSamples(path)
     assert samples.mean is None and samples.camera is None
     assert list(samples.nom_wl) == [400, 500]
+
+
+@pytest.mark.parametrize("method", ["normalize", "denormalize"])
+def test_scaling_empty_samples_says_what_is_missing(method):
+    samples = CameraSamples()
+    samples.scale = 2.0  # denormalize does nothing at scale 1
+    with pytest.raises(ValueError, match="no mean and std to scale"):
+        getattr(samples, method)()

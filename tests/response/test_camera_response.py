@@ -126,3 +126,8 @@ def test_normalize_peak_and_denormalize():
     np.testing.assert_allclose(response.mean, original)
     with pytest.raises(ValueError, match="mode must be one of"):
         response.normalize("area")
+
+
+def test_normalizing_an_empty_response_says_what_is_missing():
+    with pytest.raises(ValueError, match="no mean and std to scale"):
+        CameraResponse().normalize("peak")

@@ -36,7 +36,7 @@ def test_the_file_holds_the_record_of_its_inputs(tmp_path, host):
         ("samples_sha256", "0" * 64, "the samples file changed"),
         ("source", [["monochromator-2022-10-11.h5", "0" * 64]], "the source spectra file changed"),
         ("settings_sha256", "0" * 64, "the settings file changed"),
-        ("method", {"name": "ridge", "plugin": "camchar 0.2.0", "options": {}}, "the method or its options changed"),
+        ("method", {"name": "ridge", "plugin": "camchar 0.3.0", "options": {}}, "the method or its options changed"),
         ("spectra_reader", {"name": "other", "plugin": "x 1", "options": {}}, "the spectra reader or its options changed"),
         ("fit", {"non_negative": True}, "the fit's parameters changed"),
         ("camchar", "0.0.1", "written by camchar 0.0.1"),

@@ -241,3 +241,11 @@ def test_touching_one_file_of_a_folder_source_refits_it_in_a_batch(tmp_path, csv
     changed = run_in_process(*args)
     assert changed.returncode == 0
     assert changed.stderr.count(f"out of date: the source spectra changed ({one.name})") == 2, changed.stderr
+
+
+def test_a_named_writer_must_claim_the_outputs_suffix(tmp_path, sweep):
+    ran = run_in_process("response", REFERENCE_H5, "--source", MONOCHROMATOR, "--writer", "csv", "-o", tmp_path / "r.h5")
+    assert ran.returncode == 2 and "writer 'csv' writes .csv files, not '.h5'" in ran.stderr
+    stats = run_in_process("stats", sweep, "--writer", "json", "-o", tmp_path / "s.h5")
+    assert stats.returncode == 2 and "writer 'json' writes .json files, not '.h5'" in stats.stderr
+    assert not (tmp_path / "r.h5").exists() and not (tmp_path / "s.h5").exists()

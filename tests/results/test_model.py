@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from camchar import BadInput, CameraSamples
+from camchar.files.camera_response import CameraResponse
 from camchar.results import read_result, result_from_samples
 from camchar.results.model import default_channel_names
 
@@ -191,3 +192,24 @@ def test_empty_emva_group_is_an_error(tmp_path):
         f.create_group("emva1288")
     with pytest.raises(BadInput, match="no parameters and no photon-transfer data"):
         read_result(path)
+
+
+def test_response_provenance_is_decoded_as_camera_response_decodes_it(tmp_path):
+    response = CameraResponse(RESPONSE)
+    response.provenance = {
+        "version": "9.9",
+        "method": "ridge-smooth",
+        "normalisation": {"samples_scale": 2.5, "source_scale": 0.5},
+        "software": {"numpy": "2.0"},
+        "parameters": {"alpha": 1e-6},
+        "warnings": ["the fit's warning"],
+    }
+    path = tmp_path / "response.h5"
+    response.save(path)
+    result = read_result(path)
+    assert result.provenance["normalisation"] == {"samples_scale": 2.5, "source_scale": 0.5}
+    assert result.provenance["software"] == {"numpy": "2.0"} and result.warnings == ("the fit's warning",)
+    reread = CameraResponse(path).provenance
+    assert {key: result.provenance[key] for key in ("normalisation", "software", "parameters")} == {
+        key: reread[key] for key in ("normalisation", "software", "parameters")
+    }
