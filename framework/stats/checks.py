@@ -115,18 +115,6 @@ def read_headers(context: SweepContext, problems: list[BadInput] | None = None) 
     return infos
 
 
-def available_memory() -> int | None:
-    """Bytes of memory available to a new process (``MemAvailable``), or ``None`` where unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def unaffordable_brackets(plan: SweepPlan, infos: dict[Path, ImageInfo], roi, workers: int, available: int | None) -> Iterator[BadInput]:
     """A problem when the brackets in flight would not fit in memory.
 

@@ -31,11 +31,11 @@ from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer, write_result
 from camchar.runtime.cluster import connect
+from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
 from camchar.stats.checks import (
-    available_memory,
     disagreements,
     implausible_exposures,
     level_problems,
@@ -181,7 +181,7 @@ def preflight(context: SweepContext) -> dict[Path, ImageInfo]:
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
         *level_problems(settings, infos, chosen),
-        *unaffordable_brackets(plan, infos, settings.roi, context.workers, available_memory()),
+        *unaffordable_brackets(plan, infos, settings.roi, context.workers, memory_available()),
     ):
         raise problem
     return infos

@@ -10,10 +10,10 @@ from camchar.core.errors import BadInput
 from camchar.files.atomic import check_output_path
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer
+from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.checks import (
-    available_memory,
     disagreements,
     implausible_exposures,
     level_problems,
@@ -123,7 +123,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
         *level_problems(settings, infos, chosen),
-        *unaffordable_brackets(plan, infos, settings.roi, context.workers, available_memory()),
+        *unaffordable_brackets(plan, infos, settings.roi, context.workers, memory_available()),
     ):
         report.add(problem)
     if infos:
