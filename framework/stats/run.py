@@ -11,8 +11,8 @@
                             selected again below a clipping level found in the sweep
              --stack + estimates--> the noise model's (N, C) temporal noise
              --emva1288--> the sensor's EMVA 1288 parameters (pairs and darks)
-             --results--> CameraSamples with provenance
-             --output--> the writer's file, moved into place when complete
+             --assembly--> CameraSamples with provenance
+             --pipeline.output--> the writer's file, moved into place when complete
 
 The host owns only this order, progress reporting and error handling.
 """
@@ -35,6 +35,7 @@ from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
+from camchar.stats.assembly import add_input_record, assemble_samples
 from camchar.stats.checks import (
     disagreements,
     implausible_exposures,
@@ -51,11 +52,9 @@ from camchar.stats.darks import DarkFrames, load_darks
 from camchar.stats.emva1288 import sweep_emva1288
 from camchar.stats.estimates import estimate_noise
 from camchar.stats.frame_cache import FrameCache
-from camchar.stats.freshness import record_inputs
+from camchar.stats.freshness import check_not_an_input, record_inputs
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input
 from camchar.stats.plan import check_image_folder, output_path
-from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
 from camchar.stats.sensor import report_levels, sensor_rules, warn_negative_means
 

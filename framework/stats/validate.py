@@ -26,8 +26,8 @@ from camchar.stats.checks import (
 from camchar.stats.choice import choose_components
 from camchar.stats.context import SweepContext
 from camchar.stats.exposure import ExposureTimes
+from camchar.stats.freshness import check_not_an_input
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input
 from camchar.stats.plan import check_image_folder, load_request, output_path, plan_sweep
 
 __all__ = ["Report", "validate"]

@@ -1,4 +1,4 @@
-"""Results: the statistics of a run as ``CameraSamples``, with the provenance of every number."""
+"""Assembly: the statistics of a run as ``CameraSamples``, with the provenance of every number."""
 
 from __future__ import annotations
 
