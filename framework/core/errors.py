@@ -10,9 +10,10 @@ the run survives; the command line prints it as one line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["BadInput", "PluginError", "CamcharWarning", "location", "shorten", "shown"]
+__all__ = ["BadInput", "PluginError", "CamcharWarning", "Stopped", "location", "one_line", "shorten", "shown"]
 
 #: The longest piece of user-supplied text echoed in a message.
 ECHO_LIMIT = 80
@@ -64,6 +65,11 @@ def _bounded_repr(value: object, limit: int) -> str:
     return text[: 4 * limit]
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each line break, with the spaces around it, becomes one space."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", str(text)).strip()
+
+
 class BadInput(Exception):
     """An error in the user's input, naming the file it concerns.
 
@@ -85,10 +91,10 @@ class BadInput(Exception):
 
     @property
     def message(self) -> str:
-        """The one-line message: ``file[:line]: problem``."""
+        """The one-line message: ``file[:line]: problem`` (line breaks in the problem, a library's say, become spaces)."""
         if self.path is None:
-            return self.problem
-        return f"{location(self.path, self.line)}: {self.problem}"
+            return one_line(self.problem)
+        return f"{location(self.path, self.line)}: {one_line(self.problem)}"
 
 
 class PluginError(Exception):
@@ -117,8 +123,12 @@ class PluginError(Exception):
     def message(self) -> str:
         """The one-line message naming the component and the plugin."""
         if self.built_in:
-            return f"internal error in camchar's {self.component} ({self.plugin}): {self.problem}"
-        return f"{self.component} of plugin {self.plugin} {self.problem}"
+            return f"internal error in camchar's {self.component} ({self.plugin}): {one_line(self.problem)}"
+        return f"{self.component} of plugin {self.plugin} {one_line(self.problem)}"
+
+
+class Stopped(SystemExit):
+    """A stop signal (Ctrl-C, SIGTERM) unwinding a worker process: it passes through every guarded call."""
 
 
 class CamcharWarning(UserWarning):

@@ -21,6 +21,9 @@ __all__ = ["SourceSpectra", "check_spectra", "NEGATIVE_TOLERANCE"]
 NEGATIVE_TOLERANCE = 0.01
 
 def _frozen_array(value: Any) -> np.ndarray:
+    kind = np.asarray(value).dtype.kind
+    if kind in "bc":
+        raise TypeError(f"spectra must be real numbers, not {'true/false values' if kind == 'b' else 'complex numbers'}")
     array = np.array(value, dtype=np.float64)
     array.setflags(write=False)
     return array

@@ -224,7 +224,10 @@ class Solver(Protocol):
     parameters: dict[str, float | str]
 
     def solve(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Fit every draw at once: ``X`` ``(D, M, W)`` and ``y`` ``(D, M, C)`` give ``w`` ``(D, W, C)``."""
+        """Fit every draw at once: ``X`` ``(D, M, W)`` and ``y`` ``(D, M, C)`` (read-only) give ``w`` ``(D, W, C)``.
+
+        ``w`` must be finite real numbers, and not negative when the problem asks for ``non_negative``.
+        """
 
 
 class ResponseMethod(Component):

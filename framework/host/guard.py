@@ -17,16 +17,17 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-from camchar.core.errors import BadInput, PluginError, shorten
+from camchar.core.errors import BadInput, CamcharWarning, PluginError, Stopped, shorten
 from camchar.host.registry import Registered
 
 __all__ = ["guarded", "guarded_call", "Guarded", "component_error", "checked_array", "checked_type"]
 
 T = TypeVar("T")
 
-#: Exceptions that pass through a guarded call unchanged (a Warning arrives as an exception when a
-#: warnings filter turns warnings into errors: it is the component's message, not its failure).
-PASS_THROUGH = (BadInput, PluginError, KeyboardInterrupt, SystemExit, MemoryError, Warning)
+#: Exceptions that pass through a guarded call unchanged (a CamcharWarning arrives as an exception when a
+#: warnings filter turns warnings into errors: it is the component's message, not its failure). A component
+#: that calls ``sys.exit`` or raises any other warning is broken like one that raises anything else.
+PASS_THROUGH = (BadInput, PluginError, KeyboardInterrupt, Stopped, MemoryError, CamcharWarning)
 #: ``OSError`` numbers that describe the machine, not the component: a full disk, a quota, permissions.
 ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
 
@@ -75,6 +76,8 @@ def guarded_call(registered: Registered, method: str, function: Callable[..., T]
         return function(*args, **kwargs)
     except PASS_THROUGH:
         raise
+    except SystemExit as exc:
+        raise component_error(registered, f"failed in {method}(): it called sys.exit({exc.code!r})") from exc
     except OSError as exc:
         if exc.errno in ENVIRONMENT_ERRNOS:
             raise
@@ -141,6 +144,10 @@ def checked_array(
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise component_error(registered, f"returned {type(value).__name__} from {method}(), not an array of numbers")
+    kind = np.asarray(value).dtype.kind if isinstance(value, (np.ndarray, np.generic, list, tuple)) else "f"
+    if kind in "bcO" and not (kind == "O" and isinstance(value, (list, tuple))):
+        words = {"b": "true/false values", "c": "complex numbers", "O": "Python objects"}[kind]
+        raise component_error(registered, f"returned {words} from {method}(), not an array of real numbers")
     try:
         values = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

@@ -184,7 +184,7 @@ def run_step_batch(
 
 
 def prepare_tasks(step: Step, inputs: Sequence[Path], names: Sequence[str], options: Any, batch: BatchOptions) -> list[Task | Outcome]:
-    """A task per input, or its failure when its output is already another input's.
+    """A task per input, or its failure when its output is already another input's output, or is an input of the batch.
 
     An input whose output cannot be known here becomes a task all the same:
     it fails in its turn, with the message a single run would give.
@@ -204,9 +204,15 @@ def prepare_tasks(step: Step, inputs: Sequence[Path], names: Sequence[str], opti
         outputs = mirrored_outputs(outputs, batch.output_dir)
     tasks: list[Task | Outcome] = []
     first_of: dict[Path, int] = {}
+    input_of = {same_file_key(Path(path)): index for index, path in enumerate(inputs)}
     for index, (path, target) in enumerate(zip(inputs, outputs)):
         if target is not None:
             key = same_file_key(target)
+            if key in input_of:
+                other = input_of[key]
+                problem = f"its output {shown_path(target)} is the input [{other + 1}/{len(inputs)}] {names[other]} of this batch; writing there would destroy it"
+                tasks.append(Outcome("failed", target, problem, exit_status=2))
+                continue
             if key in first_of:
                 other = first_of[key]
                 problem = f"writes the same output {shown_path(target)} as [{other + 1}/{len(inputs)}] {names[other]}{step.same_output_hint}"

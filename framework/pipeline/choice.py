@@ -23,7 +23,7 @@ from camchar.host.options import OptionValue, resolve_options
 from camchar.host.registry import Components, Registered
 from camchar.settings.model import Settings
 
-__all__ = ["ChosenComponent", "named_component", "option_values", "check_unused_options", "configure", "writer_for", "component_record"]
+__all__ = ["ChosenComponent", "named_component", "option_values", "check_unused_options", "configure", "check_suffix", "writer_for", "component_record"]
 
 
 @attrs.frozen
@@ -131,6 +131,19 @@ def configure(registered: Registered, values: Mapping[str, OptionValue]) -> Chos
     return ChosenComponent(registered, guarded(attrs.evolve(registered, component=configured)))
 
 
+def check_suffix(writer: Registered, output: Path) -> None:
+    """Refuse an output whose suffix ``writer`` does not claim (a writer that claims none writes any name).
+
+    Raises
+    ------
+    BadInput
+        Naming the output and the writer's suffixes: a CSV written under ``.h5`` would mislead every reader.
+    """
+    suffixes = writer.component.suffixes
+    if suffixes and output.suffix.lower() not in suffixes:
+        raise BadInput(output, f"writer '{writer.name}' writes {', '.join(suffixes)} files, not '{shorten(output.suffix, 20)}': give the output one of its suffixes")
+
+
 def writer_for(components: Components, output: Path, result: str, named: Registered | None = None) -> Registered:
     """The writer of a ``result`` (``samples``, ``response`` ...) to ``output``: the named one, else the first that claims the suffix.
 
@@ -146,9 +159,7 @@ def writer_for(components: Components, output: Path, result: str, named: Registe
     if named is not None:
         if result not in named.component.results:
             raise BadInput(None, f"writer '{named.name}' writes {', '.join(named.component.results)}, not the {result} (choose another with --writer)")
-        suffixes = named.component.suffixes
-        if suffixes and output.suffix.lower() not in suffixes:
-            raise BadInput(output, f"writer '{named.name}' writes {', '.join(suffixes)} files, not '{shorten(output.suffix, 20)}': give the output one of its suffixes")
+        check_suffix(named, output)
         return named
     suffix = output.suffix.lower()
     writers = [entry for entry in components.of_kind(WRITERS.key) if result in entry.component.results]

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from camchar.core.errors import BadInput
-from camchar.files.atomic import atomic_output, check_output_path
-from camchar.files.hdf5_values import RESPONSE, file_kind
+from camchar.files.atomic import check_output_path
+from camchar.files.hdf5_values import RESPONSE, SAMPLES, SPECTRA, file_kind
 from camchar.host.kinds import WRITERS
 from camchar.host.registry import Components, Registered
-from camchar.pipeline.choice import configure, named_component
-from camchar.pipeline.output import refuse_an_input, write_result
+from camchar.pipeline.choice import check_suffix, configure, named_component
+from camchar.pipeline.output import refuse_an_input, write_result, write_with
 
 __all__ = ["export_files"]
 
@@ -44,6 +44,8 @@ def export_files(paths: Sequence[Path], output: Path, components: Components, wr
     if not paths:
         raise BadInput(None, "no result files given")
     named = named_component(components, WRITERS, writer, None)
+    if named is not None:
+        check_suffix(named, output)
     candidates = [named] if named is not None else _claimants(components, output)
     check_output_path(output)
     refuse_an_input(output, paths, "one of the files exported", "the export")
@@ -51,12 +53,15 @@ def export_files(paths: Sequence[Path], output: Path, components: Components, wr
     if combining is not None:
         chosen = configure(combining, {})
         chosen.component.check(output)
-        with atomic_output(output) as temporary:
-            chosen.component.write_files([Path(path) for path in paths], temporary)
+        files = [Path(path) for path in paths]
+        write_with(chosen, output, lambda temporary: chosen.component.write_files(files, temporary))
         return output, chosen.name
     if len(paths) > 1:
         raise BadInput(None, f"writer '{candidates[0].name}' writes one result file, and {len(paths)} were given; export them one at a time")
-    kind = file_kind(paths[0]) or "nothing camchar writes"
+    kind = file_kind(paths[0])
+    if kind not in (SAMPLES, RESPONSE):
+        what = "source spectra" if kind == SPECTRA else "no samples or response (EMVA 1288 parameters alone, or another file)"
+        raise BadInput(paths[0], f"holds {what}; one file goes to a writer as samples or a response; export it with csv, json or xlsx")
     single = next((entry for entry in candidates if kind in entry.component.results), None)
     if single is None:
         raise BadInput(paths[0], f"holds the {kind}, which writer '{candidates[0].name}' does not write (it writes {', '.join(candidates[0].component.results)})")

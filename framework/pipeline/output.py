@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from camchar.core.errors import BadInput
 from camchar.core.paths import same_file_key
 from camchar.files.atomic import atomic_output
+from camchar.host.guard import component_error
 from camchar.pipeline.choice import ChosenComponent
 
-__all__ = ["refuse_an_input", "check_writer", "write_result"]
+__all__ = ["refuse_an_input", "check_writer", "write_result", "write_with"]
 
 
 def refuse_an_input(output: Path, inputs: Iterable[Path], words: str, result: str) -> None:
@@ -60,5 +62,32 @@ def write_result(result: Any, writer: ChosenComponent, path: Path) -> None:
     PluginError
         When the writer fails; nothing is left behind and an existing output is unchanged.
     """
+    write_with(writer, path, lambda temporary: writer.component.write(result, temporary))
+
+
+def write_with(writer: ChosenComponent, path: Path, write: Callable[[Path], object]) -> None:
+    """``write(temporary)`` by ``writer``, moved onto ``path`` when it wrote one regular file there.
+
+    A writer that writes nothing, or a folder, is at fault (it is named, and
+    what it left is removed); a ``BadInput`` it raises about the temporary
+    file names the output instead.
+
+    Raises
+    ------
+    BadInput
+        When the output cannot be written, or the writer refuses it.
+    PluginError
+        When the writer fails or writes no file.
+    """
     with atomic_output(path) as temporary:
-        writer.component.write(result, temporary)
+        try:
+            write(temporary)
+        except BadInput as refusal:
+            if refusal.path is not None and Path(refusal.path) == temporary:
+                raise BadInput(path, refusal.problem, refusal.line) from None
+            raise
+        if temporary.is_dir() and not temporary.is_symlink():
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise component_error(writer.registered, "wrote a folder, not the file it was given")
+        if not temporary.is_file():
+            raise component_error(writer.registered, "returned from write() without writing the file it was given")

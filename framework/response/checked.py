@@ -40,9 +40,11 @@ class CheckedSolver:
         What its ``prepare`` returned.
     shape
         ``(W, C)``: response bins by channels.
+    non_negative
+        The fit asked for a non-negative response: a negative value in the draws is refused.
     """
 
-    def __init__(self, registered: Registered, solver: Solver, shape: tuple[int, int]):
+    def __init__(self, registered: Registered, solver: Solver, shape: tuple[int, int], non_negative: bool = False):
         self.registered = registered
         self.solver = solver
         self.shape = shape
@@ -50,16 +52,29 @@ class CheckedSolver:
         for key, value in parameters.items():
             if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, (int, float, str, np.integer, np.floating)):
                 raise component_error(registered, f"returned a solver whose parameters[{key!r}] is {type(value).__name__}, not a number or text")
+            if not isinstance(value, str) and not np.isfinite(value):
+                raise component_error(registered, f"returned a solver whose parameters[{key!r}] is {value}, not a finite number")
         self.parameters: dict[str, Any] = dict(parameters)
+        self.non_negative = non_negative
 
     def solve(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The solver's ``(D, W, C)`` responses for ``(D, M, W)`` ``X`` and ``(D, M, C)`` ``y``, checked."""
+        X, y = _read_only(X), _read_only(y)  # the draws are camchar's: a solver that writes into them fails, named
         w = guarded_call(self.registered, "solve", self.solver.solve, X, y)
-        return checked_array(self.registered, "solve", w, (X.shape[0], *self.shape), "draws, response bins, channels")
+        checked = checked_array(self.registered, "solve", w, (X.shape[0], *self.shape), "draws, response bins, channels")
+        if self.non_negative and (checked < 0).any():
+            raise component_error(self.registered, f"returned {int((checked < 0).sum())} negative value(s) from solve() for a fit asked to be non-negative")
+        return checked
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.setflags(write=False)
+    return view
 
 
 def prepared_solver(method: Guarded, problem: ResponseProblem) -> CheckedSolver:
     """``method.prepare(problem)``, guarded, its solver checked and wrapped in a :class:`CheckedSolver`."""
     solver = method.prepare(problem)
     checked_type(method.registered, "prepare", solver, Solver, "a camchar.api.Solver (solve() and parameters)")
-    return CheckedSolver(method.registered, solver, (problem.X.shape[1], problem.y.shape[1]))
+    return CheckedSolver(method.registered, solver, (problem.X.shape[1], problem.y.shape[1]), problem.non_negative)

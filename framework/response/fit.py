@@ -178,6 +178,27 @@ def _warn_if_poor(r2: float, parameters: dict[str, float | str]) -> None:
     )
 
 
+def _refuse_non_finite(statistics: Any, r2: float, response_scale: float) -> None:
+    """Refuse a fit whose response, its spread or R² is not finite: never write NaN or infinity as a result.
+
+    Each draw was checked finite (the solver's answers); what overflows here
+    is the inputs' scale: the draws' spread, or the normalisation undone.
+    """
+    parts = {
+        "response": statistics.response_mean * response_scale,
+        "its standard deviation": statistics.response_std * response_scale,
+        "estimates": statistics.estimate_mean,
+        "R²": np.asarray(r2),
+    }
+    bad = [name for name, values in parts.items() if not np.all(np.isfinite(values))]
+    if bad:
+        raise BadInput(
+            None,
+            f"the fit's {' and '.join(bad)} would not be finite (the response scale is {response_scale:.3g}): the samples' and the "
+            f"source spectra's values are too large or too small for the arithmetic; give them in other units",
+        )
+
+
 def fit_response(
     samples: Any,
     spectra: SourceSpectra,
@@ -263,9 +284,10 @@ def fit_response(
     solver = prepared_solver(chosen, problem)
     statistics = bootstrap(problem, solver, n_draws, seed)
     r2 = r2_score(problem.y, statistics.estimate_mean)
+    response_scale = matched.samples_scale / matched.source_scale
+    _refuse_non_finite(statistics, r2, response_scale)
     _warn_if_poor(r2, solver.parameters)
 
-    response_scale = matched.samples_scale / matched.source_scale
     samples_units = _text(getattr(samples, "units", None)) or "unknown"
     return ResponseResult(
         wavelength=np.array(matched.wavelength),

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from camchar._version import __version__
 from camchar.core.errors import BadInput
+from camchar.host.guard import component_error, guarded_call
 from camchar.pipeline.choice import ChosenComponent
 from camchar.pipeline.record import file_sha256, first_change, plain_record, read_record, relative_name
 from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
@@ -36,23 +37,36 @@ RECORD_FORMAT = 2
 def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     """The files reading ``source`` reads: what the reader reports, else ``source`` itself, or every file below a folder.
 
+    What a reader reports must be a non-empty list of existing regular files
+    (relative names are taken below a source folder): anything else would
+    leave the record blind to a change, and is the reader's fault.
+
     Raises
     ------
     PluginError
-        When the reader's ``files`` fails or returns something other than paths.
+        When the reader's ``files`` fails or returns something other than such a list.
     """
     source = Path(source)
     reported = reader.component.files(source)
-    if reported is not None:
-        try:
-            return [Path(path) for path in reported]
-        except TypeError:
-            from camchar.host.guard import component_error
-
-            raise component_error(reader.registered, f"returned {type(reported).__name__} from files(), not a list of paths") from None
-    if source.is_dir():
-        return sorted(path for path in source.rglob("*") if path.is_file())
-    return [source]
+    if reported is None:
+        if source.is_dir():
+            return sorted(path for path in source.rglob("*") if path.is_file())
+        return [source]
+    if isinstance(reported, (str, bytes, Path)) or not isinstance(reported, (list, tuple)) and not hasattr(reported, "__iter__"):
+        raise component_error(reader.registered, f"returned {type(reported).__name__} from files(), not a list of paths")
+    listed = guarded_call(reader.registered, "files", list, reported)  # a generator runs the reader's code here
+    root = source if source.is_dir() else source.parent
+    files = []
+    for entry in listed:
+        if not isinstance(entry, (str, Path)) or "\x00" in str(entry):
+            raise component_error(reader.registered, f"returned {entry!r} among the files from files(), not a path")
+        path = Path(entry) if Path(entry).is_absolute() else root / entry
+        if not path.is_file():
+            raise component_error(reader.registered, f"returned {path} from files(), which is not an existing file")
+        files.append(path)
+    if not files:
+        raise component_error(reader.registered, "returned no file from files(); return None to have the source recorded whole")
+    return files
 
 
 def response_record(inputs: ResponseInputs, options: ResponseOptions, chosen: ResponseChosen) -> dict[str, Any]:

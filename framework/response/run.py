@@ -23,6 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from camchar.core.errors import BadInput
+from camchar.core.paths import same_file_key
 from camchar.core.spectra import SourceSpectra, check_spectra
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
@@ -104,6 +105,7 @@ def choose_response(components: Components, inputs: ResponseInputs, options: Res
         or has a bad value. Nothing has been read but the source's name.
     """
     settings = inputs.settings
+    check_source(Path(inputs.source))
     method = named_component(components, RESPONSE_METHODS, options.method, settings)
     reader = named_component(components, SPECTRA_READERS, options.spectra_reader, settings) or _reader_for(components, Path(inputs.source))
     writer = writer_for(components, Path(options.output), "response", named_component(components, WRITERS, options.writer, None))
@@ -111,6 +113,20 @@ def choose_response(components: Components, inputs: ResponseInputs, options: Res
     given = option_values(settings, options.options)
     check_unused_options(components, given, {method.name, reader.name, writer.name})
     return ResponseChosen(*(configure(registered, given.get(registered.name, {})) for registered in (method, reader, writer)))
+
+
+def check_source(path: Path) -> None:
+    """Refuse a source that is missing, or neither a regular file nor a folder (a pipe is never opened).
+
+    Raises
+    ------
+    BadInput
+        Naming the source.
+    """
+    if not path.exists():
+        raise BadInput(path, "source spectra file not found")
+    if not path.is_file() and not path.is_dir():
+        raise BadInput(path, "is not a regular file or folder (a pipe or a device?); give the source spectra")
 
 
 def read_spectra(path: Path, reader: ChosenComponent) -> SourceSpectra:
@@ -128,9 +144,11 @@ def read_spectra(path: Path, reader: ChosenComponent) -> SourceSpectra:
         When the reader fails, or returns something that is not checked :class:`~camchar.api.SourceSpectra`.
     """
     path = Path(path)
-    if not path.exists():
-        raise BadInput(path, "source spectra file not found")
+    check_source(path)
     spectra = checked_type(reader.registered, "read", reader.component.read(path), SourceSpectra, "camchar.api.SourceSpectra")
+    for name in ("units", "wavelength_units"):
+        if not isinstance(getattr(spectra, name), str):
+            raise component_error(reader.registered, f"returned spectra from read() whose {name} is {type(getattr(spectra, name)).__name__}, not text")
     try:
         check_spectra(spectra, path)
     except BadInput as problem:
@@ -180,8 +198,7 @@ def load_spectra(path: str | Path) -> SourceSpectra:
 
     path = Path(path)
     components = build_host().components
-    if not path.exists():
-        raise BadInput(path, "source spectra file not found")
+    check_source(path)
     return read_spectra(path, configure(_reader_for(components, path), {}))
 
 
@@ -269,7 +286,10 @@ def run_response(
     output = Path(options.output)
     chosen = choose_response(components, inputs, options)
     check_output_path(output)
-    refuse_an_input(output, [inputs.samples, *source_files(inputs.source, chosen.reader), *([inputs.settings.path] if inputs.settings else [])], "an input of this fit (the samples, the source spectra or the settings)", "the response")
+    source = Path(inputs.source)
+    if source.is_dir() and same_file_key(output).is_relative_to(same_file_key(source)):
+        raise BadInput(output, f"is inside the source folder {source}, whose files the spectra reader reads: choose an output outside it")
+    refuse_an_input(output, [inputs.samples, *source_files(source, chosen.reader), *([inputs.settings.path] if inputs.settings else [])], "an input of this fit (the samples, the source spectra or the settings)", "the response")
     check_writer(chosen.writer, output)
     samples = read_samples(inputs.samples)
     record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit

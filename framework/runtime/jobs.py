@@ -25,6 +25,8 @@ from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import attrs
 
+from camchar.core.errors import Stopped
+
 __all__ = ["Footprint", "JobPlan", "plan_jobs", "cpu_count", "memory_available", "run_in_processes", "MEMORY_SHARE", "THREAD_VARIABLES"]
 
 T = TypeVar("T")
@@ -169,7 +171,7 @@ def _on_signal(signum: int, frame: object) -> None:
     if _stopping:
         return
     _stopping = True
-    raise SystemExit(128 + signum)
+    raise Stopped(128 + signum)
 
 
 @contextlib.contextmanager

@@ -75,8 +75,9 @@ class MonochromatorH5Reader(SpectraReader):
             except (OSError, ValueError, TypeError) as exc:
                 raise BadInput(path, f"cannot read the spectra ({exc})") from None
             for name, array in arrays.items():
-                if not np.issubdtype(np.asarray(array).dtype, np.number):
-                    raise BadInput(path, f"{name} is not numeric (dtype {np.asarray(array).dtype})")
+                dtype = np.asarray(array).dtype
+                if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
+                    raise BadInput(path, f"{name} is not real numbers (dtype {dtype})")
             missing_units: list[str] = []
 
             def units(name: str) -> str:
