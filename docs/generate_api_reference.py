@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import inspect
+import pkgutil
 import sys
 import textwrap
-import typing
 from pathlib import Path
 
 import attrs
@@ -21,6 +22,10 @@ import attrs
 import camchar.api as api
 
 PAGE = Path(__file__).parent / "plugins" / "api.md"
+
+#: The helper namespaces of the plugin API (every public submodule of camchar.api): what the built-in components
+#: share, public for every plugin.
+NAMESPACES = tuple(f"{api.__name__}.{module.name}" for module in pkgutil.iter_modules(api.__path__) if not module.name.startswith("_"))
 
 INTRODUCTION = """\
 # Plugin API reference
@@ -31,9 +36,29 @@ Everything a plugin author needs is importable from `camchar.api` (and, for conv
 from camchar.api import hookimpl, Loader, Selector, NoiseModel, Writer, Option, Frame, BadInput
 ```
 
-Everything else in camchar is private. This page is generated from the code by
-`docs/generate_api_reference.py`; the hooks themselves, with examples, are in [hooks.md](hooks.md), a
-step-by-step guide is [tutorial.md](tutorial.md), and testing a plugin is [testing.md](testing.md).
+The built-in components are written against this API and nothing else (a test keeps them so). What they
+share beyond it is public too, in helper namespaces [at the end of this page](#helper-namespaces):
+`camchar.api.files` (what writers share), `camchar.api.numerics` (the noise models' and selectors' kernels)
+and `camchar.api.response` (the response methods' penalties, solvers and tuning).
+
+This page is generated from the code by `docs/generate_api_reference.py`; the hooks themselves, with examples,
+are in [hooks.md](hooks.md), a step-by-step guide is [tutorial.md](tutorial.md), and testing a plugin is
+[testing.md](testing.md).
+
+## Stability
+
+Public, and stable: every name on this page, that is `camchar.api.__all__` and the `__all__` of each
+helper namespace (`camchar.api.files`, `camchar.api.numerics`, `camchar.api.response`); the hooks ([hooks.md](hooks.md)); and
+`camchar.testing` ([testing.md](testing.md)). camchar's version follows semantic versioning for them: a release
+that removes or renames one of these names, changes a signature incompatibly, or changes what a member means
+raises the major version (while camchar is 0.x, the minor version), and says so in the changelog; additions
+(a new name, a new optional parameter, a new class attribute with a default) come in any release. Numbers may
+change in any release when a computation is corrected; the changelog says which.
+
+Private, and free to change in any release: every other module of camchar (`camchar.numerics`,
+`camchar.response`, `camchar.stats`, `camchar.host`, `camchar.files`, ...), even where a public name lives
+there; a name that starts with `_`; and anything not listed here. Import the public name (`from
+camchar.api.numerics import residual_moments`), never the module it comes from.
 
 A component subclasses the base class of its kind, sets `name` and `description`, and implements the one
 abstract method. Every other member below has a default; override what you need. Components are created
@@ -92,9 +117,21 @@ def _annotation(cls: type, name: str) -> str:
     return ""
 
 
+class _Written(str):
+    """An annotation as written in the source: shown without the quotes ``repr`` would add."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _written(annotation: object) -> object:
+    return _Written(annotation.strip("'\"")) if isinstance(annotation, str) else annotation
+
+
 def _signature(function: object) -> str:
-    signature = str(inspect.signature(function))
-    return signature.replace("'", "")
+    signature = inspect.signature(function)
+    parameters = [parameter.replace(annotation=_written(parameter.annotation)) for parameter in signature.parameters.values()]
+    return str(signature.replace(parameters=parameters, return_annotation=_written(signature.return_annotation)))
 
 
 def _component_section(cls: type) -> list[str]:
@@ -167,6 +204,30 @@ def _plain_section(obj: object, name: str) -> list[str]:
     return [f"## `{name}`", "", _docstring(obj), ""]
 
 
+def _namespace_member(obj: object, name: str) -> list[str]:
+    """One name of a helper namespace: its signature and docstring; for a class, its public members' summaries."""
+    if not inspect.isclass(obj):
+        return [f"### `{name}{_signature(obj)}`", "", _docstring(obj), ""]
+    init = obj.__init__ if "__init__" in vars(obj) else None
+    lines = [f"### `{name}{_signature(init).replace('(self, ', '(').replace('(self)', '()') if init else ''}`", "", _docstring(obj), ""]
+    for member_name, member in inspect.getmembers(obj):
+        if member_name.startswith("_") or (attrs.has(obj) and member_name in {field.name for field in attrs.fields(obj)}):
+            continue
+        if isinstance(member, property):
+            lines.append(f"- `{member_name}` (property): {_summary(member.fget)}")
+        elif inspect.isfunction(member) or isinstance(inspect.getattr_static(obj, member_name), classmethod):
+            lines.append(f"- `{member_name}{_signature(member).replace('(self, ', '(').replace('(self)', '()')}`: {_summary(member)}")
+    return lines + [""]
+
+
+def _namespace_section(name: str) -> list[str]:
+    module = importlib.import_module(name)
+    lines = [f"## `{name}`", "", _summary(module), "", "```python", f"from {name} import {', '.join(module.__all__)}", "```", ""]
+    for member in module.__all__:
+        lines += _namespace_member(getattr(module, member), member)
+    return lines
+
+
 def render() -> str:
     """The whole page."""
     lines = [INTRODUCTION]
@@ -176,6 +237,9 @@ def render() -> str:
             lines += _attrs_section(obj)
         else:
             lines += _plain_section(obj, name)
+    lines += ["# Helper namespaces", "", "What the built-in components share, public for every plugin (stable as the names above).", ""]
+    for name in NAMESPACES:
+        lines += _namespace_section(name)
     text = "\n".join(lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -6,7 +6,10 @@ noise per colour channel. Plugin authors import from :mod:`camchar.api`
 (its names are also available here); people migrating from the original
 script use ``from camchar import image_stats``.
 
-Names are imported on first use, so that ``camchar --help`` starts fast.
+The public surface is declared once: ``camchar.api.__all__`` (the plugin
+API), plus the few names below that only this package offers (the
+pipelines as functions, for scripts and notebooks). Names are imported on
+first use, so that ``camchar --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -14,36 +17,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from camchar._version import __version__
+from camchar._version import __version__ as __version__
 
-#: Public names and the module each comes from.
-_EXPORTS = {
-    "hookimpl": "camchar.host.markers",
-    "Component": "camchar.host.components",
-    "Loader": "camchar.host.components",
-    "Selector": "camchar.host.components",
-    "NoiseModel": "camchar.host.components",
-    "Writer": "camchar.host.components",
-    "SpectraReader": "camchar.host.components",
-    "ResponseMethod": "camchar.host.components",
-    "Solver": "camchar.host.components",
-    "SourceSpectra": "camchar.core.spectra",
-    "ResponseProblem": "camchar.response.problem",
-    "CameraResponse": "camchar.files.camera_response",
+#: Names only ``camchar`` offers, not part of the plugin API, and the module each comes from.
+_OWN = {
     "fit_response": "camchar.response.fit",
     "load_spectra": "camchar.response.run",
-    "Option": "camchar.host.options",
-    "Frame": "camchar.core.frames",
-    "LoadRequest": "camchar.core.frames",
-    "ImageInfo": "camchar.core.frames",
-    "Region": "camchar.core.frames",
-    "split_page": "camchar.core.pages",
-    "SelectedStack": "camchar.stats.stack",
-    "SelectedFrame": "camchar.stats.stack",
-    "BadInput": "camchar.core.errors",
-    "PluginError": "camchar.core.errors",
-    "CamcharWarning": "camchar.core.errors",
-    "CameraSamples": "camchar.files.camera_samples",
     "Settings": "camchar.settings.model",
     "read_settings": "camchar.settings.reader",
     "RunOptions": "camchar.stats.options",
@@ -60,24 +39,33 @@ _MODULES = {
     "results": "camchar.results",
 }
 
-__all__ = ["__version__", "open", *_EXPORTS, *_MODULES]
+
+def _public_names() -> list[str]:
+    """``__all__``: the plugin API's names and camchar's own (imports ``camchar.api``, so only on demand)."""
+    return ["__version__", "open", *importlib.import_module("camchar.api").__all__, *_OWN, *_MODULES]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "open":  # camchar.open(path) -> xarray.Dataset, for notebooks
+    if name == "__all__":  # for ``from camchar import *``: computed on use, like every name here
+        value: Any = _public_names()
+    elif name.startswith("__"):  # a probe for a dunder (copy, pickle, doctest ...) must not import the API
+        raise AttributeError(f"module 'camchar' has no attribute {name!r}")
+    elif name == "open":  # camchar.open(path) -> xarray.Dataset, for notebooks
         from camchar.results.notebook import open_dataset
 
-        globals()["open"] = open_dataset
-        return open_dataset
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        value = open_dataset
+    elif name in _OWN:
+        value = getattr(importlib.import_module(_OWN[name]), name)
     elif name in _MODULES:
         value = importlib.import_module(_MODULES[name])
     else:
-        raise AttributeError(f"module 'camchar' has no attribute {name!r}")
+        api = importlib.import_module("camchar.api")
+        if name not in api.__all__:
+            raise AttributeError(f"module 'camchar' has no attribute {name!r}")
+        value = getattr(api, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted(_public_names())

@@ -17,6 +17,7 @@ BUILTIN_PLUGINS = (
     "camchar.plugins.noise_models.spatial",
     "camchar.plugins.noise_models.pairs",
     "camchar.plugins.writers.camera_samples_h5",
+    "camchar.plugins.writers.camera_response_h5",
     "camchar.plugins.writers.exports",
     "camchar.plugins.spectra_readers.monochromator_h5",
     "camchar.plugins.response_methods.ridge_smooth",

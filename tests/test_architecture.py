@@ -12,23 +12,31 @@ from conftest import REPO
 
 ROOTS = {"camchar": REPO / "framework", "camchar.plugins": REPO / "plugins"}
 
-#: What each part of framework/ may import (besides itself): data flows one way, from top to bottom.
+#: What each part of framework/ may import (besides itself): data flows one way, from top to bottom. Imports under
+#: ``if TYPE_CHECKING:`` count: a type a module names is a dependency like any other.
 ALLOWED = {
     "core": set(),
-    "numerics": {"core"},
     "runtime": {"core"},
-    "host": {"core", "plugins"},  # plugins: only the package's list of built-in modules
     "files": {"core"},
+    # the contract: the base classes and every type they name. runtime: the threads a SelectedStack streams on;
+    # plugins: only the package's list of built-in modules
+    "host": {"core", "runtime", "plugins"},
+    "numerics": {"core", "host"},  # host: the SelectedStack the streamed line fits take
     "settings": {"core", "host"},
-    "stats": {"core", "host", "settings", "files", "numerics", "runtime"},
+    "pipeline": {"core", "host", "settings", "files", "runtime"},
+    "stats": {"core", "host", "settings", "files", "numerics", "runtime", "pipeline"},
     "simulation": {"core", "files"},
     "results": {"core", "files"},
-    "response": {"core", "host", "files", "runtime", "settings"},
-    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats"},
-    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response"},
-    "api": {"core", "host", "files", "stats", "response"},
+    "response": {"core", "host", "files", "runtime", "settings", "pipeline"},
+    "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "pipeline"},
+    "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "pipeline"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline"},
+    # the public API re-exports the contract and, in its namespaces, the helpers the built-in plugins share
+    "api": {"core", "host", "files", "numerics", "response", "results"},
 }
+
+#: Where a plugin, built-in or not, may import camchar from: the public API and its own package.
+PLUGIN_IMPORTS = ("camchar.api", "camchar.plugins")
 
 
 def modules() -> dict[str, Path]:
@@ -45,16 +53,9 @@ def modules() -> dict[str, Path]:
 
 
 def imports_of(path: Path, known: set[str]) -> set[str]:
-    """The camchar modules ``path`` imports anywhere (functions included), outside ``if TYPE_CHECKING:`` blocks."""
-    tree = ast.parse(path.read_text(), str(path))
-    skipped = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skipped.update(id(child) for child in ast.walk(node))
+    """The camchar modules ``path`` imports anywhere: functions and ``if TYPE_CHECKING:`` blocks included."""
     targets = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names if alias.name.startswith("camchar"))
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("camchar"):
@@ -114,11 +115,23 @@ def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
+def test_type_only_imports_count():
+    """A type named under ``if TYPE_CHECKING:`` is a dependency: the cycle and layer checks see it."""
+    assert "camchar.host.problem" in graph()["camchar.host.components"]
+    assert "camchar.host.stack" in graph()["camchar.numerics.line_fit"]
+
+
 def part(module: str) -> str:
     if module.startswith("camchar.plugins"):
         return "plugins"
     name = module.split(".")[1] if module.count(".") else "camchar"
     return "camchar" if name == "_version" else name
+
+
+def test_every_part_has_layering_rules():
+    """A new subpackage of framework/ is not exempt: it needs its line in ALLOWED."""
+    parts = {part(module) for module in graph() if not module.startswith("camchar.plugins")} - {"camchar", "__main__"}
+    assert parts - set(ALLOWED) == set()
 
 
 @pytest.mark.parametrize("name", sorted(ALLOWED))
@@ -136,15 +149,31 @@ def test_each_part_imports_only_the_parts_below_it(name):
     assert offenders == []
 
 
-def test_built_in_plugins_use_the_public_api_and_never_each_other():
+def test_built_in_plugins_import_camchar_only_through_the_public_api():
+    """What a third-party plugin can do, the built-ins do: ``camchar.api`` and its namespaces, and their own modules."""
+    offenders = []
+    for module, targets in graph().items():
+        if module.startswith("camchar.plugins."):
+            offenders += [f"{module} imports {target}" for target in targets if not target.startswith(PLUGIN_IMPORTS)]
+    assert offenders == []
+
+
+def test_built_in_plugins_of_one_kind_never_import_another_kind():
     offenders = []
     for module, targets in graph().items():
         if not module.startswith("camchar.plugins."):
             continue
-        for target in targets:
-            kind_of_plugin = ".".join(module.split(".")[:3])
-            if target.startswith("camchar.plugins.") and not target.startswith(kind_of_plugin):
-                offenders.append(f"{module} imports {target}")
-            if part(target) in ("cli", "stats", "compat", "testing", "settings"):
-                offenders.append(f"{module} imports {target}")
+        kind_of_plugin = ".".join(module.split(".")[:3])
+        offenders += [f"{module} imports {target}" for target in targets if target.startswith("camchar.plugins.") and not target.startswith(kind_of_plugin)]
     assert offenders == []
+
+
+def test_the_architecture_page_states_these_rules():
+    """docs/architecture.md's table of what each part may import is ALLOWED, part by part."""
+    text = (REPO / "docs" / "architecture.md").read_text()
+    table = text.split("| part | may import |", 1)[1].split("\n\n", 1)[0]
+    documented = {}
+    for row in table.strip().splitlines()[1:]:
+        part, imports = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[part.strip("`/")] = set() if imports == "nothing" else {name.strip("` ") for name in imports.split(",")}
+    assert documented == ALLOWED

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from camchar.cli.arguments import integer_from, option_assignment, output_file
-from camchar.cli.batch import add_batch_flags
+from camchar.cli.batch_flags import add_batch_flags
 from camchar.cli.inputs import input_path
 
 HELP = "fit the camera's spectral response from its samples and the measured source spectra"
@@ -46,7 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a samples file (.h5, from camchar stats) or a settings file (.yml); several, or folders (searched for settings files), make a batch",
     )
     parser.add_argument("--source", type=Path, help="the source spectra file (default for a settings file: its source_spectra + .h5)")
-    parser.add_argument("-o", "--output", type=output_file, help='the CameraResponse file (default: "INPUT response.h5" beside the input)')
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=output_file,
+        help='the output (default: "INPUT response.h5" beside the input); its suffix picks the writer: .h5 the CameraResponse file, '
+        ".csv, .json, .xlsx the formats of camchar export; a name without a suffix gets .h5",
+    )
+    parser.add_argument("--writer", metavar="NAME", help="the writer (default: the one that writes a response with the output's suffix)")
     parser.add_argument("--method", metavar="NAME", help="response method: ridge-smooth (default), ridge, ols, ridge-smooth-gcv, or a plugin's")
     parser.add_argument("--non-negative", action="store_true", help="constrain the response to be non-negative (solved exactly)")
     parser.add_argument("--target-r2", type=_r2, help="the R² the alpha search aims at (ridge, ridge-smooth; default 0.999)")
@@ -62,10 +69,10 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Run ``camchar response``: one fit as always, or a batch (several inputs, or folders of settings files)."""
     import attrs
 
-    from camchar.cli.batch import batch_options, check_output_dir, inputs_of
+    from camchar.cli.batch_flags import batch_options, check_output_dir, inputs_of
     from camchar.cli.common import component_options, host_from
     from camchar.core.errors import BadInput
-    from camchar.response.problem import DEFAULT_TARGET_R2
+    from camchar.host.problem import DEFAULT_TARGET_R2
     from camchar.response.run import ResponseOptions, default_output, inputs_from_path, run_response
 
     if args.output is not None and args.output_dir is not None:
@@ -75,8 +82,9 @@ def run(args: argparse.Namespace, reporter) -> None:
     if found.batch and args.output is not None:
         raise BadInput(None, f"-o names one output file, and {len(found.files)} inputs were given; use --output-dir DIR, or leave each its default output")
     host = host_from(args)
+    output = args.output if args.output is None or args.output.suffix else args.output.with_name(args.output.name + ".h5")
     options = ResponseOptions(
-        output=args.output or default_output(found.files[0]),
+        output=output or default_output(found.files[0]),
         method=args.method,
         non_negative=args.non_negative,
         target_r2=args.target_r2 if args.target_r2 is not None else DEFAULT_TARGET_R2,
@@ -84,12 +92,14 @@ def run(args: argparse.Namespace, reporter) -> None:
         draws=args.bootstrap,
         seed=args.seed,
         spectra_reader=args.spectra_reader,
+        writer=args.writer,
         options=component_options(args),
     )
     if found.batch:
-        from camchar.response.batch import run_response_batch
+        from camchar.pipeline.batch import run_step_batch
+        from camchar.response.step import ResponseStep
 
-        run_response_batch(found.files, found.names, args.source, host.components, options, batch_options(args), reporter)
+        run_step_batch(ResponseStep(args.source), found.files, found.names, host.components, options, batch_options(args), reporter)
         return
     inputs = inputs_from_path(found.files[0], args.source)
     if args.output_dir is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from camchar.cli.arguments import add_component_flags, fraction, integer_from, output_file
-from camchar.cli.batch import add_batch_flags
+from camchar.cli.batch_flags import add_batch_flags
 from camchar.cli.inputs import input_path
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Run ``camchar stats``: one sweep as always, or a batch (several settings files, or folders)."""
     import attrs
 
-    from camchar.cli.batch import batch_options, check_output_dir, inputs_of
+    from camchar.cli.batch_flags import batch_options, check_output_dir, inputs_of
     from camchar.cli.common import host_from, run_options
     from camchar.core.errors import BadInput
 
@@ -79,11 +79,12 @@ def run(args: argparse.Namespace, reporter) -> None:
     if not found.batch:
         _run_one(found.files[0], host, options, args.output_dir, reporter)
         return
+    from camchar.pipeline.batch import run_step_batch
     from camchar.runtime.cluster import scheduler_for_batch
-    from camchar.stats.batch import run_stats_batch
+    from camchar.stats.step import STATS
 
     with scheduler_for_batch(options.scheduler) as address:
-        run_stats_batch(found.files, found.names, host.components, attrs.evolve(options, scheduler=address), batch_options(args), reporter)
+        run_step_batch(STATS, found.files, found.names, host.components, attrs.evolve(options, scheduler=address), batch_options(args), reporter)
 
 
 def _run_one(settings_path: Path, host: Host, options: RunOptions, output_dir: Path | None, reporter: Reporter) -> None:

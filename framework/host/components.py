@@ -23,9 +23,8 @@ from camchar.core.spectra import SourceSpectra
 from camchar.host.options import Option
 
 if TYPE_CHECKING:
-    from camchar.files.camera_samples import CameraSamples
-    from camchar.response.problem import ResponseProblem
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.problem import ResponseProblem
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
 
@@ -44,6 +43,9 @@ class Component(abc.ABC):  # noqa: B024 - abstract through the kinds' base class
     description: ClassVar[str] = ""
     #: The options the component accepts (:class:`~camchar.api.Option`); camchar checks the values users give.
     options: ClassVar[tuple[Option, ...]] = ()
+    #: The revision of the component's computation: change it when the numbers it gives change. The
+    #: record of inputs in every output holds it, so a batch computes again what the change affects.
+    version: ClassVar[str] = "1"
 
     @property
     def config(self) -> Mapping[str, Any]:
@@ -85,6 +87,9 @@ class Loader(Component):
     #: ``True`` when the frames are already above black (RAW loaders subtract the file's black
     #: levels): the settings' ``black_level`` is then refused rather than subtracted twice.
     subtracts_black_level: ClassVar[bool] = False
+    #: The ROI (given in image pixels) is this many times larger than the frame in each direction: 2 for
+    #: a loader of half-resolution Bayer planes. camchar refuses a frame that is not the ROI's size.
+    roi_binning: ClassVar[int] = 1
     #: ``False`` when the frames are not the sensor's counts (demosaiced, white-balanced, rescaled):
     #: the EMVA 1288 parameters, defined on the sensor's digital numbers, are then not computed.
     sensor_counts: ClassVar[bool] = True
@@ -132,7 +137,7 @@ class NoiseModel(Component):
     #: and ``camchar stats`` check the sweep against it before decoding anything.
     min_frames: ClassVar[int] = 1
     #: ``True`` when the model reads the stack only through ``map``, ``map_chunks`` and ``sum_chunks``
-    #: (or ``camchar.numerics.residual_passes``) with picklable functions: with ``--scheduler`` its
+    #: (or ``camchar.api.numerics.residual_moments``) with picklable functions: with ``--scheduler`` its
     #: work then runs on the dask cluster. A model that streams the frames runs on the client.
     supports_cluster: ClassVar[bool] = False
 
@@ -142,14 +147,29 @@ class NoiseModel(Component):
 
 
 class Writer(Component):
-    """Writes the statistics to a file; the output suffix picks the writer unless one is named."""
+    """Writes a result to a file; the output suffix picks the writer unless one is named (``--writer``).
+
+    Every step's result goes through the writers: ``camchar stats`` gives a
+    :class:`~camchar.api.CameraSamples`, ``camchar response`` a
+    :class:`~camchar.api.CameraResponse`; ``camchar export`` gives the one
+    result of a file it reads. A writer declares in :attr:`results` which it writes.
+    """
 
     #: Lower-case output suffixes with the dot that the writer handles.
     suffixes: ClassVar[tuple[str, ...]] = ()
+    #: The results the writer writes: ``"samples"`` (``camchar stats``) and/or ``"response"`` (``camchar response``).
+    results: ClassVar[tuple[str, ...]] = ("samples",)
+    #: ``True`` when the writer also puts several result files into one output (``camchar export A.h5 B.h5 -o OUT``)
+    #: through :meth:`write_files`.
+    combines: ClassVar[bool] = False
 
     @abc.abstractmethod
-    def write(self, samples: "CameraSamples", path: Path) -> None:
-        """Write ``samples`` to ``path``: a temporary file with the output's suffix, moved into place by camchar."""
+    def write(self, result: Any, path: Path) -> None:
+        """Write ``result`` (one of :attr:`results`) to ``path``: a temporary file with the output's suffix, moved into place by camchar."""
+
+    def write_files(self, paths: Sequence[Path], path: Path) -> None:
+        """Write the results in the files ``paths`` into one output ``path`` (only when :attr:`combines`)."""
+        raise NotImplementedError(f"writer '{self.name}' does not combine files")
 
     def check(self, path: Path) -> None:
         """Raise ``BadInput`` if this writer cannot write ``path`` (e.g. a missing optional library).
@@ -161,7 +181,7 @@ class Writer(Component):
 
 
 class SpectraReader(Component):
-    """Reads a file of measured source spectra (what the monochromator emitted) for ``camchar response``."""
+    """Reads measured source spectra (what the monochromator emitted) for ``camchar response``: a file or a folder."""
 
     #: Lower-case file suffixes with the dot that the reader reads.
     suffixes: ClassVar[tuple[str, ...]] = ()
@@ -169,16 +189,31 @@ class SpectraReader(Component):
     precedence: ClassVar[int] = 0
 
     def can_open(self, path: Path) -> bool:
-        """Whether this reader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.
+        """Whether this reader reads ``path`` (a file or a folder); by default, whether its suffix is one of :attr:`suffixes`.
 
         Override to look at the content (an HDF5 file of another kind is not
-        spectra). It must be cheap and must not raise.
+        spectra) or to claim a folder of a spectrometer's files. It must be
+        cheap and must not raise.
         """
         return Path(path).suffix.lower() in self.suffixes
 
     @abc.abstractmethod
     def read(self, path: Path) -> SourceSpectra:
-        """Read ``path`` into :class:`~camchar.api.SourceSpectra`; ``BadInput`` naming the file for anything unusable."""
+        """Read ``path`` (a file or a folder) into :class:`~camchar.api.SourceSpectra`.
+
+        Raise ``BadInput`` naming the file for anything unusable; spectra
+        returned must pass :func:`~camchar.api.check_spectra` (call it on
+        what the file holds): spectra that fail it are the reader's fault.
+        Warnings given while reading (``CamcharWarning``) and the spectra's
+        ``metadata`` are kept in the response file.
+        """
+
+    def files(self, path: Path) -> Sequence[Path] | None:
+        """The files that reading ``path`` reads, for the record of inputs (a change to any of them reruns a fit).
+
+        By default ``None``: ``path`` is recorded whole (every file below a folder).
+        """
+        return None
 
 
 @runtime_checkable

@@ -15,10 +15,12 @@ import errno
 import functools
 from typing import Any, Callable, TypeVar
 
+import numpy as np
+
 from camchar.core.errors import BadInput, PluginError, shorten
 from camchar.host.registry import Registered
 
-__all__ = ["guarded", "Guarded", "component_error"]
+__all__ = ["guarded", "guarded_call", "Guarded", "component_error", "checked_array", "checked_type"]
 
 T = TypeVar("T")
 
@@ -58,20 +60,96 @@ class Guarded:
     def _guard(self, method: str, function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> T:
-            try:
-                return function(*args, **kwargs)
-            except PASS_THROUGH:
-                raise
-            except OSError as exc:
-                if exc.errno in ENVIRONMENT_ERRNOS:
-                    raise
-                raise component_error(self.registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
-            except Exception as exc:
-                raise component_error(self.registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
+            return guarded_call(self.registered, method, function, *args, **kwargs)
 
         return call
+
+
+def guarded_call(registered: Registered, method: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)``, its failures blamed on ``registered`` (as ``method``).
+
+    For calls into objects a component hands back (a response method's
+    solver): they are the component's code as much as its own methods.
+    """
+    try:
+        return function(*args, **kwargs)
+    except PASS_THROUGH:
+        raise
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:
+            raise
+        raise component_error(registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
+    except Exception as exc:
+        raise component_error(registered, f"failed in {method}(): {type(exc).__name__}: {shorten(str(exc), 200)}") from exc
 
 
 def guarded(registered: Registered) -> Guarded:
     """The component of ``registered``, wrapped so that its failures name it."""
     return Guarded(registered)
+
+
+def checked_type(registered: Registered, method: str, value: object, expected: type | tuple[type, ...], words: str) -> Any:
+    """``value`` if it is an instance of ``expected``; else a :class:`PluginError` blaming ``registered``.
+
+    Parameters
+    ----------
+    registered
+        The component whose ``method`` returned ``value``.
+    method
+        The method's name, for the message.
+    value
+        What it returned.
+    expected
+        The type (or types) the contract asks for.
+    words
+        The contract's type in words, e.g. ``camchar.api.SourceSpectra``.
+    """
+    if not isinstance(value, expected):
+        raise component_error(registered, f"returned {type(value).__name__} from {method}(), not {words}")
+    return value
+
+
+def checked_array(
+    registered: Registered,
+    method: str,
+    value: object,
+    shape: tuple[int, ...],
+    axes: str,
+    *,
+    non_negative: bool = False,
+) -> np.ndarray:
+    """``value`` as float64 if it is a ``shape``-shaped array of finite numbers; else a :class:`PluginError`.
+
+    Every component that returns numbers is held to this one check: the
+    wrong type, the wrong shape, NaN or infinity (and, with
+    ``non_negative``, a negative value) are the component's fault, named.
+
+    Parameters
+    ----------
+    registered
+        The component whose ``method`` returned ``value``.
+    method
+        The method's name, for the message.
+    value
+        What it returned.
+    shape
+        The shape the contract asks for.
+    axes
+        The axes in words, e.g. ``frames, channels``.
+    non_negative
+        Refuse negative values too.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise component_error(registered, f"returned {type(value).__name__} from {method}(), not an array of numbers")
+    try:
+        values = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise component_error(registered, f"returned {type(value).__name__} from {method}(), not an array of numbers") from None
+    if values.shape != tuple(shape):
+        raise component_error(registered, f"returned shape {values.shape} from {method}(), expected {tuple(shape)} ({axes})")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise component_error(registered, f"returned {int(bad.sum())} NaN or infinite value(s) of {values.size} from {method}()")
+    if non_negative and (values < 0).any():
+        raise component_error(registered, f"returned {int((values < 0).sum())} negative value(s) from {method}()")
+    return values

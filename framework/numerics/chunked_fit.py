@@ -24,7 +24,7 @@ import numpy as np
 from camchar.numerics.line_fit import LineFit
 
 if TYPE_CHECKING:
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["chunked_residual_moments", "CHUNK_FRAMES"]
 
@@ -35,7 +35,7 @@ CHUNK_FRAMES = 8
 def chunked_residual_moments(
     stack: "SelectedStack", scales: np.ndarray, stimulus: np.ndarray, neighbours: bool = False, size: int = CHUNK_FRAMES
 ) -> np.ndarray:
-    """What :func:`camchar.numerics.line_fit.residual_moments` returns, computed chunk by chunk.
+    """What :func:`camchar.api.numerics.residual_moments` returns, computed chunk by chunk.
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def chunked_residual_moments(
         The selected frames; ``sum_chunks`` and ``map_chunks`` run the chunks
         (on worker threads, or as tasks on a cluster).
     scales, stimulus, neighbours
-        As for :func:`~camchar.numerics.line_fit.residual_moments`.
+        As for :func:`~camchar.api.numerics.residual_moments`.
     size
         Frames per chunk.
     """

@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike
 from camchar.core.errors import BadInput
 
 if TYPE_CHECKING:
-    from camchar.stats.stack import SelectedStack
+    from camchar.host.stack import SelectedStack
 
 __all__ = ["LineFit", "fpn", "residual_moments"]
 
@@ -131,26 +131,9 @@ def fpn(img_stack: ArrayLike, stimulus: ArrayLike) -> Tuple[np.ndarray, np.ndarr
 def residual_moments(stack: "SelectedStack", scales: np.ndarray, stimulus: np.ndarray, neighbours: bool = False) -> np.ndarray:
     """Fit the per-pixel lines through the frames ``scales[n] x raw counts`` and return each frame's residual sums.
 
-    Parameters
-    ----------
-    stack
-        The selected frames, streamed twice.
-    scales
-        ``(N,)`` factor applied to each frame's raw counts: ``1 / t`` to fit in
-        counts/s (the original model), ``1`` to fit in counts.
-    stimulus
-        ``(N, C)`` the regressor: each frame's channel means, in the same units.
-    neighbours
-        Also sum the products of each frame's residuals with the previous
-        frame's, pixel by pixel (one more frame of memory): temporal noise
-        leaves them near zero, a fixed pattern the lines miss does not.
-
-    Returns
-    -------
-    ndarray
-        ``(N, 2, C)``: the sum over the ROI of the residuals and of their
-        squares, per frame and channel; ``(N, 3, C)`` with ``neighbours``,
-        the third being ``sum r[n] r[n - 1]`` (0 for the first frame).
+    The stack streamed through a cache-blocked fit on this machine (one more
+    frame of memory with ``neighbours``); parameters and result as for the
+    public :func:`camchar.api.numerics.residual_moments`, which calls it.
     """
     terms = _Terms(stack, scales, stimulus, stimulus - stimulus.mean(axis=0))
     if neighbours:

@@ -20,7 +20,7 @@ plugins (``camchar.api.ResponseMethod``, ``camchar.api.SpectraReader``).
 
 from camchar.core.spectra import SourceSpectra, check_spectra
 from camchar.files.camera_response import CameraResponse
+from camchar.host.problem import ResponseProblem
 from camchar.response.fit import ResponseResult, fit_response
-from camchar.response.problem import ResponseProblem
 
 __all__ = ["CameraResponse", "ResponseResult", "fit_response", "ResponseProblem", "SourceSpectra", "check_spectra"]

@@ -23,8 +23,8 @@ from typing import Callable
 
 import numpy as np
 
+from camchar.host.problem import ResponseProblem
 from camchar.response.numerics import r2_from_residual
-from camchar.response.problem import ResponseProblem
 
 __all__ = ["ALPHA_BOUNDS", "search_alpha", "search_alpha_gcv", "gcv_score"]
 

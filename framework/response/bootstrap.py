@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 
 from camchar.host.components import Solver
-from camchar.response.problem import ResponseProblem
+from camchar.host.problem import ResponseProblem
 
 __all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES"]
 

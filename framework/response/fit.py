@@ -14,11 +14,13 @@ from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.spectra import SourceSpectra
 from camchar.files.camera_response import CameraResponse
 from camchar.host.components import ResponseMethod
+from camchar.host.guard import Guarded, guarded
 from camchar.host.kinds import RESPONSE_METHODS
+from camchar.host.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 from camchar.response.bootstrap import bootstrap
+from camchar.response.checked import guarded_method, prepared_solver
 from camchar.response.matching import normalise_and_match
 from camchar.response.numerics import r2_score
-from camchar.response.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 
 __all__ = ["ResponseResult", "fit_response"]
 
@@ -137,15 +139,15 @@ def _library_versions() -> dict[str, str]:
     return {"numpy": np.__version__, "scipy": scipy.__version__, "h5py": h5py.__version__}
 
 
-def _installed_method(name: str) -> ResponseMethod:
-    """The installed response method called ``name``; :class:`BadInput` listing them otherwise."""
+def _installed_method(name: str) -> Guarded:
+    """The installed response method called ``name``, guarded; :class:`BadInput` listing them otherwise."""
     from camchar.host.manager import build_host
 
     methods = build_host().components
     found = methods.get(RESPONSE_METHODS.key, name)
     if found is None:
         raise BadInput(None, f"no response method named '{name}'; available: {', '.join(methods.names(RESPONSE_METHODS.key))}")
-    return found.component
+    return guarded(found)
 
 
 def _seed_record(seed: Any) -> int | str | None:
@@ -179,7 +181,7 @@ def _warn_if_poor(r2: float, parameters: dict[str, float | str]) -> None:
 def fit_response(
     samples: Any,
     spectra: SourceSpectra,
-    method: str | ResponseMethod = RESPONSE_METHODS.default,
+    method: str | ResponseMethod | Guarded = RESPONSE_METHODS.default,
     *,
     n_draws: int = 100,
     seed: int | None = None,
@@ -201,7 +203,9 @@ def fit_response(
     method
         A response method (:class:`camchar.api.ResponseMethod`), or the name of
         one that is installed (``"ols"``, ``"ridge"``, ``"ridge-smooth"``,
-        ``"ridge-smooth-gcv"``, or a plugin's).
+        ``"ridge-smooth-gcv"``, or a plugin's). Its calls are guarded: a method
+        that raises, or whose solver returns the wrong shape or NaN, is a
+        :class:`~camchar.api.PluginError` naming it.
     n_draws
         Bootstrap draws. 0 or 1: one plain fit on the means, with zero std.
     seed
@@ -235,12 +239,15 @@ def fit_response(
         When the inputs do not fit together (no common nominal wavelength,
         channel counts differ, NaN samples, bad spectra) or an option is
         out of range or not applicable to the method.
+    PluginError
+        When the method breaks its contract (raises, or its solver's draws
+        have the wrong shape or are not finite).
     """
     started = time.perf_counter()
     if isinstance(n_draws, bool) or int(n_draws) != n_draws or n_draws < 0:
         raise BadInput(None, f"the number of bootstrap draws must be a whole number >= 0, got {n_draws!r}")
     n_draws = int(n_draws)
-    chosen = _installed_method(method) if isinstance(method, str) else method
+    chosen = _installed_method(method) if isinstance(method, str) else guarded_method(method)
     matched = normalise_and_match(samples, spectra)
     problem = ResponseProblem(
         wavelength=matched.wavelength,
@@ -253,7 +260,7 @@ def fit_response(
         non_negative=non_negative,
         progress=progress,
     )
-    solver = chosen.prepare(problem)
+    solver = prepared_solver(chosen, problem)
     statistics = bootstrap(problem, solver, n_draws, seed)
     r2 = r2_score(problem.y, statistics.estimate_mean)
     _warn_if_poor(r2, solver.parameters)

@@ -1,13 +1,16 @@
-"""The record of a response fit's inputs, kept in the CameraResponse file, and the test whether that file is up to date.
+"""The record of a response fit's inputs, kept in its output, and the test whether that output is up to date.
 
-A CameraResponse file is up to date when the record of its inputs, recomputed
-now, is the one stored in it (``/camchar`` attribute ``input_record``, JSON
-text). The inputs are small files, so they are compared by content:
+The inputs are small files, so they are compared by content
+(:mod:`camchar.pipeline.record` holds what every step's record shares):
 
-- ``samples_sha256``, ``source_sha256``, ``settings_sha256`` (``None``
-  without a settings file): the SHA-256 of the input files;
+- ``samples_sha256``, ``settings_sha256`` (``None`` without a settings file):
+  the SHA-256 of those files;
+- ``source``: the source's files (what the spectra reader says it reads, or
+  every file of a source folder), each by its name below the source and its
+  SHA-256, so that touching one file of a folder source reruns the fit;
 - ``camchar``: camchar's version;
-- ``method`` and ``spectra_reader``: name, plugin (with its version) and option values;
+- ``method``, ``spectra_reader`` and ``writer``: name, declared version,
+  plugin (with its version) and option values;
 - ``fit``: ``non_negative``, ``target_r2``, ``bandwidth``, ``draws`` and
   ``seed`` (a fit without a seed is up to date with any other fit without
   one: the seed only picks the bootstrap's random draws).
@@ -15,111 +18,120 @@ text). The inputs are small files, so they are compared by content:
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from camchar._version import __version__
-from camchar.files.records import RECORD_KEY, read_record
-from camchar.host.guard import Guarded
+from camchar.core.errors import BadInput
+from camchar.pipeline.choice import ChosenComponent
+from camchar.pipeline.record import file_sha256, first_change, plain_record, read_record, relative_name
+from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from camchar.response.run import ResponseOptions
-
-__all__ = ["RECORD_KEY", "RECORD_FORMAT", "response_record", "stored_response_record", "response_staleness", "file_sha256"]
+__all__ = ["RECORD_FORMAT", "response_record", "source_files", "stored_response_record", "response_staleness"]
 
 #: The layout of the record; a record of another layout is never up to date.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes; ``missing``, ``not a regular file`` (never opened) or ``unreadable`` otherwise.
+def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
+    """The files reading ``source`` reads: what the reader reports, else ``source`` itself, or every file below a folder.
 
-    A record holding one of these words is never up to date (the run then
-    reports the problem in its own words).
+    Raises
+    ------
+    PluginError
+        When the reader's ``files`` fails or returns something other than paths.
     """
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return "not a regular file"
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except FileNotFoundError:
-        return "missing"
-    except OSError:
-        return "unreadable"
-    return digest.hexdigest()
+    source = Path(source)
+    reported = reader.component.files(source)
+    if reported is not None:
+        try:
+            return [Path(path) for path in reported]
+        except TypeError:
+            from camchar.host.guard import component_error
+
+            raise component_error(reader.registered, f"returned {type(reported).__name__} from files(), not a list of paths") from None
+    if source.is_dir():
+        return sorted(path for path in source.rglob("*") if path.is_file())
+    return [source]
 
 
-def response_record(
-    samples: Path,
-    source: Path,
-    settings: Path | None,
-    non_negative: bool,
-    options: "ResponseOptions",
-    method: Guarded,
-    reader: Guarded,
-) -> dict[str, Any]:
-    """The record of a fit's inputs, taken before the fit.
+def response_record(inputs: ResponseInputs, options: ResponseOptions, chosen: ResponseChosen) -> dict[str, Any]:
+    """The record of a fit's inputs, taken before the fit (reading the input files' bytes, nothing more).
 
     Parameters
     ----------
-    samples, source, settings
-        The input files (``settings`` ``None`` when the samples were given directly).
-    non_negative
-        Whether the fit is constrained (the flag or the settings).
+    inputs
+        The samples, source and settings.
     options
         The run's options (the fit's parameters).
-    method, reader
-        The configured response method and spectra reader.
+    chosen
+        The configured method, spectra reader and writer.
     """
+    source = Path(inputs.source)
+    root = source if source.is_dir() else source.parent
+    try:
+        files = source_files(source, chosen.reader)
+    except BadInput:
+        files = [source]
+    settings = inputs.settings
     record = {
         "format": RECORD_FORMAT,
         "camchar": __version__,
-        "samples_sha256": file_sha256(samples),
-        "source_sha256": file_sha256(source),
-        "settings_sha256": None if settings is None else file_sha256(settings),
-        "method": _component(method),
-        "spectra_reader": _component(reader),
+        "samples_sha256": file_sha256(inputs.samples),
+        "source": [[relative_name(path, root), file_sha256(path)] for path in files],
+        "settings_sha256": None if settings is None else file_sha256(settings.path),
+        "method": chosen.method.provenance(),
+        "spectra_reader": chosen.reader.provenance(),
+        "writer": chosen.writer.provenance(),
         "fit": {
-            "non_negative": bool(non_negative),
+            "non_negative": bool(options.non_negative or inputs.non_negative),
             "target_r2": options.target_r2,
             "bandwidth": options.bandwidth,
             "draws": options.draws,
             "seed": options.seed,
         },
     }
-    return json.loads(json.dumps(record, sort_keys=True, default=str))
+    return plain_record(record)
 
 
 def stored_response_record(output: Path) -> tuple[dict[str, Any] | None, str]:
-    """The record stored in a CameraResponse file, or ``None`` and why there is none."""
+    """The record stored in a response output, or ``None`` and why there is none."""
     return read_record(output)
 
 
 def response_staleness(current: Mapping[str, Any], stored: Mapping[str, Any]) -> str | None:
-    """``None`` when ``stored`` says the file is up to date with ``current``; else what changed."""
-    checks = (
-        ("format", "its record of inputs has another layout"),
-        ("camchar", f"written by camchar {stored.get('camchar')}, this is {current.get('camchar')}"),
-        ("samples_sha256", "the samples file changed"),
-        ("source_sha256", "the source spectra file changed"),
-        ("settings_sha256", "the settings file changed"),
-        ("method", "the method or its options changed"),
-        ("spectra_reader", "the spectra reader or its options changed"),
-        ("fit", "the fit's parameters changed"),
+    """``None`` when ``stored`` says the output is up to date with ``current``; else what changed."""
+    reason = first_change(
+        current,
+        stored,
+        (
+            ("format", "its record of inputs has another layout"),
+            ("camchar", f"written by camchar {stored.get('camchar')}, this is {current.get('camchar')}"),
+            ("samples_sha256", "the samples file changed"),
+            ("source", _source_change(current.get("source"), stored.get("source"))),
+            ("settings_sha256", "the settings file changed"),
+            ("method", "the method or its options changed"),
+            ("spectra_reader", "the spectra reader or its options changed"),
+            ("writer", "the writer or its options changed"),
+            ("fit", "the fit's parameters changed"),
+        ),
     )
-    for key, reason in checks:
-        if current.get(key) != stored.get(key):
-            return reason
-    if any(len(str(current.get(key))) != 64 for key in ("samples_sha256", "source_sha256")):
+    if reason is not None:
+        return reason
+    digests = [current.get("samples_sha256"), *(digest for _, digest in current.get("source") or [])]
+    if any(len(str(digest)) != 64 for digest in digests):
         return "an input file cannot be read"
     return None
 
 
-def _component(component: Guarded) -> dict[str, Any]:
-    return {"name": component.registered.name, "plugin": component.registered.plugin.label, "options": dict(component.config)}
+def _source_change(current: Any, stored: Any) -> str:
+    """What changed in the source: the file that changed, by name, when one did."""
+    if not isinstance(current, list) or not isinstance(stored, list):
+        return "the source spectra changed"
+    before = {name: digest for name, digest in stored}
+    changed = [name for name, digest in current if before.get(name) != digest]
+    if len(current) == 1 and len(stored) == 1:
+        return "the source spectra file changed"
+    if changed:
+        return f"the source spectra changed ({changed[0]}{' and others' if len(changed) > 1 else ''})"
+    return "the source spectra's list of files changed"

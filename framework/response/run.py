@@ -15,26 +15,27 @@ whole calibration.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput
-from camchar.core.paths import same_file_key
 from camchar.core.spectra import SourceSpectra, check_spectra
+from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.files.hdf5_values import RESPONSE, SAMPLES, SPECTRA, file_kind
-from camchar.host.guard import Guarded, guarded
-from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS
-from camchar.host.options import OptionValue, resolve_options
+from camchar.host.guard import checked_type, component_error, guarded
+from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS, WRITERS
 from camchar.host.registry import Components, Registered
+from camchar.pipeline.choice import ChosenComponent, check_unused_options, configure, named_component, option_values, writer_for
+from camchar.pipeline.output import check_writer, refuse_an_input, write_result
+from camchar.pipeline.record import RECORD_KEY, file_sha256, record_text, relative_name
 from camchar.response.fit import ResponseResult, fit_response
-from camchar.response.freshness import RECORD_KEY, response_record
-from camchar.response.problem import DEFAULT_TARGET_R2
+from camchar.response.freshness import response_record, source_files
+from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
@@ -42,13 +43,13 @@ from camchar.settings.model import Settings
 __all__ = [
     "ResponseOptions",
     "ResponseInputs",
+    "ResponseChosen",
     "inputs_from_settings",
     "inputs_from_path",
     "default_output",
     "is_settings_path",
+    "choose_response",
     "read_spectra",
-    "chosen_reader",
-    "configured_method",
     "load_spectra",
     "read_samples",
     "record_of",
@@ -56,59 +57,14 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class ResponseOptions:
-    """The choices of one ``camchar response`` run (the flags).
-
-    Parameters
-    ----------
-    output
-        The CameraResponse file to write.
-    method
-        The response method's name; ``None``: the default (``ridge-smooth``).
-    non_negative
-        Constrain the response to be non-negative.
-    target_r2
-        The R² the alpha search aims at.
-    bandwidth
-        The smoothing bandwidth (nm); ``None``: from the source spectra.
-    draws
-        Bootstrap draws; 0 or 1: one plain fit.
-    seed
-        Seed of the bootstrap generator; ``None``: fresh randomness.
-    spectra_reader
-        The spectra reader's name; ``None``: the one that can open the source file.
-    options
-        Component options by component name (``--option``).
-    """
-
-    output: Path
-    method: str | None = None
-    non_negative: bool = False
-    target_r2: float = DEFAULT_TARGET_R2
-    bandwidth: float | None = None
-    draws: int = 100
-    seed: int | None = None
-    spectra_reader: str | None = None
-    options: dict[str, dict[str, OptionValue]] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class ResponseInputs:
-    """The two input files of a response run, and what a settings file said."""
-
-    samples: Path
-    source: Path
-    non_negative: bool = False
-    settings: Settings | None = None
-
-
 def inputs_from_settings(settings: Settings, source: Path | None = None) -> ResponseInputs:
     """The inputs a settings file names, as the original workflow derives them.
 
     The samples are ``camchar stats``'s default output (``output:``, else the
-    image folder's path with ``.h5``); the source is ``source_spectra`` with
-    ``.h5`` beside the settings file, unless ``source`` is given.
+    image folder's path with ``.h5``); the source is ``source_spectra``
+    relative to the settings file, a file or a folder as written (with
+    ``.h5`` appended when nothing has the name as written, as the original
+    workflow names it), unless ``source`` is given.
 
     Raises
     ------
@@ -125,57 +81,61 @@ def inputs_from_settings(settings: Settings, source: Path | None = None) -> Resp
     if source is None:
         if not settings.source_spectra:
             raise BadInput(settings.path, "the settings name no 'source_spectra'; give the spectra file with --source", settings.line_of("source_spectra"))
-        source = settings.path.parent / (settings.source_spectra + ".h5")
+        source = settings.path.parent / settings.source_spectra
+        if not source.exists():  # the original names the file without its suffix
+            source = source.with_name(source.name + ".h5")
     return ResponseInputs(settings.samples_file, Path(source), settings.non_negative, settings)
 
 
-def read_spectra(path: Path, components: Components, name: str | None = None, options: dict | None = None) -> tuple[SourceSpectra, Registered]:
-    """Read and check source spectra with the named reader, or the one that can open ``path``.
+def choose_response(components: Components, inputs: ResponseInputs, options: ResponseOptions) -> ResponseChosen:
+    """Pick and configure the fit's method, spectra reader and writer, as ``camchar stats`` picks its components.
+
+    Each comes from its flag, else the settings (``method``, ``spectra_reader``),
+    else the default (the method), the reader that can open the source, or the
+    writer of a response with the output's suffix. Options come from the
+    settings' ``plugins:`` section and ``--option``; options for a name no
+    component has are warned about.
 
     Raises
     ------
     BadInput
-        When the file is missing, no reader reads it, or the spectra fail the checks.
+        When a named component does not exist, no reader reads the source, no
+        writer writes a response with the output's suffix, or an option is unknown
+        or has a bad value. Nothing has been read but the source's name.
     """
-    path = Path(path)
-    reader = chosen_reader(path, components, name, options)
-    registered = reader.registered
-    spectra = reader.read(path)
-    if not isinstance(spectra, SourceSpectra):
-        from camchar.host.guard import component_error
-
-        raise component_error(registered, f"returned {type(spectra).__name__} from read(), not camchar.api.SourceSpectra")
-    check_spectra(spectra, path)
-    return spectra, registered
+    settings = inputs.settings
+    method = named_component(components, RESPONSE_METHODS, options.method, settings)
+    reader = named_component(components, SPECTRA_READERS, options.spectra_reader, settings) or _reader_for(components, Path(inputs.source))
+    writer = writer_for(components, Path(options.output), "response", named_component(components, WRITERS, options.writer, None))
+    assert method is not None  # the kind has a default
+    given = option_values(settings, options.options)
+    check_unused_options(components, given, {method.name, reader.name, writer.name})
+    return ResponseChosen(*(configure(registered, given.get(registered.name, {})) for registered in (method, reader, writer)))
 
 
-def chosen_reader(path: Path, components: Components, name: str | None = None, options: dict | None = None) -> Guarded:
-    """The spectra reader for ``path`` (the named one, or the one that can open it), configured with its options.
+def read_spectra(path: Path, reader: ChosenComponent) -> SourceSpectra:
+    """Read source spectra with ``reader``, checked; what a reader returns that fails the checks is the reader's fault.
+
+    A reader checks its files and raises ``BadInput`` naming the file
+    (``camchar.api.check_spectra`` does the checks camchar does); spectra it
+    returns that still fail them are a broken contract.
 
     Raises
     ------
     BadInput
-        When the file is missing or not a regular file, or no reader reads it.
+        When the source is missing, or the reader refuses it.
+    PluginError
+        When the reader fails, or returns something that is not checked :class:`~camchar.api.SourceSpectra`.
     """
     path = Path(path)
     if not path.exists():
         raise BadInput(path, "source spectra file not found")
-    if not path.is_file():
-        raise BadInput(path, "is not a regular file; give the source spectra file")
-    registered = _named(components, SPECTRA_READERS, name) if name else _reader_for(components, path)
-    return _configured(registered, (options or {}).get(registered.name, {}))
-
-
-def configured_method(components: Components, options: ResponseOptions) -> Guarded:
-    """The run's response method (``--method``, else the default), configured with its options.
-
-    Raises
-    ------
-    BadInput
-        When no method has that name, or an option is unknown or has a bad value.
-    """
-    name = options.method or RESPONSE_METHODS.default
-    return _configured(_named(components, RESPONSE_METHODS, name), options.options.get(name, {}))
+    spectra = checked_type(reader.registered, "read", reader.component.read(path), SourceSpectra, "camchar.api.SourceSpectra")
+    try:
+        check_spectra(spectra, path)
+    except BadInput as problem:
+        raise component_error(reader.registered, f"returned spectra from read() that fail camchar's checks: {problem.problem}") from None
+    return spectra
 
 
 def inputs_from_path(path: Path, source: Path | None = None) -> ResponseInputs:
@@ -218,7 +178,11 @@ def load_spectra(path: str | Path) -> SourceSpectra:
     """
     from camchar.host.manager import build_host
 
-    return read_spectra(Path(path), build_host().components)[0]
+    path = Path(path)
+    components = build_host().components
+    if not path.exists():
+        raise BadInput(path, "source spectra file not found")
+    return read_spectra(path, configure(_reader_for(components, path), {}))
 
 
 def _reader_for(components: Components, path: Path) -> Registered:
@@ -234,6 +198,12 @@ def _reader_for(components: Components, path: Path) -> Registered:
         if hint:
             raise BadInput(path, hint)
         # a reader of this suffix says best what is wrong with the file
+        if not path.exists():
+            raise BadInput(path, "source spectra file not found")
+        if path.is_dir():
+            raise BadInput(path, "is a folder, and no spectra reader reads it (camchar plugins --all lists the readers; name one with --spectra-reader)")
+        if not path.is_file():
+            raise BadInput(path, "is not a regular file or folder; give the source spectra")
         claimants = [entry for entry in components.of_kind(SPECTRA_READERS.key) if path.suffix.lower() in entry.component.suffixes]
         if not claimants:
             raise BadInput(path, "no spectra reader reads this file (camchar plugins --all lists the readers)")
@@ -257,16 +227,6 @@ def _what_else(path: Path) -> str | None:
     return None
 
 
-def _named(components: Components, kind, name: str) -> Registered:
-    found = components.get(kind.key, name)
-    if found is None:
-        raise BadInput(None, f"no {kind.label} named '{name}'; available: {', '.join(components.names(kind.key)) or 'none'}")
-    return found
-
-
-def _configured(registered: Registered, values: dict[str, OptionValue]) -> Guarded:
-    config = resolve_options(registered.title, registered.component.options, values)
-    return guarded(attrs.evolve(registered, component=registered.component.configured(config)))
 
 
 def read_samples(path: Path) -> CameraSamples:
@@ -285,57 +245,48 @@ def read_samples(path: Path) -> CameraSamples:
     return CameraSamples(path)
 
 
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file, recorded for each input in the provenance."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def run_response(
     inputs: ResponseInputs,
     components: Components,
     options: ResponseOptions,
     reporter: Reporter | None = None,
 ) -> Path:
-    """The whole ``camchar response`` run: read, fit, write.
+    """The whole ``camchar response`` run: choose, check, read, fit, write.
 
     Returns
     -------
     Path
-        The CameraResponse file.
+        The output file.
 
     Raises
     ------
     BadInput
         For any problem with the inputs or the options; nothing is written.
     PluginError
-        When the method or the reader breaks its contract.
+        When the method, the reader or the writer breaks its contract; nothing is written.
     """
-    from camchar.files.atomic import check_output_path
-
     reporter = reporter or silent()
-    check_output_path(options.output)
-    if same_file_key(options.output) in (same_file_key(inputs.samples), same_file_key(inputs.source)):
-        raise BadInput(options.output, "is an input of this fit (the samples or the source spectra); writing the response there would destroy it: choose another output")
-    method = configured_method(components, options)
+    output = Path(options.output)
+    chosen = choose_response(components, inputs, options)
+    check_output_path(output)
+    refuse_an_input(output, [inputs.samples, *source_files(inputs.source, chosen.reader), *([inputs.settings.path] if inputs.settings else [])], "an input of this fit (the samples, the source spectra or the settings)", "the response")
+    check_writer(chosen.writer, output)
     samples = read_samples(inputs.samples)
-    spectra, reader = read_spectra(inputs.source, components, options.spectra_reader, options.options)
+    record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit
+    with recording_warnings() as given:
+        spectra = read_spectra(inputs.source, chosen.reader)
     non_negative = options.non_negative or inputs.non_negative
-    record = record_of(inputs, options, method, components)  # the inputs as just read, before the fit
     reporter.summary(
-        f"{inputs.samples.name} + {inputs.source.name} -> {options.output}: method {method.name}"
-        f"{' (non-negative)' if non_negative else ''}, reader {reader.name}, "
+        f"{inputs.samples.name} + {Path(inputs.source).name} -> {output}: method {chosen.method.name}"
+        f"{' (non-negative)' if non_negative else ''}, reader {chosen.reader.name}, "
         f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
     )
     started = time.perf_counter()
-    with reporter.live(), recording_warnings() as given:
+    with reporter.live(), recording_warnings() as fitting:
         result = fit_response(
             samples,
             spectra,
-            method.component,
+            chosen.method.component,
             n_draws=options.draws,
             seed=options.seed,
             target_r2=options.target_r2,
@@ -349,14 +300,16 @@ def run_response(
             f"samples at {left_out.size} nominal wavelength(s) ({_listed(left_out)} {result.wavelength_units}) have no source spectrum "
             f"(matching is exact) and are left out of the fit"
         )
-    response = result.to_camera_response(inputs=_inputs_record(inputs))
-    response.provenance.update(_components_record(method, reader))
-    response.provenance[RECORD_KEY] = record
-    if given:
-        response.provenance["warnings"] = list(given)
-    response.save(options.output)
-    reporter.summary(_summary(result, options.output, time.perf_counter() - started))
-    return Path(options.output)
+    response = result.to_camera_response(inputs=_inputs_record(inputs, chosen.reader))
+    response.provenance.update(_components_record(chosen))
+    if spectra.metadata:
+        response.provenance["source_metadata"] = json.dumps(spectra.metadata, sort_keys=True, default=str)
+    response.provenance[RECORD_KEY] = record_text(record)
+    if given or fitting:
+        response.provenance["warnings"] = [*given, *(text for text in fitting if text not in given)]
+    write_result(response, chosen.writer, output)
+    reporter.summary(_summary(result, output, time.perf_counter() - started))
+    return output
 
 
 def _listed(values: np.ndarray, shown: int = 5) -> str:
@@ -364,35 +317,39 @@ def _listed(values: np.ndarray, shown: int = 5) -> str:
     return ", ".join(f"{value:g}" for value in values[:shown]) + (" ..." if values.size > shown else "")
 
 
-def record_of(inputs: ResponseInputs, options: ResponseOptions, method: Guarded, components: Components) -> dict[str, Any]:
-    """The record of a run's inputs (:mod:`camchar.response.freshness`), reading no more than the files' bytes.
+def record_of(inputs: ResponseInputs, options: ResponseOptions, components: Components) -> dict[str, Any]:
+    """The record of a fit's inputs (:mod:`camchar.response.freshness`), reading no more than the files' bytes.
 
     Raises
     ------
     BadInput
-        When the source spectra file is missing or no reader reads it.
+        When the components cannot be chosen (the fit would fail the same way).
     """
-    reader = chosen_reader(inputs.source, components, options.spectra_reader, options.options)
-    settings = inputs.settings.path if inputs.settings is not None else None
-    return response_record(inputs.samples, inputs.source, settings, options.non_negative or inputs.non_negative, options, method, reader)
+    return response_record(inputs, options, choose_response(components, inputs, options))
 
 
-def _inputs_record(inputs: ResponseInputs) -> dict[str, Any]:
-    record = {
-        "samples": {"path": str(inputs.samples), "sha256": sha256(inputs.samples)},
-        "source": {"path": str(inputs.source), "sha256": sha256(inputs.source)},
-    }
+def _inputs_record(inputs: ResponseInputs, reader: ChosenComponent) -> dict[str, Any]:
+    record: dict[str, Any] = {"samples": {"path": str(inputs.samples), "sha256": file_sha256(inputs.samples)}}
+    source = Path(inputs.source)
+    if source.is_dir():
+        record["source"] = {
+            "path": str(source),
+            "files": [{"path": relative_name(path, source), "sha256": file_sha256(path)} for path in source_files(source, reader)],
+        }
+    else:
+        record["source"] = {"path": str(source), "sha256": file_sha256(source)}
     if inputs.settings is not None:
-        record["settings"] = {"path": str(inputs.settings.path), "sha256": sha256(inputs.settings.path)}
+        record["settings"] = {"path": str(inputs.settings.path), "sha256": file_sha256(inputs.settings.path)}
     return record
 
 
-def _components_record(method: Guarded, reader: Registered) -> dict[str, Any]:
+def _components_record(chosen: ResponseChosen) -> dict[str, Any]:
     return {
-        "method_plugin": method.registered.plugin.label,
-        "spectra_reader": reader.name,
-        "spectra_reader_plugin": reader.plugin.label,
-        "component_options": {"method": dict(method.config)},
+        "method_plugin": chosen.method.registered.plugin.label,
+        "spectra_reader": chosen.reader.name,
+        "spectra_reader_plugin": chosen.reader.registered.plugin.label,
+        "writer": chosen.writer.name,
+        "component_options": {"method": dict(chosen.method.component.config), "spectra_reader": dict(chosen.reader.component.config)},
     }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.core.errors import BadInput
+from camchar.host.problem import DEFAULT_BETA, DEFAULT_TARGET_R2, ResponseProblem
 from camchar.response.alpha import search_alpha
 from camchar.response.linear import PenalisedLeastSquares
 from camchar.response.penalty import SymmetricPenalty
-from camchar.response.problem import DEFAULT_BETA, DEFAULT_TARGET_R2, ResponseProblem
 from camchar.response.smoothing import convolution_matrix, smoothing_filter, source_bandwidth
 from camchar.response.solvers import PenalisedSolver
 

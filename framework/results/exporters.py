@@ -22,8 +22,11 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
+import attrs
+
 from camchar.core.errors import BadInput
 from camchar.files.atomic import atomic_output
+from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
 from camchar.results._optional import require
 from camchar.results._values import json_safe, plain
@@ -330,3 +333,28 @@ def export_samples(samples: CameraSamples, output: str | Path, source: str | Pat
     output = Path(output)
     _writer(output)
     return export_results([result_from_samples(samples, source)], output)
+
+
+def export_response(response: CameraResponse, output: str | Path) -> Path:
+    """Write one in-memory :class:`camchar.CameraResponse` as CSV, JSON or XLSX, by the suffix of ``output``.
+
+    What a ``camchar response`` writer for these formats calls. The response
+    goes through its HDF5 layout (in a temporary folder), so that the export
+    holds exactly what ``camchar export`` of the HDF5 file would.
+
+    Parameters
+    ----------
+    response
+        The fitted response, as ``camchar response`` builds it.
+    output
+        ``.csv``, ``.json`` or ``.xlsx``.
+    """
+    import tempfile
+
+    output = Path(output)
+    _writer(output)
+    with tempfile.TemporaryDirectory(prefix="camchar-export-") as folder:
+        stored = Path(folder) / "response.h5"
+        response.save(stored)
+        result = attrs.evolve(read_result(stored), path=None)
+    return export_results([result], output)

@@ -14,7 +14,7 @@ Tables (the ``table`` column):
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from camchar.results._values import plain
 from camchar.results.model import Result
@@ -26,63 +26,60 @@ __all__ = ["tidy_table"]
 def _result_rows(result: Result) -> Iterator[dict[str, Any]]:
     base = {"file": "" if result.path is None else str(result.path), "label": result.label}
     if (samples := result.samples) is not None:
-        wavelength = column_name("wavelength", samples.wavelength_units)
-        mean, std = column_name("mean", samples.units), column_name("std", samples.units)
         exposure = column_name("exposure_time", samples.exposure_time_units)
-        snr = samples.snr
-        for row, value in enumerate(samples.wavelength):
-            per_wavelength: dict[str, Any] = {}
+
+        def per_wavelength(row: int) -> dict[str, Any]:
+            extras: dict[str, Any] = {}
             if samples.exposure_time is not None:
-                per_wavelength[exposure] = plain(samples.exposure_time[row])
+                extras[exposure] = plain(samples.exposure_time[row])
             if samples.image_number is not None:
-                per_wavelength["image_number"] = plain(samples.image_number[row])
+                extras["image_number"] = plain(samples.image_number[row])
             if samples.iso is not None:
-                per_wavelength["iso"] = plain(samples.iso[row])
+                extras["iso"] = plain(samples.iso[row])
             if samples.capture_time is not None:
-                per_wavelength["capture_time"] = samples.capture_time[row]
-            for column, channel in enumerate(result.channels):
-                yield {
-                    **base,
-                    "table": "samples",
-                    wavelength: plain(value),
-                    "channel": channel,
-                    mean: plain(samples.mean[row, column]),
-                    std: plain(samples.std[row, column]),
-                    "snr": plain(snr[row, column]),
-                    **per_wavelength,
-                }
+                extras["capture_time"] = samples.capture_time[row]
+            return extras
+
+        columns = {column_name("mean", samples.units): samples.mean, column_name("std", samples.units): samples.std, "snr": samples.snr}
+        yield from _rows(base, "samples", column_name("wavelength", samples.wavelength_units), samples.wavelength, result.channels, columns, per_wavelength)
     if (response := result.response) is not None:
-        wavelength = column_name("wavelength", response.wavelength_units)
-        mean, std = column_name("response_mean", response.units), column_name("response_std", response.units)
-        snr = response.snr
-        for row, value in enumerate(response.wavelength):
-            for column, channel in enumerate(result.channels):
-                yield {
-                    **base,
-                    "table": "response",
-                    wavelength: plain(value),
-                    "channel": channel,
-                    mean: plain(response.mean[row, column]),
-                    std: plain(response.std[row, column]),
-                    "snr": plain(snr[row, column]),
-                }
+        columns = {
+            column_name("response_mean", response.units): response.mean,
+            column_name("response_std", response.units): response.std,
+            "snr": response.snr,
+        }
+        yield from _rows(base, "response", column_name("wavelength", response.wavelength_units), response.wavelength, result.channels, columns)
         if (fit := response.fit) is not None:
-            wavelength = column_name("wavelength", fit.wavelength_units)
-            names = {
-                "mean": column_name("mean", fit.units),
-                "std": column_name("std", fit.units),
-                "estimate_mean": column_name("estimate_mean", fit.estimate_units),
-                "estimate_std": column_name("estimate_std", fit.estimate_units),
+            columns = {
+                column_name("mean", fit.units): fit.mean,
+                column_name("std", fit.units): fit.std,
+                column_name("estimate_mean", fit.estimate_units): fit.estimate_mean,
+                column_name("estimate_std", fit.estimate_units): fit.estimate_std,
             }
-            for row, value in enumerate(fit.wavelength):
-                for column, channel in enumerate(result.channels):
-                    yield {
-                        **base,
-                        "table": "fit",
-                        wavelength: plain(value),
-                        "channel": channel,
-                        **{name: plain(getattr(fit, member)[row, column]) for member, name in names.items()},
-                    }
+            yield from _rows(base, "fit", column_name("wavelength", fit.wavelength_units), fit.wavelength, result.channels, columns)
+
+
+def _rows(
+    base: dict[str, Any],
+    table: str,
+    wavelength: str,
+    wavelengths: Any,
+    channels: Sequence[str],
+    columns: dict[str, Any],
+    per_wavelength: Callable[[int], dict[str, Any]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One row per wavelength and channel of ``table``: the wavelength, the channel, each ``(W, C)`` column's value, then the extras."""
+    for row, value in enumerate(wavelengths):
+        extras = per_wavelength(row) if per_wavelength is not None else {}
+        for column, channel in enumerate(channels):
+            yield {
+                **base,
+                "table": table,
+                wavelength: plain(value),
+                "channel": channel,
+                **{name: plain(values[row, column]) for name, values in columns.items()},
+                **extras,
+            }
 
 
 def tidy_table(results: Sequence[Result]) -> tuple[list[str], list[dict[str, Any]]]:

@@ -46,6 +46,8 @@ class Settings:
     selector: str | None = None
     noise_model: str | None = None
     writer: str | None = None
+    spectra_reader: str | None = None
+    method: str | None = None
     max: float | None = None
     white_level: tuple[float, ...] | None = None
     black_level: tuple[float, ...] | None = None

@@ -35,45 +35,13 @@ from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
 from camchar.settings.exposure import read_exposure_section
 from camchar.settings.model import Settings, Wavelength
+from camchar.settings.schema import CAMCHAR_KEYS, ORIGINAL_KEYS, TEXT_KEYS
 from camchar.settings.yaml_source import parse_settings_yaml
 
 __all__ = ["read_settings", "ORIGINAL_KEYS", "CAMCHAR_KEYS", "MAX_SETTINGS_BYTES"]
 
-#: Keys of the original ``image_stats`` settings format.
-ORIGINAL_KEYS = (
-    "camera",
-    "lens",
-    "settings",
-    "label",
-    "ND",
-    "crop",
-    "dcraw",
-    "roi",
-    "non_negative",
-    "source_spectra",
-    "image_dir",
-    "image_name",
-    "images",
-)
-#: camchar's own optional keys: one per component kind, then the rest.
-CAMCHAR_KEYS = (
-    *(kind.setting for kind in KINDS.values()),
-    "max",
-    "white_level",
-    "black_level",
-    "saturated_fraction",
-    "defect_mask",
-    "detect_clipping",
-    "dark",
-    "plugins",
-    "exposure",
-    "output",
-)
 #: The values of ``defect_mask``.
 DEFECT_MASK_MODES = ("auto", "darks", "frames")
-REQUIRED_KEYS = ("image_dir", "image_name", "images")
-#: Keys whose values are text, kept exactly as written (``label: 5e2`` is "5e2", not a number).
-TEXT_KEYS = ("camera", "lens", "settings", "label", "dcraw", "source_spectra", "image_dir", "image_name", "output")
 #: The largest settings file read (a real one is a few kB).
 MAX_SETTINGS_BYTES = 4 << 20
 #: The largest magnitude accepted for a number in the settings (wavelengths, ND, image numbers ...).
@@ -395,10 +363,7 @@ def _build(path: Path, text: str, data: dict, lines: dict[str, int]) -> Settings
         roi=check.region("roi"),
         non_negative=bool(non_negative),
         source_spectra=check.text("source_spectra"),
-        loader=check.component("loader"),
-        selector=check.component("selector"),
-        noise_model=check.component("noise_model"),
-        writer=check.component("writer"),
+        **{kind.setting: check.component(kind.setting) for kind in KINDS.values()},
         max=max_fraction,
         white_level=white_level,
         black_level=black_level,

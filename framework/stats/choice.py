@@ -11,50 +11,23 @@ image is decoded.
 
 from __future__ import annotations
 
-import difflib
-import warnings
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from camchar.core.errors import BadInput, CamcharWarning, shorten
+from camchar.core.errors import BadInput
 from camchar.core.pages import file_of
-from camchar.host.guard import Guarded, guarded
-from camchar.host.kinds import KINDS, STATS_KINDS, Kind
-from camchar.host.options import OptionValue, resolve_options
+from camchar.host.guard import guarded
+from camchar.host.kinds import STATS_KINDS
 from camchar.host.registry import Components, Registered
+from camchar.pipeline.choice import ChosenComponent, check_unused_options, configure, named_component, option_values, writer_for
 from camchar.settings.model import Settings
 from camchar.stats.names import Wildcards
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import check_image_folder, file_for
 
 __all__ = ["Chosen", "ChosenComponent", "choose_components"]
-
-
-@attrs.frozen
-class ChosenComponent:
-    """One chosen component, configured with its options for the run.
-
-    Parameters
-    ----------
-    registered
-        The registry entry (the plugin that provides it).
-    component
-        The configured component, guarded: its failures name it.
-    """
-
-    registered: Registered
-    component: Guarded
-
-    @property
-    def name(self) -> str:
-        """The component's name."""
-        return self.registered.name
-
-    def provenance(self) -> dict[str, Any]:
-        """Name, plugin and option values, for the output file."""
-        return {"name": self.name, "plugin": self.registered.plugin.label, "options": dict(self.component.config)}
 
 
 @attrs.frozen
@@ -88,34 +61,13 @@ def choose_components(components: Components, settings: Settings, options: RunOp
         sweep's first file, no writer handles the output's suffix, or an
         option is unknown or has a bad value (at its settings line).
     """
-    picked = {
-        "loaders": _named(components, KINDS["loaders"], settings, options) or _loader_for_files(components, settings),
-        "selectors": _named(components, KINDS["selectors"], settings, options),
-        "noise_models": _named(components, KINDS["noise_models"], settings, options),
-        "writers": _named(components, KINDS["writers"], settings, options) or _writer_for(components, output or Path("samples.h5")),
-    }
-    given = _option_values(settings, options)
-    _check_unused_sections(components, given, picked)
-    configured = {key: _configure(registered, given.get(registered.name, {})) for key, registered in picked.items()}
+    picked = {kind.key: named_component(components, kind, options.component(kind.setting), settings) for kind in STATS_KINDS}
+    picked["loaders"] = picked["loaders"] or _loader_for_files(components, settings)
+    picked["writers"] = writer_for(components, output or Path("samples.h5"), "samples", picked["writers"])
+    given = option_values(settings, options.options)
+    check_unused_options(components, given, {registered.name for registered in picked.values()})
+    configured = {key: configure(registered, given.get(registered.name, {})) for key, registered in picked.items()}
     return Chosen(configured["loaders"], configured["selectors"], configured["noise_models"], configured["writers"])
-
-
-def _named(components: Components, kind: Kind, settings: Settings, options: RunOptions) -> Registered | None:
-    """The component named by the flag, else the settings, else the kind's default; ``None`` if none is named."""
-    flag_name, settings_name = options.component(kind.setting), settings.component(kind.setting)
-    name = flag_name or settings_name or kind.default
-    if name is None:
-        return None
-    found = components.get(kind.key, name)
-    if found is not None:
-        return found
-    choices = ", ".join(components.names(kind.key)) or "none"
-    close = difflib.get_close_matches(name, components.names(kind.key), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    problem = f"no {kind.label} named '{shorten(name, 60)}'; available: {choices}{hint}"
-    if flag_name is None and settings_name is not None:
-        raise BadInput(settings.path, problem, settings.line_of(kind.setting))
-    raise BadInput(None, problem)
 
 
 def _loader_for_files(components: Components, settings: Settings) -> Registered:
@@ -147,55 +99,3 @@ def _loader_for_files(components: Components, settings: Settings) -> Registered:
         known = sorted({suffix for entry in components.of_kind("loaders") for suffix in entry.component.suffixes})
         raise BadInput(named, f"no loader reads this file (suffix '{named.suffix}'; loaders read {' '.join(known)}); name one with --loader or 'loader:'")
     raise BadInput(named, "image file not found (the sweep's first image; no loader found it, or a converted copy beside it)")
-
-
-def _writer_for(components: Components, output: Path) -> Registered:
-    """The writer for the output's suffix: the first registered that claims it, with a warning when several do."""
-    suffix = output.suffix.lower()
-    claimants = [entry for entry in components.of_kind("writers") if suffix in entry.component.suffixes]
-    if not claimants:
-        known = sorted({s for entry in components.of_kind("writers") for s in entry.component.suffixes})
-        raise BadInput(output, f"no writer for suffix '{shorten(output.suffix, 20)}'; known suffixes: {', '.join(known)}")
-    if len(claimants) > 1:
-        others = ", ".join(f"'{entry.name}' ({entry.plugin.name})" for entry in claimants[1:])
-        warnings.warn(
-            CamcharWarning(
-                f"writers '{claimants[0].name}' ({claimants[0].plugin.name}) and {others} all claim suffix '{suffix}'; "
-                f"using '{claimants[0].name}' (choose with --writer or 'writer:')"
-            ),
-            stacklevel=3,
-        )
-    return claimants[0]
-
-
-def _option_values(settings: Settings, options: RunOptions) -> dict[str, dict[str, OptionValue]]:
-    """Option values by component name: the settings' ``plugins:`` section, overridden by ``--option``."""
-    given = {name: dict(values) for name, values in settings.plugins.items()}
-    for name, values in options.options.items():
-        given.setdefault(name, {}).update(values)
-    return given
-
-
-def _check_unused_sections(components: Components, given: dict[str, dict[str, OptionValue]], picked: dict[str, Registered]) -> None:
-    """Options for components not in this run: checked against their declarations; unknown names warned about."""
-    chosen_names = {registered.name for registered in picked.values()}
-    every_name = sorted({entry.name for entry in components})
-    for name, values in given.items():
-        if name in chosen_names:
-            continue
-        entries = [entry for entry in components if entry.name == name]
-        if not entries:
-            close = difflib.get_close_matches(name, every_name, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            source = next((value for value in values.values()), None)
-            where = f"{source.source}:{source.line}: " if source is not None and source.source is not None else ""
-            warnings.warn(CamcharWarning(f"{where}options for '{shorten(name, 60)}', which is no installed component{hint}; ignored"), stacklevel=3)
-            continue
-        for entry in entries:
-            resolve_options(entry.title, entry.component.options, values)
-
-
-def _configure(registered: Registered, values: dict[str, OptionValue]) -> ChosenComponent:
-    config = resolve_options(registered.title, registered.component.options, values)
-    configured = registered.component.configured(config)
-    return ChosenComponent(registered, guarded(attrs.evolve(registered, component=configured)))

@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Callable, Iterator, TypeVar
 
 from camchar.core.frames import Frame
+from camchar.host.stack import SelectedStack
 from camchar.runtime.cluster import Cluster, shared_value
-from camchar.stats.stack import DecodingStack, SelectedStack
+from camchar.stats.stack import DecodingStack
 
 __all__ = ["DistributedStack"]
 

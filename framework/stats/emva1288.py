@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame, LoadRequest
+from camchar.host.stack import SelectedStack
 from camchar.numerics.pairs import pair_variance
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
@@ -41,7 +42,7 @@ from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.levels import Rules
 from camchar.stats.plan import Bracket, SweepPlan
 from camchar.stats.selection import Selection
-from camchar.stats.stack import DecodingStack, SelectedStack
+from camchar.stats.stack import DecodingStack
 
 __all__ = ["EmvaParameters", "QUANTIZATION_VARIANCE", "LEAST_DARK_VARIANCE", "LINEAR_RANGE", "MIN_POINTS", "emva_parameters", "unavailable_because", "sweep_emva1288"]
 

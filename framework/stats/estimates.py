@@ -6,7 +6,7 @@ import numpy as np
 
 from camchar.core.errors import BadInput
 from camchar.core.frames import LoadRequest
-from camchar.host.guard import component_error
+from camchar.host.guard import checked_array
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
@@ -69,15 +69,4 @@ def estimate_noise(
 
 def checked_estimates(std: object, noise_model: ChosenComponent, expected: tuple[int, int]) -> np.ndarray:
     """``std`` as float64 if it is an ``expected``-shaped array of finite, non-negative numbers."""
-    try:
-        values = np.asarray(std, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise component_error(noise_model.registered, f"returned {type(std).__name__} from estimate(), not an array of numbers") from None
-    if values.shape != expected:
-        raise component_error(noise_model.registered, f"returned shape {values.shape} from estimate(), expected {expected} (frames, channels)")
-    bad = ~np.isfinite(values)
-    if bad.any():
-        raise component_error(noise_model.registered, f"returned {int(bad.sum())} NaN or infinite value(s) of {values.size} from estimate()")
-    if (values < 0).any():
-        raise component_error(noise_model.registered, f"returned {int((values < 0).sum())} negative noise value(s) from estimate()")
-    return values
+    return checked_array(noise_model.registered, "estimate", std, expected, "frames, channels", non_negative=True)

@@ -25,18 +25,25 @@ where the output goes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
-import stat
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Mapping
 
 from camchar._version import __version__
 from camchar.core.pages import file_of
-from camchar.files.records import RECORD_KEY, read_record
+from camchar.pipeline.record import (
+    RECORD_KEY,
+    digest_lines,
+    file_sha256,
+    file_status,
+    first_change,
+    plain_record,
+    read_record,
+    record_text,
+    relative_name,
+    reused_digests,
+    reusing_digests,
+)
 from camchar.runtime.parallel import ordered_map
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
@@ -101,21 +108,16 @@ def record_inputs(settings: Settings, chosen: Chosen, options: RunOptions = RunO
     try:
         files = input_files(settings, chosen)
     except Exception:  # noqa: BLE001 - the run itself reports what is wrong with the plan, in its own words
-        return _plain(record)
-    stats = [_stat(path) for path in files]
-    names = [_relative(path, root) for path in files]
+        return plain_record(record)
+    stats = [file_status(path) for path in files]
+    names = [relative_name(path, root) for path in files]
     record["files"] = len(files)
-    record["size_mtime"] = _digest(f"{name}\t{size}\t{mtime}" for name, (size, mtime) in zip(names, stats))
+    record["size_mtime"] = digest_lines(f"{name}\t{size}\t{mtime}" for name, (size, mtime) in zip(names, stats))
     if options.checksum:
-        reused = _reused.get()  # read here: worker threads do not see this context
-        hashes = ordered_map(lambda path: _content_digest(path, reused), files, workers or options.worker_count())
-        record["size_sha256"] = _digest(f"{name}\t{size}\t{digest}" for name, (size, _), digest in zip(names, stats, hashes))
-    return _plain(record)
-
-
-def record_text(record: Mapping[str, Any]) -> str:
-    """The record as stored: JSON text with sorted keys."""
-    return json.dumps(record, sort_keys=True, default=str)
+        reused = reused_digests()  # read here: worker threads do not see this context
+        hashes = ordered_map(lambda path: file_sha256(path, reused), files, workers or options.worker_count())
+        record["size_sha256"] = digest_lines(f"{name}\t{size}\t{digest}" for name, (size, _), digest in zip(names, stats, hashes))
+    return plain_record(record)
 
 
 def stored_record(output: Path) -> tuple[dict[str, Any] | None, str]:
@@ -147,9 +149,9 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
         ("max", "the overexposure threshold changed"),
         ("files", "the list of input files changed"),
     )
-    for key, reason in checks:
-        if current.get(key) != stored.get(key):
-            return reason
+    reason = first_change(current, stored, checks)
+    if reason is not None:
+        return reason
     if current.get("files") is None:
         return "its input files could not be listed"
     if checksum:
@@ -160,79 +162,3 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
     elif current.get("size_mtime") != stored.get("size_mtime"):
         return "an input file's size or modification time changed"
     return None
-
-
-# ----------------------------------------------------------------------------------------------------------------
-
-
-def _plain(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The record as JSON gives it back (tuples as lists, keys as text), so that a stored record compares equal."""
-    return json.loads(record_text(record))
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return os.path.relpath(path, root)
-    except ValueError:  # another drive
-        return str(path)
-
-
-def _stat(path: Path) -> tuple[int | str, int | str]:
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return "missing", "missing"
-    except OSError:
-        return "unreadable", "unreadable"
-    return status.st_size, status.st_mtime_ns
-
-
-def _digest(lines: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
-    return digest.hexdigest()
-
-
-#: Within :func:`reusing_digests`: file digests by path and status, so that a sweep checked and then computed hashes its files once.
-_reused: ContextVar[dict[tuple, str] | None] = ContextVar("camchar_reused_digests", default=None)
-
-
-@contextlib.contextmanager
-def reusing_digests() -> Iterator[None]:
-    """Within the block, a file whose path, size, modification and change times and inode are unchanged is hashed once.
-
-    A batch checks a sweep's record and then computes it (which records its
-    inputs again): with ``--checksum`` that would read every file twice.
-    Outside the block every record hashes afresh.
-    """
-    token = _reused.set({})
-    try:
-        yield
-    finally:
-        _reused.reset(token)
-
-
-def _content_digest(path: Path, reused: dict[tuple, str] | None = None) -> str:
-    """The SHA-256 of a file's bytes ("missing" or "unreadable" when it cannot be read), from ``reused`` if known there."""
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return "missing"
-    except OSError:
-        return "unreadable"
-    if not stat.S_ISREG(status.st_mode):  # a pipe or a device is never opened
-        return "not a regular file"
-    key = (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
-    if reused is not None and key in reused:
-        return reused[key]
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return "unreadable"
-    if reused is not None:
-        reused[key] = digest.hexdigest()
-    return digest.hexdigest()

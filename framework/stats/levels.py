@@ -25,11 +25,12 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame
+from camchar.host.stack import unmasked_counts
 from camchar.numerics.reductions import channel_maxima, channel_totals
 from camchar.stats.darks import DarkFrames
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
 
-__all__ = ["Rules", "FrameRecord", "saturation_levels", "judge", "corrected", "unmasked_counts", "channel_means"]
+__all__ = ["Rules", "FrameRecord", "saturation_levels", "judge", "corrected", "channel_means"]
 
 
 @attrs.frozen(eq=False)
@@ -144,13 +145,6 @@ def corrected(frame: Frame, rules: Rules) -> Frame:
     for channel, mean in enumerate(channel_means(pixels, rules.mask)):
         pixels[..., channel][rules.mask[..., channel]] = mean
     return attrs.evolve(frame, pixels=pixels)
-
-
-def unmasked_counts(shape: tuple[int, int, int], mask: np.ndarray | None) -> np.ndarray:
-    """``(C,)`` pixels per channel that count: all of the ROI but the masked ones."""
-    if mask is None:
-        return np.full(shape[2], shape[0] * shape[1], dtype=np.int64)
-    return (~mask).reshape(-1, shape[2]).sum(axis=0).astype(np.int64)
 
 
 def channel_means(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

@@ -9,12 +9,12 @@ import numpy as np
 
 from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
+from camchar.host.stack import SelectedFrame, unmasked_counts
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
 from camchar.stats.freshness import RECORD_KEY, record_text
-from camchar.stats.levels import Rules, unmasked_counts
+from camchar.stats.levels import Rules
 from camchar.stats.selection import Selection
-from camchar.stats.stack import SelectedFrame
 
 __all__ = ["assemble_samples", "add_input_record"]
 

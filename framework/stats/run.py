@@ -29,6 +29,7 @@ from camchar.core.frames import ImageInfo, LoadRequest
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
+from camchar.pipeline.output import check_writer, write_result
 from camchar.runtime.cluster import connect
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
@@ -52,7 +53,7 @@ from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.freshness import record_inputs
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input, check_writer, write_samples
+from camchar.stats.output import check_not_an_input
 from camchar.stats.plan import SweepPlan, check_image_folder, load_request, output_path, plan_sweep
 from camchar.stats.results import add_input_record, assemble_samples
 from camchar.stats.selection import select_below_clipping, select_frames
@@ -98,7 +99,7 @@ def run_stats(settings: Settings, components: Components, options: RunOptions = 
     with reporter.live(), recording_warnings() as given:
         samples = add_input_record(compute_samples(settings, chosen, options, reporter, given), inputs)
         started = time.perf_counter()
-        write_samples(samples, chosen.writer, output)
+        write_result(samples, chosen.writer, output)
     reporter.summary(f"wrote {output} ({len(samples.nom_wl)} wavelengths x {samples.mean.shape[1]} channels) [{time.perf_counter() - started:.2f} s]")
     return output
 

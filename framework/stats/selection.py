@@ -2,7 +2,7 @@
 
 Brackets are processed on worker threads; only the frames of the brackets in
 flight are in memory. Each bracket's chosen frame is reduced to a
-:class:`~camchar.stats.stack.SelectedFrame` (file, exposure time, channel
+:class:`~camchar.host.stack.SelectedFrame` (file, exposure time, channel
 means); its pixels are decoded again later, when the noise model streams
 the stack, or kept in the decoded-frame cache when decoding is expensive.
 
@@ -33,6 +33,7 @@ from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
+from camchar.host.stack import SelectedFrame
 from camchar.runtime.cluster import Cluster
 from camchar.runtime.parallel import ordered_map
 from camchar.runtime.progress import Reporter
@@ -42,7 +43,6 @@ from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.levels import FrameRecord, Rules, channel_means, corrected, judge, saturation_levels
 from camchar.stats.plan import Bracket
-from camchar.stats.stack import SelectedFrame
 
 __all__ = ["Geometry", "BracketOutcome", "Selection", "select_frames", "select_below_clipping", "checked_frame", "SAME_EXPOSURE"]
 
@@ -141,8 +141,12 @@ class Selection:
         return Selection(tuple(by_bracket.get(outcome.bracket, outcome) for outcome in self.outcomes), self.shape)
 
 
-def checked_frame(frame: Any, loader: ChosenComponent, path: Path) -> Frame:
-    """``frame`` if it keeps the loader contract; a clear error naming the loader or the file otherwise."""
+def checked_frame(frame: Any, loader: ChosenComponent, path: Path, request: LoadRequest | None = None) -> Frame:
+    """``frame`` if it keeps the loader contract; a clear error naming the loader or the file otherwise.
+
+    With ``request``, the frame must be the size of its ROI: a loader that
+    cuts a row short would otherwise shift every statistic without a word.
+    """
     if not isinstance(frame, Frame):
         raise component_error(loader.registered, f"returned {type(frame).__name__} from load(), not a camchar.api.Frame")
     pixels = frame.pixels
@@ -151,6 +155,13 @@ def checked_frame(frame: Any, loader: ChosenComponent, path: Path) -> Frame:
         raise component_error(loader.registered, f"returned pixels of shape {shape} for {path}; a frame is (H, W, C)")
     if pixels.dtype.kind not in "uif":
         raise component_error(loader.registered, f"returned pixels of type {pixels.dtype} for {path}; frames are numbers")
+    roi = request.roi if request is not None else None
+    binning = loader.registered.component.roi_binning
+    if roi is not None and pixels.shape[:2] != (roi.h // binning, roi.w // binning):
+        raise component_error(
+            loader.registered,
+            f"returned pixels of {pixels.shape[1]} x {pixels.shape[0]} for {path}; the ROI asks for {roi.w // binning} x {roi.h // binning} (width x height)",
+        )
     exposure = frame.exposure_time
     if isinstance(exposure, bool) or not isinstance(exposure, (int, float, np.floating, np.integer)) or not math.isfinite(exposure) or exposure <= 0:
         raise BadInput(path, f"exposure time {exposure!r} s is not a positive, finite number of seconds")
@@ -191,7 +202,7 @@ def _select_bracket(
     records: list[FrameRecord] = []
     geometry = []
     for number, path in bracket.images:
-        frame = checked_frame(exposures.frame(loader.component.load(path, request), number), loader, path)
+        frame = checked_frame(exposures.frame(loader.component.load(path, request), number), loader, path, request)
         geometry.append((path, Geometry.of(frame)))
         overexposed, maxima = judge(frame, rules)
         records.append(FrameRecord(number, path, float(frame.exposure_time), maxima, tuple(saturation_levels(frame, rules)), overexposed, frame.channel_names))

@@ -9,6 +9,7 @@ import attrs
 from camchar.core.errors import BadInput
 from camchar.files.atomic import check_output_path
 from camchar.host.registry import Components
+from camchar.pipeline.output import check_writer
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.checks import (
@@ -25,7 +26,7 @@ from camchar.stats.checks import (
 from camchar.stats.choice import choose_components
 from camchar.stats.exposure import ExposureTimes
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input, check_writer
+from camchar.stats.output import check_not_an_input
 from camchar.stats.plan import check_image_folder, load_request, output_path, plan_sweep
 
 __all__ = ["Report", "validate"]

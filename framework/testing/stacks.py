@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from camchar.core.frames import Frame
-from camchar.stats.stack import SelectedFrame, SelectedStack
+from camchar.host.stack import SelectedFrame, SelectedStack
 
 __all__ = ["ArrayStack", "fake_stack"]
 

@@ -29,8 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Option, hookimpl, split_page
-from camchar.core.errors import shorten
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Option, hookimpl, shorten, split_page
 from camchar.plugins.loaders._image_headers import Declared, first_samples, read_declared, sniff
 
 __all__ = ["ImageioLoader", "opencv_available", "PLUGINS"]

@@ -36,6 +36,7 @@ class RawBayerLoader(Loader):
 
     name = "raw-bayer"
     description = "RAW Bayer sites R, G1, G2, B at half resolution, black subtracted, saturation at the white level"
+    roi_binning = 2
     suffixes = RAW_SUFFIXES
     #: Below raw-rgb: the four Bayer planes are chosen by name (--loader raw-bayer), not by default.
     precedence = 0

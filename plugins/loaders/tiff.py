@@ -33,8 +33,7 @@ from typing import BinaryIO, Iterator
 import numpy as np
 import tifffile
 
-from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl, split_page
-from camchar.core.errors import shorten
+from camchar.api import BadInput, Frame, ImageInfo, Loader, LoadRequest, Region, hookimpl, shorten, split_page
 from camchar.plugins.loaders._buffers import BufferPool
 
 __all__ = ["TiffLoader", "read_exposure_time"]

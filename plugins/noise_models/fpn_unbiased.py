@@ -37,8 +37,7 @@ import warnings
 import numpy as np
 
 from camchar.api import BadInput, CamcharWarning, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.pattern_drift import pattern_drift
-from camchar.numerics.residual_passes import residual_moments
+from camchar.api.numerics import pattern_drift, residual_moments
 
 __all__ = ["FpnUnbiased", "leakage_matrix", "residual_maker", "MIN_FRAMES"]
 

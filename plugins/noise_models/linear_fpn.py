@@ -4,7 +4,7 @@ For each pixel and channel a straight line is fitted through the pixel's
 values in the ``N`` selected frames, in counts/s, against the frames' channel
 means; ``offset`` and ``bias`` are the fixed pattern, and the temporal noise
 of frame ``n`` is the standard deviation over the ROI of its residuals. The
-streamed two-pass fit is in :mod:`camchar.numerics.line_fit`.
+streamed two-pass fit is :func:`camchar.api.numerics.residual_moments`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from camchar.api import CamcharWarning, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.residual_passes import residual_moments
+from camchar.api.numerics import residual_moments
 
 __all__ = ["LinearFpn"]
 

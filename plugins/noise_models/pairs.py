@@ -1,7 +1,7 @@
 """Noise model ``pairs``: the EMVA 1288 temporal noise from two frames at the same exposure.
 
 EMVA 1288 (Release 4.0) estimates the temporal noise from two frames ``A`` and
-``B`` taken under identical conditions (:mod:`camchar.numerics.pairs`): their
+``B`` taken under identical conditions (:func:`camchar.api.numerics.pair_variance`): their
 difference holds no fixed pattern and twice the temporal variance. The noise
 is ``sigma / t`` in counts/s, over the pixels of the ROI the defect mask
 leaves in. It needs no model of the fixed pattern and no other bracket, but two frames at the selected exposure in every bracket: shoot the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.api import BadInput, Frame, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.pairs import pair_variance
+from camchar.api.numerics import pair_variance
 
 __all__ = ["Pairs"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.api import Frame, NoiseModel, SelectedStack, hookimpl
-from camchar.numerics.reductions import channel_totals
+from camchar.api.numerics import channel_totals
 
 __all__ = ["Spatial", "spatial_std"]
 

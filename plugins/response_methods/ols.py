@@ -8,8 +8,7 @@ as the original did. With ``--non-negative``, a non-negative least squares.
 from __future__ import annotations
 
 from camchar.api import ResponseMethod, ResponseProblem, Solver, hookimpl
-from camchar.response.solvers import MinimumNormSolver
-from camchar.response.tuning import refuse_options
+from camchar.api.response import MinimumNormSolver, refuse_options
 
 __all__ = ["OrdinaryLeastSquares"]
 

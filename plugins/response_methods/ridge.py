@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from camchar.api import ResponseMethod, ResponseProblem, Solver, hookimpl
-from camchar.response.penalty import SymmetricPenalty
-from camchar.response.tuning import refuse_options, tuned_solver
+from camchar.api.response import SymmetricPenalty, refuse_options, tuned_solver
 
 __all__ = ["Ridge"]
 

@@ -8,7 +8,7 @@ alpha is chosen so that the fit on the means reaches the target R².
 from __future__ import annotations
 
 from camchar.api import ResponseMethod, ResponseProblem, Solver, hookimpl
-from camchar.response.tuning import smoothing_penalty, tuned_solver
+from camchar.api.response import smoothing_penalty, tuned_solver
 
 __all__ = ["RidgeSmooth"]
 

@@ -13,10 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.api import ResponseMethod, ResponseProblem, Solver, hookimpl
-from camchar.response.alpha import search_alpha_gcv
-from camchar.response.linear import PenalisedLeastSquares
-from camchar.response.solvers import PenalisedSolver
-from camchar.response.tuning import refuse_options, smoothing_penalty
+from camchar.api.response import PenalisedLeastSquares, PenalisedSolver, refuse_options, search_alpha_gcv, smoothing_penalty
 
 __all__ = ["RidgeSmoothGCV"]
 

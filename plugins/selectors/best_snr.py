@@ -2,7 +2,7 @@
 
 This is the original ``image_stats`` rule: the SNR of an ``N``-channel image
 is its mean over the noise estimated from the channel covariance
-(:func:`camchar.numerics.snr.snr`, which computes it exactly from the
+(:func:`camchar.api.numerics.snr`, which computes it exactly from the
 per-pixel channel sums, on the raw counts: the SNR does not change when the
 image is divided by its exposure time).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from camchar.api import Frame, Selector, hookimpl
-from camchar.numerics.snr import snr
+from camchar.api.numerics import snr
 
 __all__ = ["BestSnrSelector"]
 

@@ -20,7 +20,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from camchar.api import BadInput, CamcharWarning, SourceSpectra, SpectraReader, hookimpl
+from camchar.api import BadInput, CamcharWarning, SourceSpectra, SpectraReader, check_spectra, hookimpl
 
 __all__ = ["MonochromatorH5Reader"]
 
@@ -94,7 +94,7 @@ class MonochromatorH5Reader(SpectraReader):
                 metadata["n"] = _plain(n)
         if missing_units:
             warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing_units)}; set to 'unknown'"), stacklevel=2)
-        return SourceSpectra(
+        spectra = SourceSpectra(
             wavelength=arrays["wavelength"],
             nominal_wavelength=arrays["nominal_wavelength"],
             irradiance=arrays["irradiance"],
@@ -103,6 +103,8 @@ class MonochromatorH5Reader(SpectraReader):
             wavelength_units=wavelength_units,
             metadata=metadata,
         )
+        check_spectra(spectra, path)  # the file's values: its fault, named
+        return spectra
 
 
 def _plain(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from camchar.api import CameraSamples, Writer, hookimpl
-from camchar.files.samples_h5 import write_samples_h5
+from camchar.api.files import write_samples_h5
 
 __all__ = ["CameraSamplesH5Writer"]
 

@@ -183,15 +183,34 @@ def test_every_bracket_unusable(run, sweep):
     check_failure(run, sweep, "no bracket has a usable frame", "--max", "0.01")
 
 
+ANYWHERE_WRITER = """
+from camchar.api import Writer, hookimpl
+
+class Anywhere(Writer):
+    name = "anywhere"
+    description = "claims no suffix: writes whatever the output is called"
+
+    def write(self, result, path):
+        path.write_bytes(b"written")
+
+@hookimpl
+def camchar_register_writers(register):
+    register(Anywhere())
+"""
+
+
 @pytest.mark.parametrize("target", ["raw/SWP_0001.tiff", "settings.yml", "raw/../settings.yml"])
-def test_an_output_that_is_an_input_is_refused(run, sweep, target):
+def test_an_output_that_is_an_input_is_refused(run, sweep, target, tmp_path, monkeypatch):
+    (tmp_path / "anywhere_writer.py").write_text(ANYWHERE_WRITER)  # a writer that claims no suffix, so only the input rule stops it
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     output = sweep.parent / target
     before = output.read_bytes()
-    result = run("stats", sweep, "-o", output, "--writer", "camera-samples-h5")
+    result = run("stats", sweep, "-o", output, "--plugin", "anywhere_writer", "--writer", "anywhere")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().endswith("is one of the sweep's inputs (the settings file, an image or a dark frame); writing the statistics there would destroy it: choose another output")
     assert output.read_bytes() == before
-    checked = run("validate", sweep, "-o", output, "--writer", "camera-samples-h5")
+    checked = run("validate", sweep, "-o", output, "--plugin", "anywhere_writer", "--writer", "anywhere")
     assert checked.returncode == 2 and "is one of the sweep's inputs" in checked.stdout + checked.stderr
 
 

@@ -74,7 +74,7 @@ def test_an_output_that_is_an_input_of_the_fit_is_refused(tmp_path, which):
     shutil.copy(MONOCHROMATOR, tmp_path / "source.h5")
     before = (tmp_path / f"{which}.h5").read_bytes()
     result = run_in_process("response", tmp_path / "samples.h5", "--source", tmp_path / "source.h5", "-o", tmp_path / f"{which}.h5")
-    assert result.returncode == 2 and "is an input of this fit (the samples or the source spectra)" in result.stderr, result.stderr
+    assert result.returncode == 2 and "is an input of this fit (the samples, the source spectra or the settings)" in result.stderr, result.stderr
     assert (tmp_path / f"{which}.h5").read_bytes() == before
 
 

@@ -71,7 +71,7 @@ def camchar_register_noise_models(register):
     [
         ("np.full((len(stack), 3), np.nan)", "returned 15 NaN or infinite value(s) of 15 from estimate()"),
         ("np.ones((len(stack), 2))", "returned shape (5, 2) from estimate(), expected (5, 3) (frames, channels)"),
-        ("-np.ones((len(stack), 3))", "returned 15 negative noise value(s) from estimate()"),
+        ("-np.ones((len(stack), 3))", "returned 15 negative value(s) from estimate()"),
         ("'noise'", "returned str from estimate(), not an array of numbers"),
     ],
 )
@@ -159,3 +159,28 @@ def camchar_register_writers(register):
     status, err = run(capsys, "stats", sweep, "-o", output, "--plugin", module)
     assert status == 1 and "writer 'half' of plugin half_writer unknown version failed in write(): OSError: the disk went away" in err
     assert set(sweep.parent.iterdir()) == before, "no output and no stray file"
+
+
+def test_a_loader_whose_frame_is_a_row_short_of_the_roi_is_refused(sweep, tmp_path, capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = write_plugin(tmp_path, "short_loader", """
+from camchar.plugins.loaders.tiff import TiffLoader
+
+class Short(TiffLoader):
+    name = "short-tiff"
+    description = "cuts the last row of the ROI"
+
+    def load(self, path, request):
+        frame = super().load(path, request)
+        return camchar.Frame(frame.pixels[:-1], frame.exposure_time, frame.saturation, frame.path)
+
+@camchar.hookimpl
+def camchar_register_loaders(register):
+    register(Short())
+""")
+    output = sweep.parent / "o.h5"
+    status, err = run(capsys, "stats", sweep, "-o", output, "--plugin", module, "--loader", "short-tiff")
+    assert status == 1
+    (line,) = [line for line in err.splitlines() if line.startswith("camchar: error:")]
+    assert line.startswith("camchar: error: loader 'short-tiff' of plugin short_loader unknown version returned pixels of ")
+    assert "the ROI asks for" in line and not output.exists()

@@ -9,9 +9,10 @@ import pytest
 
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
+from camchar.host.stack import SelectedFrame, SelectedStack
 from camchar.numerics.line_fit import fpn
 from camchar.plugins.noise_models.linear_fpn import LinearFpn
-from camchar.stats.stack import DecodingStack, SelectedFrame, SelectedStack
+from camchar.stats.stack import DecodingStack
 
 
 def constructed_stack(sigma: float = 3.0, height: int = 6, width: int = 4):

@@ -212,3 +212,15 @@ def test_selected_raw_frames_are_decoded_once_and_the_cache_is_removed(tmp_path,
     run_stats(settings, host.components, RunOptions(output=tmp_path / "o.h5"))
     assert len(calls) == 15, "every file decoded once: the noise model reads the cached copies"
     assert list(cache_root.iterdir()) == []
+
+
+def test_raw_rgb_refuses_a_white_level_per_channel_in_one_line(sweep):
+    """raw-rgb takes one LibRaw saturation level: several are refused naming the file (it was a NameError)."""
+    from conftest import run_in_process
+
+    sweep.write_text(sweep.read_text() + "loader: raw-rgb\nwhite_level: [4000, 4000, 3900]\n")
+    ran = run_in_process("stats", sweep, "-o", sweep.parent / "out.h5")
+    assert ran.returncode == 2, ran.stderr
+    (line,) = ran.stderr.strip().splitlines()[-1:]
+    assert line.startswith("camchar: error: ") and "raw-rgb takes one white level (LibRaw's saturation), not one per channel: [4000.0, 4000.0, 3900.0]" in line
+    assert "internal error" not in ran.stderr and not (sweep.parent / "out.h5").exists()

@@ -8,8 +8,9 @@ import shutil
 import h5py
 import pytest
 
-from camchar.response.freshness import RECORD_KEY, response_staleness, stored_response_record
-from camchar.response.run import ResponseInputs, ResponseOptions, configured_method, record_of, run_response
+from camchar.pipeline.record import RECORD_KEY
+from camchar.response.freshness import response_staleness, stored_response_record
+from camchar.response.run import ResponseInputs, ResponseOptions, record_of, run_response
 from conftest import DATA, REFERENCE_H5
 
 MONOCHROMATOR = DATA / "monochromator-2022-10-11.h5"
@@ -21,7 +22,7 @@ def test_the_file_holds_the_record_of_its_inputs(tmp_path, host):
     inputs = ResponseInputs(samples, MONOCHROMATOR)
     run_response(inputs, host.components, options)
     stored, why = stored_response_record(options.output)
-    assert why == "" and stored == record_of(inputs, options, configured_method(host.components, options), host.components)
+    assert why == "" and stored == record_of(inputs, options, host.components)
     assert stored["method"]["name"] == "ols" and stored["spectra_reader"]["name"] == "monochromator-h5"
     assert stored["fit"] == {"non_negative": False, "target_r2": options.target_r2, "bandwidth": None, "draws": 0, "seed": 3}
     assert stored["settings_sha256"] is None and len(stored["samples_sha256"]) == 64
@@ -33,9 +34,9 @@ def test_the_file_holds_the_record_of_its_inputs(tmp_path, host):
     ("key", "value", "reason"),
     [
         ("samples_sha256", "0" * 64, "the samples file changed"),
-        ("source_sha256", "0" * 64, "the source spectra file changed"),
+        ("source", [["monochromator-2022-10-11.h5", "0" * 64]], "the source spectra file changed"),
         ("settings_sha256", "0" * 64, "the settings file changed"),
-        ("method", {"name": "ridge", "plugin": "camchar 0.2.0", "options": {}}, "the method or its options changed"),
+        ("method", {"name": "ridge", "plugin": "camchar 0.3.0", "options": {}}, "the method or its options changed"),
         ("spectra_reader", {"name": "other", "plugin": "x 1", "options": {}}, "the spectra reader or its options changed"),
         ("fit", {"non_negative": True}, "the fit's parameters changed"),
         ("camchar", "0.0.1", "written by camchar 0.0.1"),
@@ -43,6 +44,6 @@ def test_the_file_holds_the_record_of_its_inputs(tmp_path, host):
 )
 def test_each_part_of_the_record_makes_the_file_out_of_date(tmp_path, host, key, value, reason):
     options = ResponseOptions(output=tmp_path / "response.h5", method="ols", draws=0)
-    current = record_of(ResponseInputs(REFERENCE_H5, MONOCHROMATOR), options, configured_method(host.components, options), host.components)
+    current = record_of(ResponseInputs(REFERENCE_H5, MONOCHROMATOR), options, host.components)
     assert response_staleness(current, dict(current)) is None
     assert response_staleness(current, {**current, key: value}).startswith(reason)

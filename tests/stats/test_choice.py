@@ -95,7 +95,7 @@ def test_options_from_the_settings_and_the_flag_reach_the_component(tmp_path):
     assert choose(settings, host).loader.component.config == {"saturation": 4095.0}
     flagged = choose(settings, host, options={"npy-frames": {"saturation": OptionValue(1023)}})
     assert flagged.loader.component.config == {"saturation": 1023.0}
-    assert flagged.provenance()["loader"] == {"name": "npy-frames", "plugin": "Plugin unknown version", "options": {"saturation": 1023.0}}
+    assert flagged.provenance()["loader"] == {"name": "npy-frames", "version": "1", "plugin": "Plugin unknown version", "options": {"saturation": 1023.0}}
 
 
 def test_a_misspelt_option_is_an_error_at_its_line_with_the_closest_name(tmp_path):

@@ -51,7 +51,7 @@ def test_the_output_holds_the_record_taken_before_the_run(tmp_path, host):
     stored, why = stored_record(output)
     assert why == "" and stored == record_inputs(settings, chosen_for(settings, host), RunOptions(checksum=True))
     assert set(stored) == {"format", "camchar", "settings_sha256", "components", "max", "files", "size_mtime", "size_sha256"}
-    assert stored["components"]["noise_model"] == {"name": "linear-fpn", "options": {}, "plugin": stored["components"]["loader"]["plugin"]}
+    assert stored["components"]["noise_model"] == {"name": "linear-fpn", "version": "1", "options": {}, "plugin": stored["components"]["loader"]["plugin"]}
     with h5py.File(output) as f:
         assert json.loads(f["camchar"].attrs[RECORD_KEY]) == stored  # JSON text, readable by anyone
     assert json.loads(CameraSamples(output).provenance[RECORD_KEY]) == stored

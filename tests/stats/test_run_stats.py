@@ -13,13 +13,13 @@ import tifffile
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Region
 from camchar.files.camera_samples import CameraSamples
+from camchar.host.stack import SelectedStack
 from camchar.runtime.parallel import RowSplitter
 from camchar.settings import read_settings
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.sweep import SweepPlan, simulate_sweep
 from camchar.stats.options import RunOptions
 from camchar.stats.run import run_stats
-from camchar.stats.stack import SelectedStack
 from oracle import seed_oracle
 
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from camchar.core.frames import Frame, LoadRequest
+from camchar.host.stack import SelectedFrame, SelectedStack
 from camchar.plugins.noise_models.linear_fpn import LinearFpn
 from camchar.runtime.parallel import RowSplitter, ordered_map, prefetch
-from camchar.stats.stack import DecodingStack, SelectedFrame, SelectedStack
+from camchar.stats.stack import DecodingStack
 
 
 class NoiseLoader:

@@ -16,16 +16,17 @@ The reference, generated from these classes, is ``docs/plugins/api.md``.
 Everything else in camchar is private: it may change without notice.
 """
 
-from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.errors import BadInput, CamcharWarning, PluginError, shorten
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.core.pages import split_page
-from camchar.core.spectra import SourceSpectra
+from camchar.core.spectra import SourceSpectra, check_spectra
+from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
 from camchar.host.markers import hookimpl
 from camchar.host.options import Option
-from camchar.response.problem import ResponseProblem
-from camchar.stats.stack import SelectedFrame, SelectedStack
+from camchar.host.problem import ResponseProblem
+from camchar.host.stack import SelectedFrame, SelectedStack
 
 __all__ = [
     "hookimpl",
@@ -45,10 +46,13 @@ __all__ = [
     "SelectedStack",
     "SelectedFrame",
     "SourceSpectra",
+    "check_spectra",
+    "CameraResponse",
     "ResponseProblem",
     "Solver",
     "CameraSamples",
     "BadInput",
     "PluginError",
     "CamcharWarning",
+    "shorten",
 ]

@@ -10,8 +10,8 @@ from camchar.cli.arguments import integer_from
 from camchar.cli.inputs import Found, find_settings_files
 
 if TYPE_CHECKING:  # pragma: no cover - types only; the command line imports the batch machinery when it runs one
-    from camchar.runtime.batch import BatchOptions
     from camchar.runtime.progress import Reporter
+    from camchar.runtime.tasks import BatchOptions
 
 __all__ = ["add_batch_flags", "batch_options", "inputs_of", "check_output_dir"]
 
@@ -41,7 +41,7 @@ def add_batch_flags(parser: argparse.ArgumentParser, response: bool = False) -> 
 
 def batch_options(args: argparse.Namespace) -> BatchOptions:
     """The batch's options from the flags."""
-    from camchar.runtime.batch import BatchOptions
+    from camchar.runtime.tasks import BatchOptions
 
     return BatchOptions(
         jobs=args.jobs,

@@ -1,4 +1,9 @@
-"""The fitting problem a response method sees: normalised, matched data and the user's options."""
+"""The fitting problem a response method sees: normalised, matched data and the user's options.
+
+Part of the component contract (``ResponseMethod.prepare(problem)``), so it
+lives with the base classes, below the ``camchar response`` pipeline that
+builds it.
+"""
 
 from __future__ import annotations
 

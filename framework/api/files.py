@@ -1,0 +1,18 @@
+"""What writers share: camchar's samples HDF5 layout, the export formats (CSV, JSON, XLSX), optional libraries.
+
+::
+
+    from camchar.api.files import write_samples_h5
+
+    def write(self, samples, path):
+        write_samples_h5(path, samples.fields(), samples.provenance, samples.emva1288)
+
+A stable part of the plugin API, like :mod:`camchar.api` (``docs/plugins/api.md``
+says what that promises); the modules these functions live in are private.
+"""
+
+from camchar.files.samples_h5 import write_samples_h5
+from camchar.results._optional import require
+from camchar.results.exporters import export, export_response, export_samples
+
+__all__ = ["write_samples_h5", "export_samples", "export_response", "export", "require"]
