@@ -27,10 +27,9 @@ from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings as ParsedSettings
 from camchar.settings.reader import read_settings
 from camchar.stats.choice import choose_components
-from camchar.stats.exposure import ExposureTimes
+from camchar.stats.context import SweepContext
 from camchar.stats.levels import Rules
 from camchar.stats.options import DEFAULT_MAX, RunOptions
-from camchar.stats.plan import load_request, plan_sweep
 from camchar.stats.run import preflight, run_stats
 from camchar.stats.selection import select_frames
 from camchar.stats.stack import DecodingStack
@@ -223,14 +222,11 @@ def load_images(settings: Settings | ParsedSettings | str | Path, overexp: float
     elif not isinstance(settings, ParsedSettings):
         settings = read_settings(settings)
     chosen = choose_components(build_host().components, settings, RunOptions(), None)
-    plan = plan_sweep(settings, chosen.loader.registered.component)
-    request = load_request(settings)
-    reporter = Reporter()
-    exposures = ExposureTimes.from_settings(settings)
-    preflight(settings, plan, chosen, request, 1, reporter, exposures)
-    selection = select_frames(plan.brackets, chosen.loader, chosen.selector, request, Rules(overexp), 1, reporter, exposures=exposures)
-    reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")
-    stack = DecodingStack(selection.frames, chosen.loader.component, request, selection.shape)
+    context = SweepContext.start(settings, chosen, RunOptions(max=overexp, workers=1), Reporter())
+    preflight(context)
+    selection = select_frames(context.decoding(Rules(overexp)), context.plan.brackets)
+    context.reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")
+    stack = DecodingStack(selection.frames, chosen.loader.component, context.request, selection.shape)
     samples = np.empty((len(stack),) + stack.shape, dtype=np.float64)
     for index, rates in stack.iter_rates():
         samples[index] = rates

@@ -20,13 +20,12 @@ import numpy as np
 
 from camchar.core.bounds import EXPOSURE_TIME
 from camchar.core.errors import BadInput, CamcharWarning, location
-from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.core.frames import ImageInfo
 from camchar.core.pages import file_of
 from camchar.runtime.parallel import ordered_map
-from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.choice import Chosen
-from camchar.stats.exposure import FROM_FILES, ExposureTimes
+from camchar.stats.context import SweepContext
 from camchar.stats.plan import SweepPlan, check_image_folder
 from camchar.stats.selection import SAME_EXPOSURE
 
@@ -73,33 +72,17 @@ def warn_repeated_images(settings: Settings) -> None:
             warnings.warn(CamcharWarning(f"{where}: image {number} is in the brackets of {listed}"), stacklevel=2)
 
 
-def read_headers(
-    plan: SweepPlan,
-    loader,
-    request: LoadRequest,
-    workers: int,
-    reporter: Reporter,
-    problems: list[BadInput] | None = None,
-    exposures: ExposureTimes = FROM_FILES,
-) -> dict[Path, ImageInfo]:
+def read_headers(context: SweepContext, problems: list[BadInput] | None = None) -> dict[Path, ImageInfo]:
     """Probe the header of every file of the sweep (darks included), on worker threads.
 
     Parameters
     ----------
-    plan
-        The files.
-    loader
-        The run's (guarded) loader.
-    request
-        The load request.
-    workers
-        Threads.
-    reporter
-        Progress.
+    context
+        The run: its plan (the files), loader (guarded), load request,
+        threads and reporter (progress); its exposure times, each image's
+        where its header holds none (an image without one is a problem).
     problems
         Where to collect problems; ``None`` to raise the first.
-    exposures
-        Each image's exposure time where its header holds none: an image without one is a problem.
 
     Files that are missing or not regular files are left out (and never
     opened): :func:`missing_files` reports them.
@@ -109,6 +92,7 @@ def read_headers(
     dict
         The header of every readable file.
     """
+    plan, loader, request, exposures = context.plan, context.chosen.loader.component, context.request, context.exposures
     numbers = {path: number for bracket in reversed(plan.every_bracket()) for number, path in reversed(bracket.images)}
     files = [path for path in dict.fromkeys(path for bracket in plan.every_bracket() for _, path in bracket.images) if file_of(path).is_file()]
 
@@ -119,8 +103,8 @@ def read_headers(
             return error
 
     infos: dict[Path, ImageInfo] = {}
-    with reporter.step("reading headers", len(files)) as progress:
-        for path, result in zip(files, ordered_map(probe, files, workers)):
+    with context.reporter.step("reading headers", len(files)) as progress:
+        for path, result in zip(files, ordered_map(probe, files, context.workers)):
             if isinstance(result, BadInput):
                 if problems is None:
                     raise result
@@ -129,18 +113,6 @@ def read_headers(
                 infos[path] = result
             progress.advance()
     return infos
-
-
-def available_memory() -> int | None:
-    """Bytes of memory available to a new process (``MemAvailable``), or ``None`` where unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def unaffordable_brackets(plan: SweepPlan, infos: dict[Path, ImageInfo], roi, workers: int, available: int | None) -> Iterator[BadInput]:

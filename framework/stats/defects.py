@@ -15,14 +15,12 @@ leaves them out:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from camchar.core.frames import LoadRequest
 from camchar.settings.reader import DEFECT_MASK_MODES
-from camchar.stats.darks import DarkFrames
-from camchar.stats.exposure import FROM_FILES, ExposureTimes
+from camchar.stats.context import SweepContext
 from camchar.stats.levels import Rules, saturation_levels
 
 __all__ = ["MODES", "defect_mask"]
@@ -31,36 +29,24 @@ __all__ = ["MODES", "defect_mask"]
 MODES = DEFECT_MASK_MODES
 
 
-def defect_mask(
-    mode: str,
-    shortest: Sequence[tuple[int, Path]],
-    loader: Any,
-    request: LoadRequest,
-    rules: Rules,
-    darks: DarkFrames | None,
-    exposures: ExposureTimes = FROM_FILES,
-) -> np.ndarray | None:
+def defect_mask(context: SweepContext, mode: str, shortest: Sequence[tuple[int, Path]], rules: Rules) -> np.ndarray | None:
     """``(H, W, C)`` pixels stuck at saturation (``True``), or ``None`` when there are none.
 
     Parameters
     ----------
+    context
+        The run: its loader, load request and exposure times, to read the frames.
     mode
         One of :data:`MODES`.
     shortest
         The image number and file of the shortest exposure of every bracket
         (from the headers), for ``frames``; the first also serves to learn
         the loader's saturation level for ``darks``.
-    loader
-        The run's loader.
-    request
-        The run's load request.
     rules
-        The overexposure rule (threshold, white levels).
-    darks
-        The master darks (for ``darks``).
-    exposures
-        Where exposure times come from besides the files.
+        The overexposure rule (threshold, white levels) and the master darks
+        (for ``darks``).
     """
+    loader, request, exposures, darks = context.chosen.loader.component, context.request, context.exposures, rules.darks
     if mode == "auto":
         mode = "darks" if darks is not None else "frames"
     mask = None

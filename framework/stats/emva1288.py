@@ -33,14 +33,12 @@ import numpy as np
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.stack import SelectedStack
 from camchar.numerics.pairs import pair_variance
-from camchar.runtime.cluster import Cluster
-from camchar.runtime.progress import Reporter
-from camchar.stats.choice import ChosenComponent
 from camchar.stats.cluster_stack import DistributedStack
+from camchar.stats.context import DecodingContext, SweepContext
 from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
-from camchar.stats.exposure import FROM_FILES, ExposureTimes
+from camchar.stats.exposure import ExposureTimes
 from camchar.stats.levels import Rules
-from camchar.stats.plan import Bracket, SweepPlan
+from camchar.stats.plan import Bracket
 from camchar.stats.selection import Selection
 from camchar.stats.stack import DecodingStack
 
@@ -148,37 +146,27 @@ def unavailable_because(stack: SelectedStack, darks: DarkFrames | None, loader: 
     return None
 
 
-def emva_parameters(
-    stack: SelectedStack,
-    darks: DarkFrames,
-    dark_groups: Mapping[float | None, Bracket],
-    loader: Any,
-    request: LoadRequest,
-    saturation_levels: np.ndarray | None,
-    exposures: ExposureTimes = FROM_FILES,
-) -> EmvaParameters:
+def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFrames, saturation_levels: np.ndarray | None) -> EmvaParameters:
     """Compute the EMVA 1288 parameters of every channel.
 
     Parameters
     ----------
+    context
+        The run: its plan's dark frames by exposure time (the pairs of each
+        group give its temporal dark noise), and the loader, load request
+        and exposure times to read them.
     stack
         The selected frames, dark-subtracted, with partners where they have
         one (frames without are left out).
     darks
         The master darks.
-    dark_groups
-        The dark frames' files by exposure time (the pairs of each group give
-        its temporal dark noise).
-    loader, request
-        The run's loader and load request, to read those dark frames.
     saturation_levels
         ``(C,)`` the level at which each channel clips, in counts of the
         file, when known (the settings' ``white_level`` or a detected pile-up).
-    exposures
-        Exposure times not in the files.
     """
     mask = stack.mask
-    dark_variance = {seconds: _dark_pair_variance(group, loader, request, mask, exposures) for seconds, group in dark_groups.items()}
+    loader = context.chosen.loader.component
+    dark_variance = {seconds: _dark_pair_variance(group, loader, context.request, mask, context.exposures) for seconds, group in context.plan.darks.items()}
     shortest = min(dark_variance, key=lambda seconds: -1.0 if seconds is None else seconds)
     sigma2_dark = np.maximum(dark_variance[shortest], LEAST_DARK_VARIANCE)
 
@@ -291,37 +279,42 @@ def _spatial_variance(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray
     return np.array([pixels[..., c][~mask[..., c]].var(ddof=1) for c in range(pixels.shape[2])])
 
 
-def sweep_emva1288(
-    selection: Selection,
-    darks: DarkFrames | None,
-    plan: SweepPlan,
-    loader: ChosenComponent,
-    request: LoadRequest,
-    workers: int,
-    rules: Rules,
-    clipping: np.ndarray | None,
-    exposures: ExposureTimes,
-    reporter: Reporter,
-    cluster: Cluster | None = None,
-) -> EmvaParameters | None:
+def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFrames | None, clipping: np.ndarray | None) -> EmvaParameters | None:
     """The run's EMVA 1288 parameters when its sweep gives them, printed in the summary; else ``None``.
 
     A sweep with pairs but no dark frames (or the reverse) gets a summary
     line saying what is missing; a sweep with neither, none. With a
-    ``cluster``, the pairs' statistics are computed on its workers.
+    cluster in ``context``, the pairs' statistics are computed on its workers.
+
+    Parameters
+    ----------
+    context
+        The run: its loader, load request, threads, exposure times, dark
+        frames' files, reporter and cluster; its rules: the corrections
+        selection applied (applied again to frames decoded anew), whether
+        saturated pixels were tolerated, and the white levels that give the
+        saturation when no clipping was found.
+    selection
+        The selected frames, with their partners.
+    darks
+        The master darks, if the sweep has dark frames.
+    clipping
+        ``(C,)`` the clipping levels found in the sweep, if any: the
+        saturation, when found.
     """
-    stack: SelectedStack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, rules=rules)
+    loader, rules, reporter = context.chosen.loader, context.rules, context.reporter
+    stack: SelectedStack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, rules=rules)
     reason = unavailable_because(stack, darks, loader.component, rules, len(selection.bends))
     if reason is not None:
         if darks is not None or any(frame.partner is not None for frame in selection.frames):
             reporter.summary(f"EMVA 1288 parameters not computed: {reason}")
         return None
-    if cluster is not None:
-        stack = DistributedStack(stack, cluster)
+    if context.cluster is not None:
+        stack = DistributedStack(stack, context.cluster)
     started = time.perf_counter()
     known = clipping if clipping is not None else rules.white
     saturation = None if known is None else np.broadcast_to(known, (selection.shape[2],))
-    parameters = emva_parameters(stack, darks, plan.darks, loader.component, request, saturation, exposures)
+    parameters = emva_parameters(context, stack, darks, saturation)
     pairs = int(parameters.ptc_mean.shape[0])
     reporter.summary(f"EMVA 1288 parameters from {pairs} pairs and {sum(darks.counts.values())} dark frames [{time.perf_counter() - started:.2f} s]:")
     for line in parameters.describe(selection.channel_names):

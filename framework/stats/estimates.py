@@ -5,36 +5,29 @@ from __future__ import annotations
 import numpy as np
 
 from camchar.core.errors import BadInput
-from camchar.core.frames import LoadRequest
 from camchar.host.guard import checked_array
-from camchar.runtime.cluster import Cluster
-from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
 from camchar.stats.cluster_stack import DistributedStack
-from camchar.stats.levels import Rules
+from camchar.stats.context import DecodingContext
 from camchar.stats.selection import Selection
 from camchar.stats.stack import DecodingStack
 
 __all__ = ["estimate_noise", "checked_estimates"]
 
 
-def estimate_noise(
-    noise_model: ChosenComponent,
-    selection: Selection,
-    loader: ChosenComponent,
-    request: LoadRequest,
-    workers: int,
-    reporter: Reporter,
-    settings_path=None,
-    rules: Rules | None = None,
-    cluster: Cluster | None = None,
-) -> np.ndarray:
+def estimate_noise(context: DecodingContext, selection: Selection) -> np.ndarray:
     """Run the noise model on the selected frames and return its checked ``(N, C)`` estimates in counts/s.
 
-    ``rules`` are the corrections selection applied (darks, black level,
-    defect mask), applied again to frames decoded anew. With a ``cluster``,
-    a model that declares ``supports_cluster`` runs its per-frame and
-    per-chunk work there; another runs here, with a note.
+    Parameters
+    ----------
+    context
+        The run: its noise model and loader, load request, threads and
+        reporter; its rules, the corrections selection applied (darks, black
+        level, defect mask), applied again to frames decoded anew; its
+        cluster, if any: a model that declares ``supports_cluster`` runs its
+        per-frame and per-chunk work there, another runs here, with a note.
+    selection
+        The selected frames.
 
     Raises
     ------
@@ -44,6 +37,7 @@ def estimate_noise(
     PluginError
         When the model's answer has the wrong shape, or is NaN, infinite or negative.
     """
+    noise_model, loader, reporter, cluster = context.chosen.noise_model, context.chosen.loader, context.reporter, context.cluster
     n_frames = len(selection.frames)
     with reporter.step(f"noise model {noise_model.name}", n_frames, "pass 1") as progress:
 
@@ -52,7 +46,7 @@ def estimate_noise(
                 progress.restart(n_frames, f"pass {pass_number}")
             progress.advance()
 
-        stack = DecodingStack(selection.frames, loader.component, request, selection.shape, workers, on_frame, rules)
+        stack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, on_frame, context.rules)
         if cluster is not None:
             if noise_model.registered.component.supports_cluster:
                 stack = DistributedStack(stack, cluster, on_frame)
@@ -61,8 +55,8 @@ def estimate_noise(
         try:
             std = noise_model.component.estimate(stack)
         except BadInput as error:
-            if error.path is None and settings_path is not None:
-                raise BadInput(settings_path, error.problem) from None
+            if error.path is None:
+                raise BadInput(context.settings.path, error.problem) from None
             raise
     return checked_estimates(std, noise_model, (n_frames, selection.shape[2]))
 

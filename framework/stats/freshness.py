@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from camchar._version import __version__
+from camchar.core.errors import BadInput
 from camchar.core.pages import file_of
+from camchar.pipeline.output import refuse_an_input
 from camchar.pipeline.record import (
     RECORD_KEY,
     digest_lines,
@@ -50,7 +52,7 @@ from camchar.stats.choice import Chosen
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import plan_sweep
 
-__all__ = ["RECORD_KEY", "RECORD_FORMAT", "record_inputs", "record_text", "input_files", "stored_record", "staleness", "reusing_digests"]
+__all__ = ["RECORD_KEY", "RECORD_FORMAT", "record_inputs", "record_text", "input_files", "check_not_an_input", "stored_record", "staleness", "reusing_digests"]
 
 #: The layout of the record; a record of another layout is never up to date.
 RECORD_FORMAT = 1
@@ -162,3 +164,18 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
     elif current.get("size_mtime") != stored.get("size_mtime"):
         return "an input file's size or modification time changed"
     return None
+
+
+def check_not_an_input(output: Path, settings: Settings, chosen: Chosen) -> None:
+    """Refuse an output that is one of the sweep's inputs: writing there would destroy it.
+
+    Raises
+    ------
+    BadInput
+        When ``output`` is the settings file, an image, a dark frame or an exposure file of the sweep.
+    """
+    try:
+        inputs = [settings.path, *input_files(settings, chosen)]
+    except BadInput:  # a plan that cannot be made is reported by its own check
+        inputs = [settings.path]
+    refuse_an_input(output, inputs, "one of the sweep's inputs (the settings file, an image or a dark frame)", "the statistics")

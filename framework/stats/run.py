@@ -11,8 +11,8 @@
                             selected again below a clipping level found in the sweep
              --stack + estimates--> the noise model's (N, C) temporal noise
              --emva1288--> the sensor's EMVA 1288 parameters (pairs and darks)
-             --results--> CameraSamples with provenance
-             --output--> the writer's file, moved into place when complete
+             --assembly--> CameraSamples with provenance
+             --pipeline.output--> the writer's file, moved into place when complete
 
 The host owns only this order, progress reporting and error handling.
 """
@@ -25,17 +25,18 @@ from pathlib import Path
 from typing import Sequence
 
 from camchar.core.errors import BadInput
-from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.core.frames import ImageInfo
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer, write_result
 from camchar.runtime.cluster import connect
+from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
+from camchar.stats.assembly import add_input_record, assemble_samples
 from camchar.stats.checks import (
-    available_memory,
     disagreements,
     implausible_exposures,
     level_problems,
@@ -46,16 +47,14 @@ from camchar.stats.checks import (
     warn_repeated_images,
 )
 from camchar.stats.choice import Chosen, choose_components
+from camchar.stats.context import SweepContext
 from camchar.stats.darks import DarkFrames, load_darks
 from camchar.stats.emva1288 import sweep_emva1288
 from camchar.stats.estimates import estimate_noise
-from camchar.stats.exposure import ExposureTimes
 from camchar.stats.frame_cache import FrameCache
-from camchar.stats.freshness import record_inputs
+from camchar.stats.freshness import check_not_an_input, record_inputs
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input
-from camchar.stats.plan import SweepPlan, check_image_folder, load_request, output_path, plan_sweep
-from camchar.stats.results import add_input_record, assemble_samples
+from camchar.stats.plan import check_image_folder, output_path
 from camchar.stats.selection import select_below_clipping, select_frames
 from camchar.stats.sensor import report_levels, sensor_rules, warn_negative_means
 
@@ -112,15 +111,11 @@ def compute_samples(
     warnings_given: Sequence[str] = (),
 ) -> CameraSamples:
     """Plan, check, select and estimate; return the statistics (not yet written)."""
-    reporter = reporter or silent()
-    plan = plan_sweep(settings, chosen.loader.registered.component)
-    request = load_request(settings)
-    workers = options.worker_count()
-    max_fraction = options.max_fraction(settings)
-    exposures = ExposureTimes.from_settings(settings)
-    infos = preflight(settings, plan, chosen, request, workers, reporter, exposures)
-    darks = _load_darks(plan, chosen, request, reporter, exposures)
-    rules = sensor_rules(settings, plan, infos, chosen, request, darks, exposures, max_fraction, reporter)
+    context = SweepContext.start(settings, chosen, options, reporter or silent())
+    plan, reporter, max_fraction = context.plan, context.reporter, context.max_fraction
+    infos = preflight(context)
+    darks = _load_darks(context)
+    rules = sensor_rules(context, infos, darks)
     loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
     # frames corrected in selection (darks, black level, defect mask) are not on disk: keep them,
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
@@ -130,11 +125,12 @@ def compute_samples(
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
         cache = resources.enter_context(FrameCache()) if caching and cluster is None else None
+        decoding = context.decoding(rules, cache, cluster)
         started = time.perf_counter()
-        selection = select_frames(plan.brackets, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
+        selection = select_frames(decoding, plan.brackets)
         clipping = None
         if settings.detect_clipping and rules.white is None:  # a RAW loader's white level can still clip lower (LibRaw's scaling)
-            selection, clipping = select_below_clipping(selection, loader, selector, request, rules, workers, reporter, cache, exposures, cluster)
+            selection, clipping = select_below_clipping(decoding, selection)
         reporter.summary(
             f"read {plan.image_count} images with loader {loader.name}; {selection.overexposed_count} overexposed "
             f"(max {max_fraction:g}); selector {selector.name} kept {len(selection.frames)} of {len(plan.brackets)} brackets "
@@ -144,32 +140,47 @@ def compute_samples(
         if not selection.frames:
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written" + _levels_hint(settings))
         started = time.perf_counter()
-        std = estimate_noise(noise_model, selection, loader, request, workers, reporter, settings.path, rules, cluster)
+        std = estimate_noise(decoding, selection)
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
-        emva = sweep_emva1288(selection, darks, plan, loader, request, workers, rules, clipping, exposures, reporter, cluster)
+        emva = sweep_emva1288(decoding, selection, darks, clipping)
         warn_negative_means(selection, settings)
-    samples = assemble_samples(settings, selection, std, chosen, max_fraction, warnings_given, rules, clipping)
+    samples = assemble_samples(decoding, selection, std, clipping, warnings_given)
     if emva is not None:
         samples.emva1288 = emva.datasets()
     return samples
 
 
-def preflight(
-    settings: Settings, plan: SweepPlan, chosen: Chosen, request: LoadRequest, workers: int, reporter: Reporter, exposures: ExposureTimes | None = None
-) -> dict[Path, ImageInfo]:
-    """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all); the headers."""
+def preflight(context: SweepContext) -> dict[Path, ImageInfo]:
+    """Every check that needs no pixels, stopping at the first problem (``camchar validate`` reports them all); the headers.
+
+    Parameters
+    ----------
+    context
+        The sweep: its settings, plan, components, load request, threads,
+        exposure times and reporter.
+
+    Returns
+    -------
+    dict
+        The header of every file.
+
+    Raises
+    ------
+    BadInput
+        At the first problem.
+    """
+    settings, plan, chosen = context.settings, context.plan, context.chosen
     check_image_folder(settings)
     for problem in missing_files(plan):
         raise problem
     warn_repeated_images(settings)
-    exposures = exposures or ExposureTimes.from_settings(settings)
-    infos = read_headers(plan, chosen.loader.component, request, workers, reporter, exposures=exposures)
+    infos = read_headers(context)
     for problem in (
         *implausible_exposures(infos),
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
         *level_problems(settings, infos, chosen),
-        *unaffordable_brackets(plan, infos, settings.roi, workers, available_memory()),
+        *unaffordable_brackets(plan, infos, settings.roi, context.workers, memory_available()),
     ):
         raise problem
     return infos
@@ -184,12 +195,13 @@ def _levels_hint(settings: Settings) -> str:
     return " (if a few hot or stuck pixels read full scale in every frame, defect_mask: auto masks them; otherwise shorter exposures or a higher max)"
 
 
-def _load_darks(plan: SweepPlan, chosen: Chosen, request: LoadRequest, reporter: Reporter, exposures: ExposureTimes) -> DarkFrames | None:
+def _load_darks(context: SweepContext) -> DarkFrames | None:
+    plan = context.plan
     if not plan.darks:
         return None
     started = time.perf_counter()
-    darks = load_darks(plan.darks, chosen.loader.component, request, exposures)
+    darks = load_darks(plan.darks, context.chosen.loader.component, context.request, context.exposures)
     groups = ", ".join("every exposure" if seconds is None else f"{seconds:g} s" for seconds in darks.masters)
     count = sum(len(group.images) for group in plan.darks.values())
-    reporter.summary(f"averaged {count} dark frames ({groups}) [{time.perf_counter() - started:.2f} s]")
+    context.reporter.summary(f"averaged {count} dark frames ({groups}) [{time.perf_counter() - started:.2f} s]")
     return darks

@@ -34,11 +34,10 @@ from camchar.core.errors import BadInput, CamcharWarning
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.guard import component_error
 from camchar.host.stack import SelectedFrame
-from camchar.runtime.cluster import Cluster
 from camchar.runtime.parallel import ordered_map
-from camchar.runtime.progress import Reporter
 from camchar.stats.choice import ChosenComponent
 from camchar.stats.clipping import Bend, bend_of, pile_up_levels
+from camchar.stats.context import DecodingContext
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
 from camchar.stats.levels import FrameRecord, Rules, channel_means, corrected, judge, saturation_levels
@@ -243,42 +242,20 @@ def _select_bracket(
     return BracketOutcome(bracket, overexposed, selected, tuple(geometry), None, tuple(records), bend)
 
 
-def select_frames(
-    brackets: Sequence[Bracket],
-    loader: ChosenComponent,
-    selector: ChosenComponent,
-    request: LoadRequest,
-    rules: Rules,
-    workers: int,
-    reporter: Reporter,
-    cache: FrameCache | None = None,
-    exposures: ExposureTimes = FROM_FILES,
-    cluster: Cluster | None = None,
-) -> Selection:
+def select_frames(context: DecodingContext, brackets: Sequence[Bracket]) -> Selection:
     """Decode every image, reject overexposed frames and select one frame per bracket.
 
     Parameters
     ----------
+    context
+        The run: its loader and selector, load request, exposure times,
+        threads and reporter; its rules (the overexposure rule, pairing, and
+        the corrections applied to every usable frame); its decoded-frame
+        cache, where the selected frames' copies go, and its cluster, where
+        the brackets are selected as tasks (without the cache then: the
+        workers' disks are their own).
     brackets
-        The sweep's brackets.
-    loader, selector
-        The run's components.
-    request
-        The load request (ROI, crop ...).
-    rules
-        The overexposure rule, pairing, and the corrections (darks, black
-        level, defect mask) applied to every usable frame.
-    workers
-        Threads.
-    reporter
-        Progress.
-    cache
-        Where to keep decoded copies of the selected frames, if anywhere.
-    exposures
-        Each image's exposure time where its file holds none (the settings' ``exposure:``).
-    cluster
-        A dask cluster to select the brackets on, as tasks (no ``cache`` then:
-        the workers' disks are their own).
+        The brackets to select from.
 
     Raises
     ------
@@ -287,12 +264,13 @@ def select_frames(
     """
     outcomes: list[BracketOutcome] = []
     first: tuple[Path, Geometry] | None = None
-    context = dict(loader=loader, selector=selector, request=request, rules=rules, exposures=exposures)
+    chosen, cluster = context.chosen, context.cluster
+    parts = dict(loader=chosen.loader, selector=chosen.selector, request=context.request, rules=context.rules, exposures=context.exposures)
     if cluster is not None:
-        results = cluster.map(cluster.bind(_select_bracket, cache=None, **context), brackets)
+        results = cluster.map(cluster.bind(_select_bracket, cache=None, **parts), brackets)
     else:
-        results = ordered_map(functools.partial(_select_bracket, cache=cache, **context), brackets, workers)
-    with reporter.step("selecting frames", sum(len(bracket.images) for bracket in brackets)) as progress:
+        results = ordered_map(functools.partial(_select_bracket, cache=context.cache, **parts), brackets, context.workers)
+    with context.reporter.step("selecting frames", sum(len(bracket.images) for bracket in brackets)) as progress:
         for outcome in results:
             for path, geometry in outcome.geometry:
                 if first is None:
@@ -307,19 +285,16 @@ def select_frames(
     return Selection(tuple(outcomes), shape)
 
 
-def select_below_clipping(
-    selection: Selection,
-    loader: ChosenComponent,
-    selector: ChosenComponent,
-    request: LoadRequest,
-    rules: Rules,
-    workers: int,
-    reporter: Reporter,
-    cache: FrameCache | None = None,
-    exposures: ExposureTimes = FROM_FILES,
-    cluster: Cluster | None = None,
-) -> tuple[Selection, np.ndarray | None]:
+def select_below_clipping(context: DecodingContext, selection: Selection) -> tuple[Selection, np.ndarray | None]:
     """Find clipping below the loader's saturation levels (a pile-up) and select again the brackets it changes.
+
+    Parameters
+    ----------
+    context
+        The run, as :func:`select_frames` takes it; its rules' threshold and
+        defect mask judge the pile-up.
+    selection
+        The sweep's selection under the loader's saturation levels.
 
     Returns
     -------
@@ -334,9 +309,10 @@ def select_below_clipping(
     if not records:
         return selection, None
     saturation = np.array(records[0].saturation)
+    rules = context.rules
 
     def plane_of(record: FrameRecord, channel: int) -> np.ndarray:
-        plane = loader.component.load(record.path, request).pixels[..., channel]
+        plane = context.chosen.loader.component.load(record.path, context.request).pixels[..., channel]
         return plane[~rules.mask[..., channel]] if rules.mask is not None else plane
 
     found = pile_up_levels(records, saturation, rules.max_fraction, plane_of)
@@ -350,5 +326,5 @@ def select_below_clipping(
         for outcome in selection.outcomes
         if outcome.selected is not None and any(not record.overexposed and np.any(np.array(record.maxima) > thresholds) for record in outcome.records)
     ]
-    again = select_frames(changed, loader, selector, request, stricter, workers, reporter, cache, exposures, cluster) if changed else None
+    again = select_frames(attrs.evolve(context, rules=stricter), changed) if changed else None
     return selection.replaced(again.outcomes if again is not None else ()), levels

@@ -15,13 +15,12 @@ import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput, CamcharWarning, location
-from camchar.core.frames import ImageInfo, LoadRequest
+from camchar.core.frames import ImageInfo
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
-from camchar.stats.choice import Chosen
+from camchar.stats.context import SweepContext
 from camchar.stats.darks import DarkFrames
 from camchar.stats.defects import defect_mask
-from camchar.stats.exposure import ExposureTimes
 from camchar.stats.levels import Rules
 from camchar.stats.plan import SweepPlan
 from camchar.stats.selection import Selection
@@ -32,41 +31,29 @@ __all__ = ["sensor_rules", "shortest_exposures", "report_levels", "warn_negative
 MOST_MASKED = 0.05
 
 
-def sensor_rules(
-    settings: Settings,
-    plan: SweepPlan,
-    infos: dict[Path, ImageInfo],
-    chosen: Chosen,
-    request: LoadRequest,
-    darks: DarkFrames | None,
-    exposures: ExposureTimes,
-    max_fraction: float,
-    reporter: Reporter,
-) -> Rules:
+def sensor_rules(context: SweepContext, infos: dict[Path, ImageInfo], darks: DarkFrames | None) -> Rules:
     """The rules selection applies to every frame of the run.
 
     Parameters
     ----------
-    settings
-        The sweep (levels, tolerated fraction, defect mask).
-    plan, infos
-        The files and their headers (for the shortest exposure of each bracket).
-    chosen
-        The components: whether the loader applies ``white_level`` and
-        subtracts black itself, whether the noise model needs pairs.
-    request, darks, exposures
-        What loading a frame needs, for the defect mask.
-    max_fraction
-        The overexposure threshold.
-    reporter
-        Where the summary lines go.
+    context
+        The run: its settings (levels, tolerated fraction, defect mask); its
+        components (whether the loader applies ``white_level`` and subtracts
+        black itself, whether the noise model needs pairs); its plan, load
+        request and exposure times (for the defect mask); its overexposure
+        threshold; and the reporter the summary lines go to.
+    infos
+        The files' headers (for the shortest exposure of each bracket).
+    darks
+        The master darks, if any.
     """
+    settings, chosen, reporter = context.settings, context.chosen, context.reporter
     loader = chosen.loader.registered.component
     rules = Rules(
-        max_fraction=max_fraction,
+        max_fraction=context.max_fraction,
         needs_pairs=chosen.noise_model.registered.component.needs_pairs,
         darks=darks,
-        exposures=exposures,
+        exposures=context.exposures,
         white=None if settings.white_level is None or loader.applies_white_level else np.array(settings.white_level, dtype=np.float64),
         black=None if settings.black_level is None else np.array(settings.black_level, dtype=np.float64),
         tolerated=settings.saturated_fraction,
@@ -76,7 +63,7 @@ def sensor_rules(
     if darks is None and rules.black is None and not loader.subtracts_black_level:
         reporter.summary("no dark frames (dark:) and no black_level: the means include the sensor's offset divided by the exposure time")
     if settings.defect_mask is not None:
-        mask = defect_mask(settings.defect_mask, shortest_exposures(plan, infos), chosen.loader.component, request, rules, darks, exposures)
+        mask = defect_mask(context, settings.defect_mask, shortest_exposures(context.plan, infos), rules)
         counted = 0 if mask is None else int(mask.any(axis=2).sum())
         reporter.summary(f"defect mask ({settings.defect_mask}): {counted} pixel(s) stuck at saturation left out of the overexposure rule and the statistics")
         if mask is not None:

@@ -10,10 +10,10 @@ from camchar.core.errors import BadInput
 from camchar.files.atomic import check_output_path
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer
+from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
 from camchar.stats.checks import (
-    available_memory,
     disagreements,
     implausible_exposures,
     level_problems,
@@ -24,9 +24,10 @@ from camchar.stats.checks import (
     warn_repeated_images,
 )
 from camchar.stats.choice import choose_components
+from camchar.stats.context import SweepContext
 from camchar.stats.exposure import ExposureTimes
+from camchar.stats.freshness import check_not_an_input
 from camchar.stats.options import RunOptions
-from camchar.stats.output import check_not_an_input
 from camchar.stats.plan import check_image_folder, load_request, output_path, plan_sweep
 
 __all__ = ["Report", "validate"]
@@ -103,8 +104,18 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     except BadInput as error:
         report.add(error)
         return report
+    context = SweepContext(
+        settings=settings,
+        chosen=chosen,
+        plan=plan,
+        request=load_request(settings),
+        workers=options.worker_count(),
+        max_fraction=options.max_fraction(settings),
+        exposures=exposures,
+        reporter=reporter,
+    )
     problems: list[BadInput] = []
-    infos = read_headers(plan, chosen.loader.component, load_request(settings), options.worker_count(), reporter, problems, exposures)
+    infos = read_headers(context, problems)
     for problem in _collapsed(problems):
         report.problems.append(problem)
     for problem in (
@@ -112,7 +123,7 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
         *disagreements(plan, infos),
         *unmet_requirements(settings, plan, infos, chosen),
         *level_problems(settings, infos, chosen),
-        *unaffordable_brackets(plan, infos, settings.roi, options.worker_count(), available_memory()),
+        *unaffordable_brackets(plan, infos, settings.roi, context.workers, memory_available()),
     ):
         report.add(problem)
     if infos:

@@ -1,4 +1,4 @@
-"""Results: the statistics of a run as ``CameraSamples``, with the provenance of every number."""
+"""Assembly: the statistics of a run as ``CameraSamples``, with the provenance of every number."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.stack import SelectedFrame, unmasked_counts
 from camchar.settings.model import Settings
-from camchar.stats.choice import Chosen
+from camchar.stats.context import DecodingContext
 from camchar.stats.freshness import RECORD_KEY, record_text
 from camchar.stats.levels import Rules
 from camchar.stats.selection import Selection
@@ -20,36 +20,26 @@ __all__ = ["assemble_samples", "add_input_record"]
 
 
 def assemble_samples(
-    settings: Settings,
-    selection: Selection,
-    std: np.ndarray,
-    chosen: Chosen,
-    max_fraction: float,
-    warnings_given: Sequence[str] = (),
-    rules: Rules | None = None,
-    clipping: np.ndarray | None = None,
+    context: DecodingContext, selection: Selection, std: np.ndarray, clipping: np.ndarray | None, warnings_given: Sequence[str] = ()
 ) -> CameraSamples:
     """The run's ``CameraSamples``: the selected frames' channel means, the noise model's estimates, and provenance.
 
     Parameters
     ----------
-    settings
-        The sweep.
+    context
+        The run: its settings, its components (recorded with their plugins
+        and options), the overexposure threshold used, and the sensor rules
+        applied (saturation, black level, defect mask), recorded.
     selection
         The selected frames.
     std
         ``(N, C)`` temporal noise in counts/s.
-    chosen
-        The components (recorded with their plugins and options).
-    max_fraction
-        The overexposure threshold used.
-    warnings_given
-        The warnings of the run so far, recorded in the provenance.
-    rules
-        The sensor rules applied (saturation, black level, defect mask), recorded.
     clipping
         ``(C,)`` the clipping levels found in the sweep, if any.
+    warnings_given
+        The warnings of the run so far, recorded in the provenance.
     """
+    settings, rules = context.settings, context.rules
     frames = selection.frames
     samples = CameraSamples()
     samples.nom_wl = _nominal_wavelengths([frame.wavelength for frame in frames])
@@ -57,19 +47,19 @@ def assemble_samples(
     samples.mean = np.array([frame.means for frame in frames], dtype=np.float64)
     samples.std = std
     samples.units = "counts/s"
-    samples.n = int(unmasked_counts(selection.shape, rules.mask if rules is not None else None).min())
+    samples.n = int(unmasked_counts(selection.shape, rules.mask).min())
     samples.exp_time = np.array([frame.exposure_time for frame in frames], dtype=np.float64)
     samples.exp_time_units = "s"
     samples.camera, samples.lens = settings.camera, settings.lens
     samples.settings, samples.label = settings.settings, settings.label
     samples.ND = settings.nd
-    components = chosen.provenance()
+    components = context.chosen.provenance()
     samples.provenance = {
         "version": __version__,
         **{kind: record["name"] for kind, record in components.items()},
         **{f"{kind}_plugin": record["plugin"] for kind, record in components.items()},
         "options": json.dumps({kind: record["options"] for kind, record in components.items()}, sort_keys=True),
-        "max": max_fraction,
+        "max": context.max_fraction,
         "settings_file": str(settings.path),
         "settings_yaml": settings.text,
         "image_number": [frame.image_number for frame in frames],
@@ -83,7 +73,7 @@ def assemble_samples(
     return samples
 
 
-def _levels(settings: Settings, rules: Rules | None, clipping: np.ndarray | None) -> dict:
+def _levels(settings: Settings, rules: Rules, clipping: np.ndarray | None) -> dict:
     """Where the saturation levels came from, and the other sensor settings that changed the numbers."""
     record: dict = {}
     if clipping is not None:
@@ -94,9 +84,9 @@ def _levels(settings: Settings, rules: Rules | None, clipping: np.ndarray | None
         record.update(saturation_source="loader")
     if settings.black_level is not None:
         record["black_level"] = list(settings.black_level)
-    if rules is not None and rules.tolerated:
+    if rules.tolerated:
         record["saturated_fraction"] = rules.tolerated
-    if rules is not None and rules.mask is not None:
+    if rules.mask is not None:
         record["masked_pixels"] = int(rules.mask.any(axis=2).sum())
     return record
 
