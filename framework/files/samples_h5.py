@@ -32,7 +32,7 @@ from camchar.core.errors import CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
 from camchar.files.hdf5_values import EMVA_GROUP, PROVENANCE_GROUP, dataset_or_none, open_hdf5, plain, read_attributes
 
-__all__ = ["write_samples_h5", "read_samples_h5", "read_samples_layout", "PROVENANCE_GROUP", "EMVA_GROUP", "PROVENANCE_DATASETS"]
+__all__ = ["write_samples_h5", "read_samples_h5", "read_samples_layout", "PROVENANCE_GROUP", "EMVA_GROUP"]
 _ROOT_ATTRS = ("camera", "lens", "settings", "label")
 _SAMPLE_DATASETS = ("samples", "samples_std")
 
@@ -95,7 +95,7 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
 
 
 #: Provenance entries stored as datasets (one value per channel or per wavelength), not attributes.
-PROVENANCE_DATASETS = {
+_PROVENANCE_DATASETS = {
     "image_number": np.int64,
     "partner_number": np.int64,
     "iso": np.float64,
@@ -110,7 +110,7 @@ def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
     for key, value in provenance.items():
         if value is None:
             continue
-        kind = PROVENANCE_DATASETS.get(key)
+        kind = _PROVENANCE_DATASETS.get(key)
         if kind is str:
             group.create_dataset(key, data=[str(item) for item in value], dtype=h5py.string_dtype())
         elif kind is not None:
@@ -150,7 +150,7 @@ def read_samples_h5(path: str | Path) -> dict[str, Any]:
     provenance = dict(layout["provenance_attributes"])
     for key, data in layout["provenance_datasets"].items():
         if data.dtype.kind == "O":
-            data = [item.decode("utf-8") if isinstance(item, bytes) else item for item in data.tolist()]
+            data = [plain(item) for item in data.tolist()]  # texts
         provenance[key] = data
     fields["provenance"] = provenance
     fields["emva1288"] = layout["emva1288"]
