@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 import pytest
@@ -20,10 +21,12 @@ READ_AS = {"ND": ("nd",), "image_dir": ("image_dir", "samples_file"), "image_nam
 KIND_CONSTANTS = {"loader": "LOADERS", "selector": "SELECTORS", "noise_model": "NOISE_MODELS", "writer": "WRITERS", "spectra_reader": "SPECTRA_READERS", "method": "RESPONSE_METHODS"}
 
 
+@functools.lru_cache(maxsize=None)
 def modules(parts: tuple[str, ...]) -> list[ast.Module]:
     return [ast.parse(path.read_text(), str(path)) for part in parts for path in sorted((FRAMEWORK / part).rglob("*.py"))]
 
 
+@functools.lru_cache(maxsize=None)
 def settings_reads(parts: tuple[str, ...]) -> set[str]:
     """The attributes read on a Settings object (``settings.roi``, ``inputs.settings.output``) in the modules of ``parts``."""
     found = set()
@@ -37,6 +40,7 @@ def settings_reads(parts: tuple[str, ...]) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
 def kinds_chosen_from_settings(parts: tuple[str, ...]) -> set[str]:
     """The kinds whose component a step names from the settings: ``named_component(components, KIND, flag, settings)``."""
     found = set()
