@@ -233,6 +233,9 @@ def run_in_processes(
     lost
         The result for an item whose process died (killed outright, or by
         the kernel when memory ran out); ``None``: raise ``BrokenProcessPool``.
+        A process that dies breaks the pool, and every item not finished
+        then is run again in a new pool, and those it breaks under again one
+        at a time: only an item whose own process dies is lost.
 
     Yields
     ------
@@ -250,22 +253,46 @@ def run_in_processes(
     pending items are cancelled and the running ones are sent SIGTERM, on
     which they unwind, remove their temporary files and exit quietly.
     """
+    if lost is None:
+        yield from _in_pool(func, items, range(len(items)), plan.jobs, plan.threads, setup, None)
+        return
+    broken: list[int] = []
+    yield from _in_pool(func, items, range(len(items)), plan.jobs, plan.threads, setup, broken)
+    if broken:  # the pool broke under them: all again in a new pool, then those it breaks under again one by one
+        again: list[int] = []
+        yield from _in_pool(func, items, sorted(broken), plan.jobs, plan.threads, setup, again)
+        for index in sorted(again):
+            alone: list[int] = []
+            yield from _in_pool(func, items, [index], 1, plan.threads, setup, alone)
+            if alone:  # its own process died: only this item is lost
+                yield index, lost(items[index])
+
+
+def _in_pool(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    indices: Iterable[int],
+    jobs: int,
+    threads: int | None,
+    setup: Callable[[], None] | None,
+    broken: list[int] | None,
+) -> Iterator[tuple[int, R]]:
+    """``func`` on ``items[indices]`` in one pool of ``jobs`` processes; the indices whose pool broke go to ``broken`` (``None``: raise)."""
     context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=plan.jobs, mp_context=context, initializer=_start_job_process, initargs=(plan.threads, setup)
-    )
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_job_process, initargs=(threads, setup))
     finished = False
     try:
         with _signals_held():  # the processes start here, as the items are submitted
-            futures = {pool.submit(func, item): index for index, item in enumerate(items)}
+            futures = {pool.submit(func, items[index]): index for index in indices}
         for future in concurrent.futures.as_completed(futures):
             index = futures[future]
             try:
                 result = future.result()
             except BrokenProcessPool:
-                if lost is None:
+                if broken is None:
                     raise
-                result = lost(items[index])
+                broken.append(index)
+                continue
             except (SystemExit, KeyboardInterrupt):  # the job's process was interrupted: so is the batch
                 raise KeyboardInterrupt from None
             yield index, result

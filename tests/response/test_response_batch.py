@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from camchar import CameraResponse
-from conftest import DATA, REFERENCE_H5, REFERENCE_YML, run_in_process
+from conftest import DATA, REFERENCE_H5, REFERENCE_YML, run_camchar, run_in_process
 
 MONOCHROMATOR = DATA / "monochromator-2022-10-11.h5"
 #: A quick fit (no alpha search, no draws): these tests are about what is refitted, not about the numbers.
@@ -123,3 +123,59 @@ def test_a_named_pipe_in_place_of_the_samples_is_never_opened(samples):
     assert result.returncode == 2
     assert f"[1/2] {samples[0]}: failed: {samples[0]}: samples file is not a regular file" in result.stderr
     assert skipped(result.stderr) == 1
+
+
+KILLER = '''
+import os
+from pathlib import Path
+
+import numpy as np
+
+from camchar.api import ResponseMethod, hookimpl
+
+
+class Solve:
+    parameters = {"alpha": 0.0}
+
+    def solve(self, X, y):
+        flag = Path(os.environ["KILLER_FLAG"])
+        if os.environ.get("KILLER_ALWAYS") or not flag.exists():
+            flag.touch()
+            os._exit(0)  # the process dies, as the kernel kills one that runs out of memory
+        return np.linalg.lstsq(X[0], y[0], rcond=None)[0][None].repeat(X.shape[0], axis=0)
+
+
+class Killer(ResponseMethod):
+    name = "killer"
+    description = "kills its process"
+
+    def prepare(self, problem):
+        return Solve()
+
+
+@hookimpl
+def camchar_register_response_methods(register):
+    register(Killer())
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("always", [False, True])
+def test_a_worker_that_dies_fails_only_its_own_fit(tmp_path, monkeypatch, always):
+    (tmp_path / "killer_method.py").write_text(KILLER)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("KILLER_FLAG", str(tmp_path / "died"))
+    if always:
+        monkeypatch.setenv("KILLER_ALWAYS", "1")
+    inputs = []
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / name).mkdir()
+        inputs.append(shutil.copy(REFERENCE_H5, tmp_path / name / "nikon.h5"))
+    ran = run_camchar("response", *inputs, "--source", MONOCHROMATOR, "--bootstrap", "0", "--plugin", "killer_method", "--method", "killer", "--jobs", "2")
+    if always:  # every fit kills its own process: each is lost on its own, reported as such
+        assert ran.returncode == 2 and ran.stderr.count("its worker process died") == 8, ran.stderr  # a line each, then listed
+        assert not list(tmp_path.glob("*/nikon response.h5"))
+    else:  # one process died, under whichever fits it had: they run again (one the other process finished is up to date)
+        assert ran.returncode == 0, ran.stderr
+        assert fitted(ran.stderr) + skipped(ran.stderr) == 4 and fitted(ran.stderr) >= 3
+        assert len(list(tmp_path.glob("*/nikon response.h5"))) == 4
