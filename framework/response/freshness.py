@@ -54,7 +54,7 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
         return [source]
     if isinstance(reported, (str, bytes, Path)) or not isinstance(reported, (list, tuple)) and not hasattr(reported, "__iter__"):
         raise component_error(reader.registered, f"returned {type(reported).__name__} from files(), not a list of paths")
-    listed = guarded_call(reader.registered, "files", list, reported)  # a generator runs the reader's code here
+    listed: list[object] = guarded_call(reader.registered, "files", list, reported)  # a generator runs the reader's code here
     root = source if source.is_dir() else source.parent
     files = []
     for entry in listed:
