@@ -26,8 +26,9 @@ def describe_plugins(host: Host, include_builtins: bool = False) -> list[dict[st
     list of dict
         One entry per plugin: ``name``, ``version``, ``origin``,
         ``distribution``, ``module``, ``hooks``, and ``components`` by kind,
-        each with ``name``, ``description``, ``options`` (``name``, ``type``,
-        ``default``, ``doc``) and, for loaders and writers, ``suffixes``.
+        each with ``name``, ``description``, ``version`` (of its computation),
+        ``options`` (``name``, ``type``, ``default``, ``doc``), for loaders and
+        writers ``suffixes``, and for writers ``results`` (what they write).
     """
     entries = []
     for name, info in host.plugins.items():
@@ -55,9 +56,11 @@ def describe_plugins(host: Host, include_builtins: bool = False) -> list[dict[st
 
 def _component_record(registered: Registered) -> dict[str, Any]:
     component = registered.component
-    record: dict[str, Any] = {"name": component.name, "description": component.description}
+    record: dict[str, Any] = {"name": component.name, "description": component.description, "version": str(component.version)}
     if registered.kind.key in ("loaders", "writers"):
         record["suffixes"] = list(component.suffixes)
+    if registered.kind.key == "writers":
+        record["results"] = list(component.results)
     record["options"] = [
         {"name": option.name, "type": option.describe_type(), "default": option.default, "doc": option.doc}
         for option in component.options
@@ -81,7 +84,8 @@ def format_plugins(entries: list[dict[str, Any]]) -> str:
             for component in components:
                 suffixes = _short(" ".join(component.get("suffixes", [])))
                 suffixes = f" [{suffixes}]" if suffixes else ""
-                lines.append(f"  {KINDS[key].label:<{width}}{component['name']}{suffixes}: {component['description']}")
+                results = f" (writes {', '.join(component['results'])})" if component.get("results") else ""
+                lines.append(f"  {KINDS[key].label:<{width}}{component['name']}{suffixes}{results}: {component['description']}")
                 for option in component["options"]:
                     lines.append(
                         f"  {'':<{width}}  option {component['name']}.{option['name']} ({option['type']}, "

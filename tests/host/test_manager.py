@@ -112,3 +112,13 @@ def test_a_misspelt_hook_drops_the_plugin_and_names_the_right_hook():
         host = build_host(plugins=[Misspelt()])
     assert host.manager.get_plugin("Misspelt") is None
     assert host.components.names("loaders") == ["imageio", "raw-bayer", "raw-rgb", "tiff"]
+
+
+def test_the_listing_says_what_each_writer_writes_and_each_components_version(host):
+    from camchar.host.listing import describe_plugins, format_plugins
+
+    entries = describe_plugins(host, include_builtins=True)
+    writers = {component["name"]: component for entry in entries for component in entry["components"].get("writers", [])}
+    assert writers["camera-response-h5"]["results"] == ["response"] and writers["csv"]["results"] == ["samples", "response"]
+    assert all(component["version"] == "1" for component in writers.values())
+    assert "camera-samples-h5 [.h5 .hdf5] (writes samples):" in format_plugins(entries)
