@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     from camchar.cli.common import component_options, host_from
     from camchar.core.errors import BadInput
     from camchar.host.problem import DEFAULT_TARGET_R2
-    from camchar.response.run import ResponseOptions, default_output, inputs_from_path, run_response
+    from camchar.response.run import ResponseOptions, default_output, default_suffix, inputs_from_path, run_response
 
     if args.output is not None and args.output_dir is not None:
         raise BadInput(None, "-o and --output-dir both given; give one")
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     host = host_from(args)
     output = args.output if args.output is None or args.output.suffix else args.output.with_name(args.output.name + ".h5")
     options = ResponseOptions(
-        output=output or default_output(found.files[0]),
+        output=output or default_output(found.files[0], default_suffix(host.components, args.writer)),
         method=args.method,
         non_negative=args.non_negative,
         target_r2=args.target_r2 if args.target_r2 is not None else DEFAULT_TARGET_R2,
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, reporter) -> None:
         from camchar.pipeline.batch import run_step_batch
         from camchar.response.step import ResponseStep
 
-        run_step_batch(ResponseStep(args.source), found.files, found.names, host.components, options, batch_options(args), reporter)
+        run_step_batch(ResponseStep(args.source, default_suffix(host.components, args.writer)), found.files, found.names, host.components, options, batch_options(args), reporter)
         return
     inputs = inputs_from_path(found.files[0], args.source)
     if args.output_dir is not None:

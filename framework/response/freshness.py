@@ -62,7 +62,8 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
             raise component_error(reader.registered, f"returned {entry!r} among the files from files(), not a path")
         path = Path(entry) if Path(entry).is_absolute() else root / entry
         if not path.is_file():
-            raise component_error(reader.registered, f"returned {path} from files(), which is not an existing file")
+            where = "" if Path(entry).is_absolute() else f" (relative names are taken in {root})"
+            raise component_error(reader.registered, f"returned {str(entry)!r} from files(), which is not an existing file{where}")
         files.append(path)
     if not files:
         raise component_error(reader.registered, "returned no file from files(); return None to have the source recorded whole")
@@ -142,10 +143,14 @@ def _source_change(current: Any, stored: Any) -> str:
     """What changed in the source: the file that changed, by name, when one did."""
     if not isinstance(current, list) or not isinstance(stored, list):
         return "the source spectra changed"
-    before = {name: digest for name, digest in stored}
-    changed = [name for name, digest in current if before.get(name) != digest]
     if len(current) == 1 and len(stored) == 1:
         return "the source spectra file changed"
-    if changed:
-        return f"the source spectra changed ({changed[0]}{' and others' if len(changed) > 1 else ''})"
-    return "the source spectra's list of files changed"
+    before, now = dict(map(tuple, stored)), dict(map(tuple, current))
+    for words, names in (
+        ("changed", [name for name in now if name in before and before[name] != now[name]]),
+        ("gained", [name for name in now if name not in before]),
+        ("lost", [name for name in before if name not in now]),
+    ):
+        if names:
+            return f"the source spectra {words} {names[0]}{' and others' if len(names) > 1 else ''}"
+    return "the source spectra changed"

@@ -173,12 +173,26 @@ def inputs_from_path(path: Path, source: Path | None = None) -> ResponseInputs:
     return ResponseInputs(Path(path), Path(source))
 
 
-def default_output(path: Path) -> Path:
-    """The CameraResponse file of a run on ``path`` by default: ``"INPUT response.h5"`` beside it."""
+def default_output(path: Path, suffix: str = ".h5") -> Path:
+    """The output of a run on ``path`` by default: ``"INPUT response.h5"`` beside it (another suffix for a named writer's)."""
     path = Path(path)
     if is_settings_path(path):
         path = path.absolute()
-    return path.with_name(path.stem + " response.h5")
+    return path.with_name(path.stem + " response" + suffix)
+
+
+def default_suffix(components: Components, writer: str | None) -> str:
+    """The suffix of the default outputs: ``.h5``, or the first suffix of the named writer when it does not claim ``.h5``.
+
+    Raises
+    ------
+    BadInput
+        When no writer has that name.
+    """
+    named = named_component(components, WRITERS, writer, None)
+    if named is None or not named.component.suffixes or ".h5" in named.component.suffixes:
+        return ".h5"
+    return str(named.component.suffixes[0])
 
 
 def is_settings_path(path: Path) -> bool:

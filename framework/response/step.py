@@ -36,14 +36,17 @@ class ResponseStep(Step):
     ----------
     source
         ``--source``, shared by every input; ``None``: each settings file's ``source_spectra``.
+    suffix
+        The suffix of the default outputs (:func:`~camchar.response.run.default_suffix`).
     """
 
     noun = "fit"
     source: Path | None = None
+    suffix: str = ".h5"
 
     def output_of(self, input: Path, options: ResponseOptions) -> tuple[Path, None]:
         """``"INPUT response.h5"`` beside the input."""
-        return default_output(input), None
+        return default_output(input, self.suffix), None
 
     def with_output(self, options: ResponseOptions, output: Path) -> ResponseOptions:
         """``options`` with ``-o`` set."""
@@ -80,7 +83,7 @@ class ResponseStep(Step):
 
     def _options(self, task: Task) -> ResponseOptions:
         """The task's options with its output (the batch's choice under ``--output-dir``, else the default)."""
-        return task.options if task.make_folder else attrs.evolve(task.options, output=task.output or default_output(task.input))
+        return task.options if task.make_folder else attrs.evolve(task.options, output=task.output or default_output(task.input, self.suffix))
 
 
 #: The response step with no ``--source`` (each settings file names its own).

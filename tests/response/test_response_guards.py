@@ -240,7 +240,11 @@ def test_touching_one_file_of_a_folder_source_refits_it_in_a_batch(tmp_path, csv
     np.savetxt(one, table, delimiter=",", fmt="%.17g")
     changed = run_in_process(*args)
     assert changed.returncode == 0
-    assert changed.stderr.count(f"out of date: the source spectra changed ({one.name})") == 2, changed.stderr
+    assert changed.stderr.count(f"out of date: the source spectra changed {one.name}") == 2, changed.stderr
+    last = sorted(csv_folder.glob("*.csv"))[-1]
+    last.unlink()
+    fewer = run_in_process(*args)
+    assert fewer.stderr.count(f"out of date: the source spectra lost {last.name}") == 2, fewer.stderr
 
 
 def test_a_named_writer_must_claim_the_outputs_suffix(tmp_path, sweep):
@@ -249,3 +253,35 @@ def test_a_named_writer_must_claim_the_outputs_suffix(tmp_path, sweep):
     stats = run_in_process("stats", sweep, "--writer", "json", "-o", tmp_path / "s.h5")
     assert stats.returncode == 2 and "writer 'json' writes .json files, not '.h5'" in stats.stderr
     assert not (tmp_path / "r.h5").exists() and not (tmp_path / "s.h5").exists()
+
+
+def test_a_named_writers_suffix_names_the_default_outputs(tmp_path):
+    inputs = [shutil.copy(REFERENCE_H5, tmp_path / name) for name in ("a.h5", "b.h5")]
+    one = run_in_process("response", inputs[0], "--source", MONOCHROMATOR, *QUICK, "--method", "ols", "--writer", "csv")
+    assert one.returncode == 0, one.stderr
+    assert (tmp_path / "a response.csv").read_text().startswith("file,")
+    batch = run_in_process("response", *inputs, "--source", MONOCHROMATOR, *QUICK, "--method", "ols", "--writer", "json", "--output-dir", tmp_path)
+    assert batch.returncode == 0, batch.stderr
+    assert json.loads((tmp_path / "b response.json").read_text())
+
+
+def test_a_suffix_claimed_only_by_a_writer_of_another_result_says_so(tmp_path, sweep, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    write_plugin(tmp_path, "mine_writer", """
+class Mine(Writer):
+    name = "mine"
+    description = "responses only"
+    suffixes = (".mine",)
+    results = ("response",)
+
+    def write(self, result, path):
+        np.savetxt(path, result.mean)
+
+@hookimpl
+def camchar_register_writers(register):
+    register(Mine())
+""")
+    ran = run_in_process("stats", sweep, "--plugin", "mine_writer", "-o", tmp_path / "s.mine")
+    assert ran.returncode == 2 and "s.mine: writer 'mine' claims '.mine' but writes response, not the samples" in ran.stderr
+    named = run_in_process("stats", sweep, "--writer", "camera-response-h5", "-o", tmp_path / "s.h5")
+    assert named.returncode == 2 and "writer 'camera-response-h5' writes response, not the samples" in named.stderr
