@@ -165,9 +165,9 @@ def writer_for(components: Components, output: Path, result: str, named: Registe
     writers = [entry for entry in components.of_kind(WRITERS.key) if result in entry.component.results]
     claimants = [entry for entry in writers if suffix in entry.component.suffixes]
     if not claimants:
-        others = [entry for entry in components.of_kind(WRITERS.key) if suffix in entry.component.suffixes]
-        if others:
-            raise BadInput(output, f"writer '{others[0].name}' claims '{shorten(suffix, 20)}' but writes {', '.join(others[0].component.results)}, not the {result}")
+        elsewhere = [entry for entry in components.of_kind(WRITERS.key) if suffix in entry.component.suffixes]
+        if elsewhere:
+            raise BadInput(output, f"writer '{elsewhere[0].name}' claims '{shorten(suffix, 20)}' but writes {', '.join(elsewhere[0].component.results)}, not the {result}")
         known = sorted({s for entry in writers for s in entry.component.suffixes})
         which = "" if result == "samples" else f" for the {result}"
         raise BadInput(output, f"no writer for suffix '{shorten(output.suffix, 20)}'; known suffixes{which}: {', '.join(known)}")
