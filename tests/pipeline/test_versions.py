@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import sys
 
+import pytest
+
 from conftest import SWEEP, run_in_process
 
 SELECTOR = '''
@@ -22,6 +24,7 @@ def camchar_register_selectors(register):
 '''
 
 
+@pytest.mark.slow
 def test_bumping_a_components_version_recomputes_the_sweeps_that_use_it(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     sweeps = tmp_path / "sweeps"
