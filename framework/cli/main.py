@@ -118,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report_failure(reporter, exc: Exception, debug: bool) -> int:
     """One line for a failure, and its exit status: 2 bad input, 1 a bug (camchar's or a plugin's)."""
-    from camchar.core.errors import BadInput, PluginError
+    from camchar.core.errors import BadInput, PluginError, environment_problem
 
+    exc = environment_problem(exc) or exc
     if isinstance(exc, BadInput):
         _print_error(reporter, exc.message, debug)
         return 2

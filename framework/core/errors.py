@@ -10,10 +10,12 @@ the run survives; the command line prints it as one line.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
-__all__ = ["BadInput", "PluginError", "CamcharWarning", "Stopped", "location", "one_line", "shorten", "shown"]
+__all__ = ["BadInput", "PluginError", "CamcharWarning", "Stopped", "ENVIRONMENT_ERRNOS", "environment_problem", "location", "one_line", "shorten", "shown"]
 
 #: The longest piece of user-supplied text echoed in a message.
 ECHO_LIMIT = 80
@@ -125,6 +127,21 @@ class PluginError(Exception):
         if self.built_in:
             return f"internal error in camchar's {self.component} ({self.plugin}): {one_line(self.problem)}"
         return f"{self.component} of plugin {self.plugin} {one_line(self.problem)}"
+
+
+#: ``OSError`` numbers that describe the machine, not the code that met them: a full disk, a quota, permissions.
+ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
+
+
+def environment_problem(exc: BaseException) -> BadInput | None:
+    """The ``BadInput`` for an ``OSError`` that describes the machine (permissions, space), naming its file; else ``None``.
+
+    Such an error is the input's or the machine's state, whoever met it
+    (camchar or a plugin's component): exit status 2 and one line, not a bug.
+    """
+    if not isinstance(exc, OSError) or exc.errno not in ENVIRONMENT_ERRNOS:
+        return None
+    return BadInput(exc.filename, f"{os.strerror(exc.errno)} ({'reading or writing this file' if exc.filename else 'a file camchar or a plugin used'})")
 
 
 class Stopped(SystemExit):

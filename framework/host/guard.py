@@ -11,13 +11,12 @@ that registered it.
 
 from __future__ import annotations
 
-import errno
 import functools
 from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-from camchar.core.errors import BadInput, CamcharWarning, PluginError, Stopped, shorten
+from camchar.core.errors import ENVIRONMENT_ERRNOS, BadInput, CamcharWarning, PluginError, Stopped, shorten
 from camchar.host.registry import Registered
 
 __all__ = ["guarded", "guarded_call", "Guarded", "component_error", "checked_array", "checked_type"]
@@ -28,8 +27,6 @@ T = TypeVar("T")
 #: warnings filter turns warnings into errors: it is the component's message, not its failure). A component
 #: that calls ``sys.exit`` or raises any other warning is broken like one that raises anything else.
 PASS_THROUGH = (BadInput, PluginError, KeyboardInterrupt, Stopped, MemoryError, CamcharWarning)
-#: ``OSError`` numbers that describe the machine, not the component: a full disk, a quota, permissions.
-ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
 
 
 def component_error(registered: Registered, problem: str) -> PluginError:

@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Literal, Sequence, TypeVar
 
 import attrs
 
-from camchar.core.errors import BadInput, CamcharWarning, PluginError
+from camchar.core.errors import BadInput, CamcharWarning, PluginError, environment_problem
 from camchar.core.paths import same_file_key
 from camchar.runtime.jobs import JobPlan, run_in_processes
 from camchar.runtime.progress import Reporter, StepProgress
@@ -102,6 +102,7 @@ class Outcome:
 def failed(exc: Exception, output: Path | None = None, seconds: float = 0.0, warnings_given: Sequence[str] = ()) -> Outcome:
     """The outcome of a task that raised ``exc``: its one-line message, as the command line words it."""
     hint = "; rerun with --debug for the traceback"
+    exc = environment_problem(exc) or exc
     if isinstance(exc, BadInput):
         message, status = exc.message, 2
     elif isinstance(exc, PluginError):

@@ -207,3 +207,10 @@ def test_a_bad_input_message_with_line_breaks_is_one_line():
     from camchar.core.errors import BadInput
 
     assert BadInput("a.h5", "unable to open\n  (file locked)\r\nretry").message == "a.h5: unable to open (file locked) retry"
+
+
+def test_a_permission_error_met_by_a_plugin_is_the_files_state_not_a_bug(tmp_path, monkeypatch):
+    name = plugin(tmp_path, "locked_reader", READER.format(spoil="raise PermissionError(13, 'Permission denied', str(path))", files="return None"), monkeypatch)
+    source = Path(shutil.copy(MONOCHROMATOR, tmp_path / "mono.spec"))
+    ran = run_in_process("response", REFERENCE_H5, "--source", source, "--bootstrap", "0", "--plugin", name, "-o", tmp_path / "r.h5")
+    assert ran.returncode == 2 and error_line(ran.stderr) == f"camchar: error: {source}: Permission denied (reading or writing this file)"
