@@ -217,6 +217,7 @@ def load_spectra(path: str | Path) -> SourceSpectra:
 
 
 def _reader_for(components: Components, path: Path) -> Registered:
+    """The reader that can open ``path``, the highest precedence first (the caller has checked it with :func:`check_source`)."""
     candidates = []
     for registered in components.of_kind(SPECTRA_READERS.key):
         try:
@@ -228,13 +229,9 @@ def _reader_for(components: Components, path: Path) -> Registered:
         hint = _what_else(path)
         if hint:
             raise BadInput(path, hint)
-        # a reader of this suffix says best what is wrong with the file
-        if not path.exists():
-            raise BadInput(path, "source spectra file not found")
         if path.is_dir():
             raise BadInput(path, "is a folder, and no spectra reader reads it (camchar plugins --all lists the readers; name one with --spectra-reader)")
-        if not path.is_file():
-            raise BadInput(path, "is not a regular file or folder; give the source spectra")
+        # a reader of this suffix says best what is wrong with the file
         claimants = [entry for entry in components.of_kind(SPECTRA_READERS.key) if path.suffix.lower() in entry.component.suffixes]
         if not claimants:
             raise BadInput(path, "no spectra reader reads this file (camchar plugins --all lists the readers)")
