@@ -47,6 +47,7 @@ def camchar_register_response_methods(register):
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("solve", "parameters", "flags", "problem"),
     [
@@ -99,6 +100,7 @@ def camchar_register_spectra_readers(register):
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("spoil", "files", "problem"),
     [
@@ -175,6 +177,7 @@ def camchar_register_writers(register):
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("write", "status", "problem"),
     [
