@@ -81,3 +81,24 @@ def run_camchar(*args: str, cwd: Path | None = None, env: dict | None = None, ti
         env=env,
         timeout=timeout,
     )
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, size: str):
+    """A tmpfs of ``size`` (``12k``) mounted on the new ``folder``; mounting needs root, elsewhere the test is skipped."""
+    folder.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("this machine does not allow mounting a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 12 kB tmpfs: too small for the output beside the old one."""
+    with tmpfs(tmp_path / "small-disk", "12k") as mount:
+        yield mount

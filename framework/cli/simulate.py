@@ -65,8 +65,9 @@ def run(args: argparse.Namespace, reporter) -> None:
     from fractions import Fraction
 
     from camchar.core.errors import BadInput
+    from camchar.files.folder_output import folder_output
     from camchar.simulation.camera import CameraModel
-    from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, centre_roi, simulate_sweep
+    from camchar.simulation.sweep import DNG_PEAK_RATE, SWEEP_ENTRIES, SweepPlan, centre_roi, simulate_sweep
 
     width, height = args.size
     model_options = {
@@ -92,11 +93,10 @@ def run(args: argparse.Namespace, reporter) -> None:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     if not roi.fits(height, width):
         raise BadInput(None, f"--roi {roi.as_list()} does not fit inside the {width} x {height} image")
-    if args.outdir.exists() and not args.outdir.is_dir():
-        raise BadInput(args.outdir, "exists and is not a folder")
     try:
-        with reporter.live(), reporter.step("simulating", plan.image_count) as progress:
-            settings_path = simulate_sweep(args.outdir, camera, plan, args.format, progress=lambda done, total: progress.advance())
+        with folder_output(args.outdir, SWEEP_ENTRIES) as folder, reporter.live(), reporter.step("simulating", plan.image_count) as progress:
+            simulate_sweep(folder, camera, plan, args.format, progress=lambda done, total: progress.advance())
+        settings_path = args.outdir / "settings.yml"
     except ValueError as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     except OSError as exc:

@@ -260,9 +260,13 @@ def write_xlsx(results: Sequence[Result], output: str | Path) -> Path:
             ]
         )
     _write_rows(index, ["sheet", "file", "label", "kinds", "camera", "lens", "settings", "channels", "emva1288 sheet"], index_rows)
+    # built in memory, then written in one go: openpyxl leaves its zip file open when a write fails (a full
+    # disk), and the interpreter would print that file's failed close as a traceback after the error line
+    content = io.BytesIO()
+    workbook.save(content)
     output = Path(output)
     with atomic_output(output) as temporary:
-        workbook.save(temporary)
+        temporary.write_bytes(content.getvalue())
     return output
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
+import sys
 from typing import Iterator
 
 from rich.console import Console
+
+from camchar.core.errors import BadInput
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -31,9 +35,55 @@ class _Console(Console):
         silence(self.file)
 
 
+class _ProductConsole(_Console):
+    """The console a command prints its product on (a summary, a listing): stdout, where losing text is an error.
+
+    A reader that leaves (``camchar show FILE | head -1``) ends the printing
+    quietly, as every Unix tool does; a standard output that takes nothing
+    (closed with ``>&-``, a full disk, ``/dev/full``) is the user's to know
+    about: exit status 2, one line.
+    """
+
+    def _check_buffer(self) -> None:
+        try:
+            super()._check_buffer()
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+                raise
+            raise BadInput(STANDARD_OUTPUT, f"cannot write to it ({os.strerror(exc.errno) if exc.errno else exc}); nothing more was printed") from None
+
+
+#: How messages name stdout, where a command prints its product.
+STANDARD_OUTPUT = "standard output"
+
+
 def console(stderr: bool = False) -> Console:
-    """A console on stdout (or stderr) that never aborts a run because a pipe was closed."""
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
+    """A console on stdout (or stderr) that never aborts a run because a pipe was closed.
+
+    Raises
+    ------
+    BadInput
+        For stdout, when it is closed (``>&-``): whatever the command would
+        print would be lost.
+    """
+    if stderr:
+        return _Console(stderr=True, highlight=False, soft_wrap=True)
+    if not _is_open(sys.stdout):
+        raise BadInput(STANDARD_OUTPUT, "is closed, so the result could not be printed; redirect it to a file (> FILE) instead")
+    return _ProductConsole(highlight=False, soft_wrap=True)
+
+
+def _is_open(stream: object) -> bool:
+    """Whether ``stream`` is a stream whose file descriptor is open (``sys.stdout`` is ``None`` when fd 1 was closed)."""
+    if stream is None:
+        return False
+    try:
+        os.fstat(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return True  # a stream without a descriptor (tests capture stdout in memory): it takes what is printed
+    except OSError:
+        return False
+    return True
 
 
 class StepProgress:

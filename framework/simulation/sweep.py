@@ -31,6 +31,7 @@ from camchar.simulation.formats import FORMATS, sweep_files
 __all__ = [
     "FORMATS",
     "DNG_PEAK_RATE",
+    "SWEEP_ENTRIES",
     "SweepPlan",
     "simulate_sweep",
     "read_truth",
@@ -103,6 +104,8 @@ def _check_count(name: str, value: int, low: int, high: int) -> None:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
 
 
+#: What :func:`simulate_sweep` writes into its folder.
+SWEEP_ENTRIES = ("images", "settings.yml", "truth.h5")
 #: Default peak rate (electrons/s) for DNGs: their 12-bit range holds 1/16 of the TIFFs' 16 bits.
 DNG_PEAK_RATE = 2.5e5
 

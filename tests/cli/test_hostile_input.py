@@ -165,21 +165,6 @@ def test_a_named_pipe_where_an_image_should_be_is_never_opened(run, sweep):
     expect_refusal(run, "SWP_0008.tiff: is not a regular file", "stats", sweep, output=sweep.parent / "out.h5")
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 12 kB tmpfs: too small for the output beside the old one. Mounting needs root; elsewhere the test is skipped."""
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", str(mount)], capture_output=True).returncode:
-        pytest.skip("this machine does not allow mounting a tmpfs here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
-
-
 def test_a_full_disk_is_one_line_and_the_old_output_survives(run, sweep, small_disk):
     expect_refusal(run, f"{small_disk / 'out.h5'}: cannot write the output (No space left on device)", "stats", sweep, output=small_disk / "out.h5")
 
