@@ -15,10 +15,10 @@ import sys
 from typing import Iterator
 
 from rich.console import Console
-
-from camchar.core.errors import BadInput
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from camchar.core.errors import BadInput
 
 __all__ = ["Reporter", "StepProgress", "silent", "console", "silence"]
 
