@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     from camchar.runtime.cluster import scheduler_for_batch
     from camchar.stats.step import STATS
 
-    with scheduler_for_batch(options.scheduler) as address:
+    with scheduler_for_batch(options.scheduler, reporter) as address:
         run_step_batch(STATS, found.files, found.names, host.components, attrs.evolve(options, scheduler=address), batch_options(args), reporter)
 
 

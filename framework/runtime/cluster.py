@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from camchar.core.errors import BadInput, shorten
 from camchar.runtime.jobs import memory_available
+from camchar.runtime.progress import Reporter
 
 __all__ = ["Cluster", "Bound", "shared_value", "connect", "scheduler_for_batch"]
 
@@ -195,6 +196,8 @@ def _add(first: tuple[Any, list], second: tuple[Any, list]) -> tuple[Any, list]:
 
 #: How long connecting to a scheduler may take.
 CONNECT_SECONDS = 10.0
+#: How much longer than :data:`CONNECT_SECONDS` camchar waits for dask's own timeout before giving up itself.
+CONNECT_GRACE = 5.0
 #: Memory a local worker process needs at least (Python, numpy, h5py, the plugins, one task's arrays).
 WORKER_MIB = 256
 
@@ -250,7 +253,7 @@ def _sigint_ignored() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def scheduler_for_batch(scheduler: str | None) -> Iterator[str | None]:
+def scheduler_for_batch(scheduler: str | None, reporter: Reporter | None = None) -> Iterator[str | None]:
     """The address every sweep of a batch connects to: ``local:N`` starts one local cluster for them all.
 
     Starting worker processes takes seconds; a batch pays it once, and its
@@ -260,15 +263,18 @@ def scheduler_for_batch(scheduler: str | None) -> Iterator[str | None]:
         yield None
         return
     if not scheduler.startswith("local:"):
-        connect(scheduler).close()  # an address that does not answer fails once, not once per sweep
+        connect(scheduler, reporter).close()  # an address that does not answer fails once, not once per sweep
         yield scheduler
         return
     with _local_cluster(scheduler) as local:
         yield local.scheduler_address
 
 
-def connect(scheduler: str) -> Cluster:
+def connect(scheduler: str, reporter: Reporter | None = None) -> Cluster:
     """A :class:`Cluster` for ``--scheduler``: ``local:N`` starts ``N`` local worker processes, else an address.
+
+    Connecting to an address says so first on ``reporter``, with how long it
+    waits: an address where nothing answers takes that long to refuse.
 
     Raises
     ------
@@ -281,7 +287,10 @@ def connect(scheduler: str) -> Cluster:
     if scheduler.startswith("local:"):
         local = _local_cluster(scheduler)
         return Cluster(_distributed(scheduler).Client(local), owned=local)
-    return Cluster(_client(_distributed(scheduler), scheduler))
+    distributed = _distributed(scheduler)
+    if reporter is not None:
+        reporter.summary(f"connecting to the dask scheduler at {shorten(scheduler, 120)} (waiting up to {CONNECT_SECONDS + CONNECT_GRACE:g} s for it to answer)")
+    return Cluster(_client(distributed, scheduler))
 
 
 def _client(distributed: Any, scheduler: str, seconds: float = CONNECT_SECONDS) -> Any:
@@ -300,12 +309,12 @@ def _client(distributed: Any, scheduler: str, seconds: float = CONNECT_SECONDS) 
 
     thread = threading.Thread(target=attempt, name="camchar-connect", daemon=True)
     thread.start()
-    thread.join(seconds + 5)
+    thread.join(seconds + CONNECT_GRACE)
     if "client" in outcome:
         return outcome["client"]
     error = outcome.get("error")
     if error is None:
-        why = f"nothing answered as one within {seconds + 5:g} s"
+        why = f"nothing answered as one within {seconds + CONNECT_GRACE:g} s"
     elif isinstance(error, MemoryError):  # the reply's first bytes read as a length: another protocol's banner
         why = "a server answered, but not as a dask scheduler"
     else:

@@ -23,6 +23,7 @@ gives the time of each page.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from fractions import Fraction
@@ -94,7 +95,10 @@ class SidecarTable:
                 continue
             if delimiter is None:
                 delimiter = next((mark for mark in (",", ";", "\t") if mark in stripped), ",")
-            cells = [cell.strip().strip('"').strip() for cell in stripped.split(delimiter)]
+            try:
+                cells = [cell.strip() for cell in next(csv.reader([stripped], delimiter=delimiter, skipinitialspace=True))]
+            except csv.Error as exc:  # a NUL byte
+                raise BadInput(path, f"not a readable CSV row ({exc})", number) from None
             if len(cells) < 2 or not cells[0] or not cells[1]:
                 raise BadInput(path, f"each row needs a file name (or image number) and an exposure time, got {shown(stripped)}", number)
             time = seconds(cells[1], unit)
@@ -106,7 +110,8 @@ class SidecarTable:
                 continue
             first = False
             if time is None:
-                raise BadInput(path, f"exposure time {shown(cells[1])} is not a positive time (seconds, 1/40, or with a unit: 25 ms)", number)
+                comma = "; a decimal comma? write it with a point (0.025)" if re.fullmatch(r"[0-9]*,[0-9]+", cells[1]) else ""
+                raise BadInput(path, f"exposure time {shown(cells[1])} is not a positive time (seconds, 1/40, or with a unit: 25 ms){comma}", number)
             key = Path(cells[0]).name
             table: dict[Any, tuple[float, int]] = by_number if key.isdigit() else by_name
             entry = int(key) if key.isdigit() else key

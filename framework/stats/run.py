@@ -121,7 +121,7 @@ def compute_samples(
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
     caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
     with contextlib.ExitStack() as resources:
-        cluster = resources.enter_context(connect(options.scheduler)) if options.scheduler is not None else None
+        cluster = resources.enter_context(connect(options.scheduler, reporter)) if options.scheduler is not None else None
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
         cache = resources.enter_context(FrameCache()) if caching and cluster is None else None

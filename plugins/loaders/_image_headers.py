@@ -98,6 +98,11 @@ def sniff(path: Path) -> str | None:
             head = handle.read(8)
     except OSError:
         return None
+    return _kind_of(head)
+
+
+def _kind_of(head: bytes) -> str | None:
+    """``"PNG"`` or ``"PNM"`` from a file's first 8 bytes, or ``None``."""
     if head == PNG_SIGNATURE:
         return "PNG"
     if len(head) >= 3 and head[:1] == b"P" and head[1:2] in b"1234567" and head[2:3].isspace():
@@ -125,6 +130,7 @@ def read_declared(path: Path, shown: Path | None = None) -> Declared:
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
+            _check_named_as_it_is(path, shown, head)
             if head == PNG_SIGNATURE:
                 return _png_header(handle, shown)
             if head[:1] == b"P":
@@ -137,6 +143,20 @@ def read_declared(path: Path, shown: Path | None = None) -> Declared:
     except (OSError, struct.error) as exc:
         raise BadInput(shown, f"cannot read the header ({exc})") from None
     raise BadInput(shown, "is neither a PNG nor a binary PGM/PPM file (its first bytes say so); the imageio loader reads those")
+
+
+#: The suffixes of each kind of file :func:`read_declared` reads.
+_SUFFIXES = {"PNG": (".png",), "PNM": (".pgm", ".ppm", ".pnm")}
+
+
+def _check_named_as_it_is(path: Path, shown: Path, head: bytes) -> None:
+    """Refuse a PNG named like a PGM/PPM file or the reverse: a file renamed by mistake, or another sweep's."""
+    kind = _kind_of(head)
+    suffix = path.suffix.lower()
+    named = next((name for name, suffixes in _SUFFIXES.items() if suffix in suffixes), None)
+    if kind is not None and named is not None and kind != named:
+        what = "a PNG image" if kind == "PNG" else "a PGM/PPM image"
+        raise BadInput(shown, f"holds {what}, but its name ends in {path.suffix}; rename it with the suffix of what it holds, or convert it")
 
 
 def _chunks(handle: BinaryIO, shown: Path):

@@ -6,15 +6,18 @@ set; the chunked fit, the task wrapper and the flag's checks run in the default 
 
 from __future__ import annotations
 
+import io
 import warnings
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from camchar.api import BadInput, CamcharWarning
 from camchar.numerics.chunked_fit import chunked_residual_moments
 from camchar.numerics.line_fit import residual_moments
 from camchar.runtime.cluster import Bound, _install, connect
+from camchar.runtime.progress import Reporter
 from camchar.testing import fake_stack, run_stats_on, simulated_sweep
 
 MODELS = ("linear-fpn", "fpn-unbiased", "pairs", "spatial")
@@ -53,6 +56,14 @@ def test_a_bad_address_is_one_clear_error(address, problem):
     pytest.importorskip("distributed")
     with pytest.raises(BadInput, match=problem):
         connect(address)
+
+
+def test_connecting_to_an_address_says_so_before_it_waits():
+    pytest.importorskip("distributed")
+    said = io.StringIO()
+    with pytest.raises(BadInput, match="no dask scheduler answers there"):
+        connect("garbage", Reporter(console=Console(file=said, width=200)))
+    assert said.getvalue() == "camchar: connecting to the dask scheduler at garbage (waiting up to 15 s for it to answer)\n"
 
 
 @pytest.fixture(scope="module")
