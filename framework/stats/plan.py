@@ -70,14 +70,15 @@ def check_image_folder(settings: Settings) -> None:
 def file_for(named: Path, loader: Loader) -> Path:
     """The file ``loader`` reads for the file the settings name: the name itself, or the file beside it with the loader's suffix.
 
-    The file beside it (a converted copy: ``DSC_0001.tiff`` for ``DSC_0001.NEF``) is taken only when the named file
-    is missing or that copy exists: a named file the loader does not claim is the loader's to explain (a PNG named
-    ``.pgm``), never reported as a missing copy.
+    The file beside it (a converted copy: ``DSC_0001.tiff`` for ``DSC_0001.NEF``) is looked for only when the name's
+    suffix is not one of the loader's: a file named as the loader's own that it does not claim is the loader's to
+    explain (a PNG named ``.pgm``), never reported as a missing copy.
     """
     if loader.can_open(named) or not loader.suffixes or split_page(named)[1] is not None:
         return named
-    copy = named.with_suffix(loader.suffixes[0])
-    return named if named.is_file() and not copy.exists() else copy
+    if named.suffix.lower() in (suffix.lower() for suffix in loader.suffixes):
+        return named
+    return named.with_suffix(loader.suffixes[0])
 
 
 def plan_sweep(settings: Settings, loader: Loader) -> SweepPlan:
