@@ -217,7 +217,7 @@ def _merit_html(summary: dict[str, Any]) -> str:
             + "</tr>"
             for item in part["parameters"]
         ]
-        parts.append("<h3>EMVA 1288</h3>" + _table(head, body, compact=True))
+        parts.append("<h3>EMVA 1288</h3>" + _table(head, body, part.get("note"), compact=True))
     return "".join(parts)
 
 

@@ -27,7 +27,7 @@ __all__ = ["summarise", "render_summary", "show", "summary_json", "format_number
 #: Components whose name and plugin a camchar file records, in pipeline order.
 _ROLES = ("loader", "selector", "noise_model", "writer", "method")
 #: Provenance attributes shown in their own places, not under "other".
-_SHOWN_ELSEWHERE = {"version", "settings_file", "settings_yaml"}
+_SHOWN_ELSEWHERE = {"version", "settings_file", "settings_yaml", "emva1288_note"}
 #: Provenance attributes for machines, not summarised: the record of inputs that tells whether the file is up to date.
 _NOT_SUMMARISED = {"input_record"}
 #: The most wavelengths a terminal table shows before it thins the rows.
@@ -160,6 +160,7 @@ def _figures_of_merit(result: Result) -> dict[str, Any]:
     if (emva := result.emva) is not None:
         line = emva.gain_line()
         merit["emva1288"] = {
+            "note": _plain_text(result.provenance.get("emva1288_note")),
             "parameters": [
                 {"name": item.name, "units": item.units, "values": dict(zip(result.channels, json_safe(item.values)))}
                 for item in emva.parameters
@@ -382,7 +383,7 @@ def _merit_tables(summary: dict[str, Any]) -> list[Table]:
         tables.append(table)
     if "emva1288" in merit:
         part = merit["emva1288"]
-        table = _table("EMVA 1288")
+        table = _table("EMVA 1288", caption=part["note"])
         _column(table, "parameter", right=False)
         _column(table, "units", right=False)
         channels = summary["measured"]["channels"]

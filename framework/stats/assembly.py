@@ -11,6 +11,7 @@ from camchar._version import __version__
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.stack import SelectedFrame, unmasked_counts
 from camchar.settings.model import Settings
+from camchar.stats.clipping import Clipping
 from camchar.stats.context import DecodingContext
 from camchar.stats.freshness import RECORD_KEY, record_text
 from camchar.stats.levels import Rules
@@ -20,7 +21,7 @@ __all__ = ["assemble_samples", "add_input_record"]
 
 
 def assemble_samples(
-    context: DecodingContext, selection: Selection, std: np.ndarray, clipping: np.ndarray | None, warnings_given: Sequence[str] = ()
+    context: DecodingContext, selection: Selection, std: np.ndarray, clipping: Clipping | None, warnings_given: Sequence[str] = ()
 ) -> CameraSamples:
     """The run's ``CameraSamples``: the selected frames' channel means, the noise model's estimates, and provenance.
 
@@ -35,7 +36,7 @@ def assemble_samples(
     std
         ``(N, C)`` temporal noise in counts/s.
     clipping
-        ``(C,)`` the clipping levels found in the sweep, if any.
+        Where the sweep's channels clip, when a pile-up was found.
     warnings_given
         The warnings of the run so far, recorded in the provenance.
     """
@@ -67,17 +68,19 @@ def assemble_samples(
         "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
         "warnings": list(dict.fromkeys([*settings.warnings, *warnings_given])) or None,
         **_partner_numbers(frames),
-        **_levels(settings, rules, clipping),
+        **_levels(settings, rules, clipping, selection.channel_names),
         **_per_frame_metadata(frames, ("iso", "capture_time")),
     }
     return samples
 
 
-def _levels(settings: Settings, rules: Rules, clipping: np.ndarray | None) -> dict:
-    """Where the saturation levels came from, and the other sensor settings that changed the numbers."""
+def _levels(settings: Settings, rules: Rules, clipping: Clipping | None, channel_names: Sequence[str]) -> dict:
+    """Where the saturation levels came from (the channels whose level is inferred named), and the other sensor settings that changed the numbers."""
     record: dict = {}
     if clipping is not None:
-        record.update(saturation_level=[float(level) for level in clipping], saturation_source="detected pile-up")
+        record.update(saturation_level=[float(level) for level in clipping.levels], saturation_source="detected pile-up")
+        if clipping.inferred.any():
+            record["saturation_inferred"] = [name for name, inferred in zip(channel_names, clipping.inferred) if inferred]
     elif settings.white_level is not None:
         record.update(saturation_level=list(settings.white_level), saturation_source="white_level")
     else:

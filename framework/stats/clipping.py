@@ -10,8 +10,11 @@ their means come out low. Two signs give it away:
   An unclipped frame reaches its largest value in a handful of pixels, fewer
   than just below (the tail of a distribution thins out). camchar takes such a level as the channel's
   saturation level, judges every frame against it, and selects again the
-  brackets it changes. Data clipping at the file's full scale pile up there
-  and change nothing: the original's rule already covers them.
+  brackets it changes. A channel that never reaches the level (blue, on a
+  red sweep) clips there too, when the frames are the sensor's counts and
+  every channel that piles up does so at the same level: one sensor, one ADC.
+  Data clipping at the file's full scale pile up there and change nothing:
+  the original's rule already covers them.
 - **A bend.** A sensor whose full well is reached before its ADC's limit does
   not pile up at one value (every pixel has its own offset and noise), but
   its response bends: in a bracket of three exposures, the step to the longest
@@ -22,15 +25,15 @@ their means come out low. Two signs give it away:
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import attrs
 import numpy as np
 
-from camchar.core.frames import Frame
+from camchar.core.frames import Frame, LoadRequest
 from camchar.stats.levels import FrameRecord
 
-__all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "FLAT_AFTER", "Bend", "is_pile_up", "pile_up_levels", "bend_of"]
+__all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "FLAT_AFTER", "Bend", "Clipping", "is_pile_up", "pile_up_levels", "pile_up_tops", "decoded_planes", "bend_of"]
 
 #: The fraction of a channel's pixels (and at least :data:`PILE_UP_PIXELS`) that must read exactly the top value.
 PILE_UP_FRACTION = 1e-3
@@ -58,13 +61,90 @@ class Bend:
     exposure: float
 
 
+@attrs.frozen(eq=False)
+class Clipping:
+    """Where each channel of a sweep clips, in counts of the file.
+
+    One sensor has one ADC: a level at which some of its channels pile up
+    applies to the channels that never reach it, when every channel that
+    piles up does so at the same level and the frames are the sensor's
+    counts (not demosaiced and rescaled channel by channel).
+
+    Attributes
+    ----------
+    levels : numpy.ndarray
+        ``(C,)`` the level of each channel: found, inferred, or the loader's
+        saturation level where neither.
+    found : numpy.ndarray
+        ``(C,)`` bool: the channel's values pile up at its level.
+    inferred : numpy.ndarray
+        ``(C,)`` bool: the channel's level is that of the channels where found.
+    not_inferred_because : str or None
+        Why channels without a pile-up keep the loader's level, when some do.
+    """
+
+    levels: np.ndarray
+    found: np.ndarray
+    inferred: np.ndarray
+    not_inferred_because: str | None = None
+
+    @classmethod
+    def of(cls, tops: np.ndarray, saturation: np.ndarray, one_sensor: bool) -> "Clipping":
+        """The clipping of a sweep from the level found in each channel.
+
+        Parameters
+        ----------
+        tops
+            ``(C,)`` the level where each channel piles up, ``inf`` where it
+            does not (finite in one channel at least).
+        saturation
+            ``(C,)`` the loader's saturation levels, kept by channels without
+            a pile-up when the found levels say nothing of them.
+        one_sensor
+            Whether the frames are the sensor's counts (one ADC for all channels).
+        """
+        found = np.isfinite(tops)
+        reason = None if found.all() else _why_not_inferred(tops[found], one_sensor)
+        if reason is not None:
+            return cls(np.where(found, tops, saturation).astype(np.float64), found, np.zeros_like(found), reason)
+        return cls(np.where(found, tops, tops[found][0]).astype(np.float64), found, ~found)
+
+    @property
+    def known(self) -> bool:
+        """Whether every channel's level was found or inferred."""
+        return bool(np.all(self.found | self.inferred))
+
+    def describe(self, names: Sequence[str]) -> str:
+        """The channels' levels and where they come from, e.g. ``R 4095, G 4095; B, which never reaches it, clips there too ...``."""
+        found = ", ".join(f"{name} {level:g}" for name, level, where in zip(names, self.levels, self.found) if where)
+        others = [name for name, where in zip(names, self.found) if not where]
+        if not others:
+            return found
+        one = len(others) == 1
+        if self.inferred.any():
+            never = "which never reaches it, clips" if one else "which never reach it, clip"
+            return f"{found}; {', '.join(others)}, {never} there too (one sensor, one ADC: the same level on every channel where found)"
+        keeps = "shows no pile-up and keeps" if one else "show no pile-up and keep"
+        return f"{found}; {', '.join(others)} {keeps} the loader's level ({self.not_inferred_because})"
+
+
+def _why_not_inferred(levels: np.ndarray, one_sensor: bool) -> str | None:
+    """Why the levels found on some channels say nothing of the others, or ``None`` when they apply."""
+    if not one_sensor:
+        return "the frames are not the sensor's counts: its channels are rescaled apart"
+    if np.unique(levels).size > 1:
+        return "the channels that pile up do so at different levels"
+    return None
+
+
 def pile_up_levels(
     records: Sequence[FrameRecord],
     saturation: np.ndarray,
     max_fraction: float,
     plane_of: Callable[[FrameRecord, int], np.ndarray],
-) -> np.ndarray | None:
-    """``(C,)`` clipping levels found below the loader's saturation levels (``inf`` where none), or ``None``.
+    one_sensor: bool = True,
+) -> Clipping | None:
+    """Where the sweep clips below the loader's saturation levels, or ``None`` when no channel piles up there.
 
     Parameters
     ----------
@@ -78,21 +158,49 @@ def pile_up_levels(
     plane_of
         ``plane_of(record, channel)``: the values of the frame's pixels in
         ``channel`` that count (the frame is decoded again).
+    one_sensor
+        Whether the frames are the sensor's counts, so that a level found on
+        some channels applies to the others.
+    """
+    tops = pile_up_tops(records, plane_of, lambda channel, top: 0 < top <= max_fraction * saturation[channel])
+    if tops is None or not np.isfinite(tops).any():
+        return None
+    return Clipping.of(tops, saturation, one_sensor)
+
+
+def decoded_planes(loader: Any, request: LoadRequest, mask: np.ndarray | None) -> Callable[[FrameRecord, int], np.ndarray]:
+    """``plane_of(record, channel)`` for :func:`pile_up_tops`: the frame decoded again, the channel's values outside ``mask``."""
+
+    def plane_of(record: FrameRecord, channel: int) -> np.ndarray:
+        plane = loader.load(record.path, request).pixels[..., channel]
+        return plane[~mask[..., channel]] if mask is not None else plane
+
+    return plane_of
+
+
+def pile_up_tops(
+    records: Sequence[FrameRecord], plane_of: Callable[[FrameRecord, int], np.ndarray], eligible: Callable[[int, float], bool]
+) -> np.ndarray | None:
+    """``(C,)`` each channel's largest value in the sweep where values pile up there and ``eligible(channel, top)``; ``inf`` where not.
+
+    ``None`` without records. The top value must be reached by two frames or
+    more, and pile up (:func:`is_pile_up`) in one of the first
+    :data:`FRAMES_TO_VERIFY` of them, decoded again by ``plane_of``.
     """
     if not records:
         return None
     channels = len(records[0].maxima)
-    levels = np.full(channels, np.inf)
+    tops = np.full(channels, np.inf)
     for channel in range(channels):
         top = max(record.maxima[channel] for record in records)
-        if top > max_fraction * saturation[channel] or top <= 0:
+        if not eligible(channel, top):
             continue
         at_top = [record for record in records if record.maxima[channel] == top]
         if len(at_top) < 2:
             continue
         if any(is_pile_up(plane_of(record, channel), top) for record in at_top[:FRAMES_TO_VERIFY]):
-            levels[channel] = top
-    return levels if np.isfinite(levels).any() else None
+            tops[channel] = top
+    return tops
 
 
 def is_pile_up(values: np.ndarray, top: float) -> bool:

@@ -19,7 +19,10 @@ their uncertainty):
   less its temporal parts, over its mean; at the point nearest half of
   saturation, else the median over points above a quarter of the largest signal;
 - **saturation** (DN above dark) and **dynamic range** (dB), when the
-  saturation level is known (``white_level``, or a pile-up camchar found).
+  saturation level of every channel is known (``white_level``, or a pile-up
+  camchar found, or inferred on a channel that never clips from the level
+  where the others do: one sensor, one ADC); else left out, and the run's
+  summary and the file's ``emva1288_note`` say why.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.stack import SelectedStack
 from camchar.numerics.pairs import pair_variance
+from camchar.stats.clipping import Clipping, decoded_planes, pile_up_tops
 from camchar.stats.cluster_stack import DistributedStack
 from camchar.stats.context import DecodingContext, SweepContext
 from camchar.stats.darks import EXPOSURE_TOLERANCE, DarkFrames
@@ -42,7 +46,7 @@ from camchar.stats.plan import Bracket
 from camchar.stats.selection import Selection
 from camchar.stats.stack import DecodingStack
 
-__all__ = ["EmvaParameters", "QUANTIZATION_VARIANCE", "LEAST_DARK_VARIANCE", "LINEAR_RANGE", "MIN_POINTS", "emva_parameters", "unavailable_because", "sweep_emva1288"]
+__all__ = ["EmvaParameters", "SaturationLevels", "saturation_levels", "QUANTIZATION_VARIANCE", "LEAST_DARK_VARIANCE", "LINEAR_RANGE", "MIN_POINTS", "emva_parameters", "unavailable_because", "sweep_emva1288"]
 
 #: The variance of uniform quantization, DN^2.
 QUANTIZATION_VARIANCE = 1.0 / 12.0
@@ -80,6 +84,9 @@ class EmvaParameters:
         ``(C,)`` temporal dark variance: the photon-transfer line's intercept, DN^2.
     points
         ``(C,)`` photon-transfer points the gain was fitted to.
+    notes
+        What the figures rest on, or why some are left out, for the summary
+        and the file's provenance.
     """
 
     system_gain: np.ndarray
@@ -94,6 +101,7 @@ class EmvaParameters:
     ptc_variance: np.ndarray
     ptc_offset: np.ndarray
     points: np.ndarray
+    notes: tuple[str, ...] = ()
 
     def datasets(self) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
         """``{name: (values, attributes)}`` of the ``/emva1288`` group, each with its ``units``."""
@@ -119,7 +127,98 @@ class EmvaParameters:
                 continue
             shown = "  ".join(f"{channel}={value:.4g}" for channel, value in zip(channel_names, values))
             lines.append(f"{name.replace('_', ' ')}: {shown} {attributes['units']}")
-        return lines
+        return lines + list(self.notes)
+
+    def provenance(self) -> dict[str, str]:
+        """``{"emva1288_note": text}`` for the file's provenance when the figures come with notes, else empty."""
+        return {"emva1288_note": "; ".join(self.notes)} if self.notes else {}
+
+
+@attrs.frozen(eq=False)
+class SaturationLevels:
+    """Where each channel saturates as far as the sweep shows it, in counts of the file.
+
+    Attributes
+    ----------
+    known : numpy.ndarray or None
+        ``(C,)`` the saturation levels the parameters use, or ``None`` when
+        some channel's is unknown (saturation and dynamic range left out).
+    reached : numpy.ndarray or None
+        ``(C,)`` the level whose linear range (:data:`LINEAR_RANGE` of it,
+        above dark) bounds the gain fit: ``known``, else where the sweep's
+        values pile up (at the loader's full scale, say); ``inf`` for a
+        channel, or ``None`` for all, where nothing bounds it.
+    note : str or None
+        For the summary and the file: where a level was inferred, or why
+        saturation is left out.
+    """
+
+    known: np.ndarray | None
+    reached: np.ndarray | None
+    note: str | None = None
+
+
+#: How a note on a left-out saturation begins.
+LEFT_OUT = "saturation and dynamic range left out"
+
+
+def saturation_levels(context: DecodingContext, selection: Selection, clipping: Clipping | None) -> SaturationLevels:
+    """Where the sweep's channels saturate: a pile-up found (or inferred), ``white_level``, or unknown and why.
+
+    Parameters
+    ----------
+    context
+        The run: its settings (``white_level``, ``detect_clipping``), and the
+        loader, load request and rules to look for values piling up at the
+        loader's full scale.
+    selection
+        Every frame's record (largest values, saturation levels).
+    clipping
+        Where the sweep clips below the loader's full scale, when found.
+    """
+    names = selection.channel_names
+    if clipping is not None:
+        return _from_clipping(clipping, names)
+    records = [record for outcome in selection.outcomes for record in outcome.records]
+    levels = np.array(records[0].saturation, dtype=np.float64)  # white_level when given (applied by the loader or the rules)
+    if context.settings.white_level is not None:
+        return SaturationLevels(levels, levels)
+    if not context.settings.detect_clipping:
+        return SaturationLevels(None, None, f"{LEFT_OUT}: clipping detection is off (detect_clipping: false); white_level gives them")
+    rules, loader = context.rules, context.chosen.loader.component
+    tops = pile_up_tops(records, decoded_planes(loader, context.request, rules.mask), lambda channel, top: top > rules.max_fraction * levels[channel])
+    if not np.isfinite(tops).any():
+        return SaturationLevels(None, None, f"{LEFT_OUT}: no frame of the sweep reaches the level where the sensor clips (white_level gives them)")
+    at_full_scale = Clipping.of(tops, levels, one_sensor=True)
+    found = ", ".join(f"{name} {level:g}" for name, level, where in zip(names, tops, at_full_scale.found) if where)
+    return SaturationLevels(
+        None,
+        at_full_scale.levels,
+        f"{LEFT_OUT}: the values pile up at the loader's full scale ({found}), where the file's range ends; the sensor may saturate "
+        f"above it (white_level gives them); system gain fitted up to {LINEAR_RANGE:.0%} of it",
+    )
+
+
+def _from_clipping(clipping: Clipping, names: Sequence[str]) -> SaturationLevels:
+    """The saturation levels of a pile-up found below the loader's full scale: known when found or inferred on every channel."""
+    if clipping.known:
+        note = None
+        if clipping.inferred.any():
+            level = clipping.levels[clipping.found][0]
+            note = f"saturation of {_named(names, clipping.inferred)} inferred from {_named(names, clipping.found)}, which clip at {level:g} (one sensor, one ADC)"
+        return SaturationLevels(clipping.levels, clipping.levels, note)
+    unknown = ~clipping.found
+    shows = "shows" if np.count_nonzero(unknown) == 1 else "show"
+    return SaturationLevels(
+        None,
+        np.where(clipping.found, clipping.levels, np.inf),
+        f"{LEFT_OUT}: {_named(names, unknown)} {shows} no pile-up, and {clipping.not_inferred_because}; white_level gives them",
+    )
+
+
+def _named(names: Sequence[str], which: np.ndarray) -> str:
+    """The names of the channels ``which`` selects, e.g. ``R, G``."""
+    return ", ".join(name for name, chosen in zip(names, which) if chosen)
 
 
 def unavailable_because(stack: SelectedStack, darks: DarkFrames | None, loader: Any = None, rules: Rules | None = None, bends: int = 0) -> str | None:
@@ -146,7 +245,7 @@ def unavailable_because(stack: SelectedStack, darks: DarkFrames | None, loader: 
     return None
 
 
-def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFrames, saturation_levels: np.ndarray | None) -> EmvaParameters:
+def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFrames, levels: SaturationLevels, names: Sequence[str]) -> EmvaParameters:
     """Compute the EMVA 1288 parameters of every channel.
 
     Parameters
@@ -160,9 +259,12 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
         one (frames without are left out).
     darks
         The master darks.
-    saturation_levels
-        ``(C,)`` the level at which each channel clips, in counts of the
-        file, when known (the settings' ``white_level`` or a detected pile-up).
+    levels
+        Where each channel saturates, in counts of the file, as far as the
+        sweep shows it (:func:`saturation_levels`): the saturation when
+        known, and the level whose linear range bounds the gain fit.
+    names
+        The channels' names, for the notes.
     """
     mask = stack.mask
     loader = context.chosen.loader.component
@@ -186,8 +288,9 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
 
     master = darks.masters[shortest]
     dark_level = _means(master, mask)
-    saturation = None if saturation_levels is None else np.asarray(saturation_levels, dtype=np.float64) - dark_level
-    gain, gain_error, used = _gain(mean, variance - dark_at, saturation)
+    saturation = None if levels.known is None else levels.known - dark_level
+    ceiling = None if levels.reached is None else levels.reached - dark_level
+    gain, gain_error, used, short = _gain(mean, variance - dark_at, ceiling)
     dark_frames = darks.counts[shortest]
     dsnu = np.sqrt(np.maximum(_spatial_variance(master, mask) - sigma2_dark / dark_frames, 0.0))
     # (A + B) / 2 less the master dark: the gain pattern, the pairs' temporal variance over 2, the master's over L
@@ -196,6 +299,9 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
     dynamic_range = None
     if saturation is not None:
         dynamic_range = 20.0 * np.log10((saturation / gain) / (np.sqrt(sigma2_dark) / gain + 0.5))
+    notes = [levels.note] if levels.note else []
+    if short.any():
+        notes.append(f"system gain of {_named(names, short)} fitted to every point: fewer than {MIN_POINTS} lie below {LINEAR_RANGE:.0%} of where the sensor clips")
     return EmvaParameters(
         system_gain=gain,
         system_gain_error=gain_error,
@@ -209,27 +315,35 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
         ptc_variance=variance,
         ptc_offset=sigma2_dark,
         points=used,
+        notes=tuple(notes),
     )
 
 
-def _gain(mean: np.ndarray, excess: np.ndarray, saturation: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Slope through the origin of ``excess`` against ``mean`` per channel, its standard error, and the points used."""
+def _gain(mean: np.ndarray, excess: np.ndarray, ceiling: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Slope through the origin of ``excess`` against ``mean`` per channel, its standard error, the points used, and where the range was too short.
+
+    The points fitted are those with signal up to :data:`LINEAR_RANGE` of
+    ``ceiling`` (all with signal where it is ``None`` or ``inf``); with fewer
+    than :data:`MIN_POINTS` there, all points with signal, and the channel is
+    flagged.
+    """
     channels = mean.shape[1]
     gain, error, used = np.empty(channels), np.empty(channels), np.empty(channels, dtype=np.int64)
+    short = np.zeros(channels, dtype=bool)
     for channel in range(channels):
         x, y = mean[:, channel], excess[:, channel]
         keep = x > 0
-        if saturation is not None:
-            keep &= x <= LINEAR_RANGE * saturation[channel]
-        if np.count_nonzero(keep) < MIN_POINTS:  # too few below 70%: all points with signal, as selected below saturation
-            keep = x > 0
+        if ceiling is not None and np.isfinite(ceiling[channel]):
+            within = keep & (x <= LINEAR_RANGE * ceiling[channel])
+            short[channel] = np.count_nonzero(within) < MIN_POINTS
+            keep = keep if short[channel] else within
         x, y = x[keep], y[keep]
         slope = float(x @ y / (x @ x))
         residuals = y - slope * x
         gain[channel] = slope
         error[channel] = np.sqrt(residuals @ residuals / max(x.size - 1, 1) / (x @ x))
         used[channel] = x.size
-    return gain, error, used
+    return gain, error, used, short
 
 
 def _prnu(relative: np.ndarray, mean: np.ndarray, saturation: np.ndarray | None) -> np.ndarray:
@@ -279,7 +393,7 @@ def _spatial_variance(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray
     return np.array([pixels[..., c][~mask[..., c]].var(ddof=1) for c in range(pixels.shape[2])])
 
 
-def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFrames | None, clipping: np.ndarray | None) -> EmvaParameters | None:
+def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFrames | None, clipping: Clipping | None) -> EmvaParameters | None:
     """The run's EMVA 1288 parameters when its sweep gives them, printed in the summary; else ``None``.
 
     A sweep with pairs but no dark frames (or the reverse) gets a summary
@@ -291,16 +405,16 @@ def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFr
     context
         The run: its loader, load request, threads, exposure times, dark
         frames' files, reporter and cluster; its rules: the corrections
-        selection applied (applied again to frames decoded anew), whether
-        saturated pixels were tolerated, and the white levels that give the
-        saturation when no clipping was found.
+        selection applied (applied again to frames decoded anew) and whether
+        saturated pixels were tolerated; its settings' ``white_level`` and
+        ``detect_clipping`` (:func:`saturation_levels`).
     selection
         The selected frames, with their partners.
     darks
         The master darks, if the sweep has dark frames.
     clipping
-        ``(C,)`` the clipping levels found in the sweep, if any: the
-        saturation, when found.
+        Where the sweep clips below the loader's full scale, when a pile-up
+        was found: the saturation of the channels where found or inferred.
     """
     loader, rules, reporter = context.chosen.loader, context.rules, context.reporter
     stack: SelectedStack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, rules=rules)
@@ -312,9 +426,7 @@ def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFr
     if context.cluster is not None:
         stack = DistributedStack(stack, context.cluster)
     started = time.perf_counter()
-    known = clipping if clipping is not None else rules.white
-    saturation = None if known is None else np.broadcast_to(known, (selection.shape[2],))
-    parameters = emva_parameters(context, stack, darks, saturation)
+    parameters = emva_parameters(context, stack, darks, saturation_levels(context, selection, clipping), selection.channel_names)
     pairs = int(parameters.ptc_mean.shape[0])
     reporter.summary(f"EMVA 1288 parameters from {pairs} pairs and {sum(darks.counts.values())} dark frames [{time.perf_counter() - started:.2f} s]:")
     for line in parameters.describe(selection.channel_names):

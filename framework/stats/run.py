@@ -147,6 +147,7 @@ def compute_samples(
     samples = assemble_samples(decoding, selection, std, clipping, warnings_given)
     if emva is not None:
         samples.emva1288 = emva.datasets()
+        samples.provenance.update(emva.provenance())
     return samples
 
 

@@ -36,7 +36,7 @@ from camchar.host.guard import component_error
 from camchar.host.stack import SelectedFrame
 from camchar.runtime.parallel import ordered_map
 from camchar.stats.choice import ChosenComponent
-from camchar.stats.clipping import Bend, bend_of, pile_up_levels
+from camchar.stats.clipping import Bend, Clipping, bend_of, decoded_planes, pile_up_levels
 from camchar.stats.context import DecodingContext
 from camchar.stats.exposure import FROM_FILES, ExposureTimes
 from camchar.stats.frame_cache import FrameCache
@@ -285,14 +285,16 @@ def select_frames(context: DecodingContext, brackets: Sequence[Bracket]) -> Sele
     return Selection(tuple(outcomes), shape)
 
 
-def select_below_clipping(context: DecodingContext, selection: Selection) -> tuple[Selection, np.ndarray | None]:
+def select_below_clipping(context: DecodingContext, selection: Selection) -> tuple[Selection, Clipping | None]:
     """Find clipping below the loader's saturation levels (a pile-up) and select again the brackets it changes.
 
     Parameters
     ----------
     context
         The run, as :func:`select_frames` takes it; its rules' threshold and
-        defect mask judge the pile-up.
+        defect mask judge the pile-up; its loader says whether the frames are
+        the sensor's counts (a level found on some channels then applies to
+        the others).
     selection
         The sweep's selection under the loader's saturation levels.
 
@@ -301,30 +303,24 @@ def select_below_clipping(context: DecodingContext, selection: Selection) -> tup
     Selection
         ``selection``, with the brackets whose frames the found levels judge
         differently selected again under them.
-    ndarray or None
-        ``(C,)`` the saturation levels now in force, or ``None`` when no
-        pile-up was found.
+    Clipping or None
+        Where each channel clips now (found, inferred, or the loader's
+        level), or ``None`` when no pile-up was found.
     """
     records = [record for outcome in selection.outcomes for record in outcome.records]
     if not records:
         return selection, None
     saturation = np.array(records[0].saturation)
-    rules = context.rules
-
-    def plane_of(record: FrameRecord, channel: int) -> np.ndarray:
-        plane = context.chosen.loader.component.load(record.path, context.request).pixels[..., channel]
-        return plane[~rules.mask[..., channel]] if rules.mask is not None else plane
-
-    found = pile_up_levels(records, saturation, rules.max_fraction, plane_of)
+    rules, loader = context.rules, context.chosen.loader.component
+    found = pile_up_levels(records, saturation, rules.max_fraction, decoded_planes(loader, context.request, rules.mask), loader.sensor_counts)
     if found is None:
         return selection, None
-    levels = np.where(np.isfinite(found), found, saturation)
-    stricter = attrs.evolve(rules, white=levels)
-    thresholds = rules.max_fraction * levels
+    stricter = attrs.evolve(rules, white=found.levels)
+    thresholds = rules.max_fraction * found.levels
     changed = [
         outcome.bracket
         for outcome in selection.outcomes
         if outcome.selected is not None and any(not record.overexposed and np.any(np.array(record.maxima) > thresholds) for record in outcome.records)
     ]
     again = select_frames(attrs.evolve(context, rules=stricter), changed) if changed else None
-    return selection.replaced(again.outcomes if again is not None else ()), levels
+    return selection.replaced(again.outcomes if again is not None else ()), found

@@ -18,6 +18,7 @@ from camchar.core.errors import BadInput, CamcharWarning, location
 from camchar.core.frames import ImageInfo
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
+from camchar.stats.clipping import Clipping
 from camchar.stats.context import SweepContext
 from camchar.stats.darks import DarkFrames
 from camchar.stats.defects import defect_mask
@@ -86,12 +87,11 @@ def shortest_exposures(plan: SweepPlan, infos: dict[Path, ImageInfo]) -> list[tu
 
 
 
-def report_levels(selection: Selection, clipping: np.ndarray | None, settings: Settings, reporter: Reporter) -> None:
-    """Say where the sweep clips: a level found below the file's full scale (summary), a bend no level explains (warning)."""
+def report_levels(selection: Selection, clipping: Clipping | None, settings: Settings, reporter: Reporter) -> None:
+    """Say where the sweep clips: a level found (or inferred) below the file's full scale (summary), a bend no level explains (warning)."""
     names = selection.channel_names
     if clipping is not None:
-        levels = ", ".join(f"{name} {level:g}" for name, level in zip(names, clipping))
-        reporter.summary(f"values pile up below the loader's full scale: clipping at {levels}; every frame judged against it")
+        reporter.summary(f"values pile up below the loader's full scale: clipping at {clipping.describe(names)}; every frame judged against it")
     if not settings.detect_clipping:
         reporter.summary("clipping detection off (detect_clipping: false): frames are judged against the saturation level alone")
         return
