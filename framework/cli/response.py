@@ -58,6 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--non-negative", action="store_true", help="constrain the response to be non-negative (solved exactly)")
     parser.add_argument("--target-r2", type=_r2, help="the R² the alpha search aims at (ridge, ridge-smooth; default 0.999)")
     parser.add_argument("--bandwidth", type=_positive, metavar="NM", help="smoothing bandwidth in nm (ridge-smooth; default: from the source spectra)")
+    parser.add_argument(
+        "--source-scale",
+        choices=("all", "fitted"),
+        default="all",
+        help="scale the source spectra by the largest integral of all of them (default, the original's) or of the fitted ones only",
+    )
     parser.add_argument("--bootstrap", type=integer_from(0, 100_000), default=100, metavar="N", help="bootstrap draws (default 100; 0: one plain fit)")
     parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), help="seed of the bootstrap draws (default: fresh randomness)")
     parser.add_argument("--spectra-reader", metavar="NAME", help="spectra reader (default: the one that can open the source file)")
@@ -89,6 +95,7 @@ def run(args: argparse.Namespace, reporter) -> None:
         non_negative=args.non_negative,
         target_r2=args.target_r2 if args.target_r2 is not None else DEFAULT_TARGET_R2,
         bandwidth=args.bandwidth,
+        source_scale=args.source_scale,
         draws=args.bootstrap,
         seed=args.seed,
         spectra_reader=args.spectra_reader,

@@ -65,6 +65,21 @@ class SourceSpectra:
     metadata: dict = attrs.field(factory=dict)
 
 
+#: The arrays of :class:`SourceSpectra`, in the order the checks name them.
+_ARRAYS = ("wavelength", "nominal_wavelength", "irradiance", "irradiance_std")
+
+
+def _not_real(spectra: Any) -> str | None:
+    """What is wrong with an array of ``spectra`` that does not hold real numbers (complex, true/false, text), or ``None``."""
+    for name in _ARRAYS:
+        dtype = np.asarray(getattr(spectra, name)).dtype
+        if dtype.kind == "c":
+            return f"{name} holds complex numbers; spectra are real numbers (the imaginary part would be lost)"
+        if dtype.kind not in "iuf":
+            return f"{name} holds {dtype} values, not real numbers"
+    return None
+
+
 def check_spectra(spectra: SourceSpectra, path: str | Path | None = None) -> None:
     """Check that ``spectra`` can be used as the source of a response fit.
 
@@ -78,7 +93,8 @@ def check_spectra(spectra: SourceSpectra, path: str | Path | None = None) -> Non
     Raises
     ------
     BadInput
-        On inconsistent shapes, non-finite values, non-increasing or repeated
+        On values that are not real numbers (complex, true/false, text),
+        inconsistent shapes, non-finite values, non-increasing or repeated
         wavelengths, a negative standard deviation, or irradiance that is
         negative beyond :data:`NEGATIVE_TOLERANCE` of its spectrum's peak.
     """
@@ -87,8 +103,10 @@ def check_spectra(spectra: SourceSpectra, path: str | Path | None = None) -> Non
     def fail(problem: str) -> None:
         raise BadInput(path, prefix + problem)
 
-    wl, nominal = spectra.wavelength, spectra.nominal_wavelength
-    irradiance, std = spectra.irradiance, spectra.irradiance_std
+    problem = _not_real(spectra)
+    if problem:
+        fail(problem)
+    wl, nominal, irradiance, std = (np.asarray(getattr(spectra, name)) for name in _ARRAYS)
     if wl.ndim != 1 or wl.size < 3:
         fail(f"wavelength must be a list of at least 3 bins, got shape {wl.shape}")
     if nominal.ndim != 1 or nominal.size < 1:
@@ -100,12 +118,7 @@ def check_spectra(spectra: SourceSpectra, path: str | Path | None = None) -> Non
                 f"{name} has shape {array.shape}, expected {expected} "
                 f"(nominal_wavelength x wavelength)"
             )
-    for name, array in (
-        ("wavelength", wl),
-        ("nominal_wavelength", nominal),
-        ("irradiance", irradiance),
-        ("irradiance_std", std),
-    ):
+    for name, array in zip(_ARRAYS, (wl, nominal, irradiance, std)):
         bad = ~np.isfinite(array)
         if bad.any():
             fail(f"{name} has {int(bad.sum())} NaN or infinite value(s)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from camchar.host.kinds import RESPONSE_METHODS
 from camchar.host.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponseProblem
 from camchar.response.bootstrap import bootstrap
 from camchar.response.checked import guarded_method, prepared_solver
-from camchar.response.matching import normalise_and_match
+from camchar.response.matching import SOURCE_SCALES, normalise_and_match
 from camchar.response.numerics import r2_score
 
 __all__ = ["ResponseResult", "fit_response"]
@@ -56,7 +57,7 @@ class ResponseResult:
     parameters : dict
         What the method tuned (``alpha``...).
     options : dict
-        What was asked: ``n_draws``, ``seed``, ``target_r2``, ``bandwidth``, ``non_negative``.
+        What was asked: ``n_draws``, ``seed``, ``target_r2``, ``bandwidth``, ``non_negative``, ``source_scale``.
     source_scale, samples_scale : float
         The normalisation of the inputs.
     metadata : dict
@@ -178,7 +179,7 @@ def _warn_if_poor(r2: float, parameters: dict[str, float | str]) -> None:
     )
 
 
-def _refuse_non_finite(statistics: Any, r2: float, response_scale: float) -> None:
+def _refuse_non_finite(statistics: Any, r2: float, response_scale: float, samples_file: str | Path | None) -> None:
     """Refuse a fit whose response, its spread or R² is not finite: never write NaN or infinity as a result.
 
     Each draw was checked finite (the solver's answers); what overflows here
@@ -193,7 +194,7 @@ def _refuse_non_finite(statistics: Any, r2: float, response_scale: float) -> Non
     bad = [name for name, values in parts.items() if not np.all(np.isfinite(values))]
     if bad:
         raise BadInput(
-            None,
+            samples_file,
             f"the fit's {' and '.join(bad)} would not be finite (the response scale is {response_scale:.3g}): the samples' and the "
             f"source spectra's values are too large or too small for the arithmetic; give them in other units",
         )
@@ -210,6 +211,9 @@ def fit_response(
     bandwidth: float | None = None,
     non_negative: bool = False,
     progress: ProgressCallback | None = None,
+    source_scale: str = "all",
+    samples_file: str | Path | None = None,
+    source_file: str | Path | None = None,
 ) -> ResponseResult:
     """Estimate the camera's spectral response from its samples and the source spectra.
 
@@ -243,6 +247,13 @@ def fit_response(
         ``progress(stage, done, total)``, called during the alpha search
         (stage ``"alpha"``, ``total`` 0: not known) and the draws (stage
         ``"bootstrap"``).
+    source_scale
+        ``"all"``: normalise the source by the largest integral of any
+        spectrum, as the original did (a warning names a spectrum the fit
+        leaves out that sets it); ``"fitted"``: of the spectra the fit uses,
+        so that spectra without samples change nothing.
+    samples_file, source_file
+        The files the inputs came from, named in errors and warnings.
 
     Returns
     -------
@@ -252,14 +263,17 @@ def fit_response(
     -----
     CamcharWarning
         When the fit's R² is below :data:`POOR_FIT_R2` (its estimates do not
-        reproduce the samples), with what to try.
+        reproduce the samples), with what to try; when samples the fit leaves
+        out are NaN or infinite; when a spectrum the fit leaves out sets the
+        source's scale.
 
     Raises
     ------
     BadInput
         When the inputs do not fit together (no common nominal wavelength,
-        channel counts differ, NaN samples, bad spectra) or an option is
-        out of range or not applicable to the method.
+        channel counts differ, NaN samples, bad spectra, a channel the same at
+        every fitted wavelength, numbers too large or too small for the
+        arithmetic) or an option is out of range or not applicable to the method.
     PluginError
         When the method breaks its contract (raises, or its solver's draws
         have the wrong shape or are not finite).
@@ -268,8 +282,10 @@ def fit_response(
     if isinstance(n_draws, bool) or int(n_draws) != n_draws or n_draws < 0:
         raise BadInput(None, f"the number of bootstrap draws must be a whole number >= 0, got {n_draws!r}")
     n_draws = int(n_draws)
+    if source_scale not in SOURCE_SCALES:
+        raise BadInput(None, f"source_scale must be {' or '.join(map(repr, SOURCE_SCALES))}, got {source_scale!r}")
     chosen = _installed_method(method) if isinstance(method, str) else guarded_method(method)
-    matched = normalise_and_match(samples, spectra)
+    matched = normalise_and_match(samples, spectra, source_scale, samples_file=samples_file, source_file=source_file)
     problem = ResponseProblem(
         wavelength=matched.wavelength,
         X=matched.X,
@@ -285,7 +301,7 @@ def fit_response(
     statistics = bootstrap(problem, solver, n_draws, seed)
     r2 = r2_score(problem.y, statistics.estimate_mean)
     response_scale = matched.samples_scale / matched.source_scale
-    _refuse_non_finite(statistics, r2, response_scale)
+    _refuse_non_finite(statistics, r2, response_scale, samples_file)
     _warn_if_poor(r2, solver.parameters)
 
     samples_units = _text(getattr(samples, "units", None)) or "unknown"
@@ -311,6 +327,7 @@ def fit_response(
             "target_r2": problem.target_r2,
             "bandwidth": problem.bandwidth,
             "non_negative": problem.non_negative,
+            "source_scale": source_scale,
         },
         source_scale=matched.source_scale,
         samples_scale=matched.samples_scale,

@@ -35,6 +35,9 @@ class ResponseOptions:
         The R² the alpha search aims at.
     bandwidth
         The smoothing bandwidth (nm); ``None``: from the source spectra.
+    source_scale
+        ``"all"``: scale the source by its largest integral over every spectrum (the original's);
+        ``"fitted"``: over the spectra the fit uses.
     draws
         Bootstrap draws; 0 or 1: one plain fit.
     seed
@@ -52,6 +55,7 @@ class ResponseOptions:
     non_negative: bool = False
     target_r2: float = DEFAULT_TARGET_R2
     bandwidth: float | None = None
+    source_scale: str = "all"
     draws: int = 100
     seed: int | None = None
     spectra_reader: str | None = None

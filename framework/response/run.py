@@ -324,6 +324,9 @@ def run_response(
             bandwidth=options.bandwidth,
             non_negative=non_negative,
             progress=_progress(reporter),
+            source_scale=options.source_scale,
+            samples_file=inputs.samples,
+            source_file=inputs.source,
         )
     left_out = np.setdiff1d(np.asarray(samples.nom_wl), result.nominal_wavelength)
     if left_out.size:
@@ -338,7 +341,7 @@ def run_response(
     response.provenance[RECORD_KEY] = record_text(record)
     if given or fitting:
         response.provenance["warnings"] = [*given, *(text for text in fitting if text not in given)]
-    write_result(response, chosen.writer, output)
+    write_result(response, chosen.writer, output, made_from=inputs.samples)
     reporter.summary(_summary(result, output, time.perf_counter() - started))
     return output
 

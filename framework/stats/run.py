@@ -98,7 +98,7 @@ def run_stats(settings: Settings, components: Components, options: RunOptions = 
     with reporter.live(), recording_warnings() as given:
         samples = add_input_record(compute_samples(settings, chosen, options, reporter, given), inputs)
         started = time.perf_counter()
-        write_result(samples, chosen.writer, output)
+        write_result(samples, chosen.writer, output, made_from=settings.path)
     reporter.summary(f"wrote {output} ({len(samples.nom_wl)} wavelengths x {samples.mean.shape[1]} channels) [{time.perf_counter() - started:.2f} s]")
     return output
 
