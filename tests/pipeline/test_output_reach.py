@@ -12,9 +12,15 @@ settings reader's rules.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import DATA, REFERENCE_H5
+
+REFERENCE_RESPONSE = DATA / "nikon-d810-uv-60mm-macro response.h5"
+SPECTRA = DATA / "monochromator-2022-10-11.h5"
 
 
 def one_error(result) -> str:
@@ -107,3 +113,124 @@ def test_a_yaml_merge_key_is_refused_at_its_line(run, sweep, text):
     line = one_error(run("stats", sweep, "-o", sweep.parent / "out.h5"))
     assert not (sweep.parent / "out.h5").exists()
     assert f"settings.yml:{merge_line}: YAML merge keys (<<) are not read in a settings file" in line
+
+
+# ---- outputs named by a settings file ----------------------------------------------------------------
+
+TIFF_WRITER = '''
+from camchar.api import Writer, hookimpl
+
+class TiffClaimingWriter(Writer):
+    name = "tiff-claiming"
+    description = "writes samples to .tiff files (to try an output over an image)"
+    suffixes = (".tiff",)
+    results = ("samples",)
+
+    def write(self, result, path):
+        path.write_bytes(b"not an image any more")
+
+@hookimpl
+def camchar_register_writers(register):
+    register(TiffClaimingWriter())
+'''
+
+SENTINEL = b"a file that is not camchar's"
+
+
+@pytest.fixture
+def batch(sweep: Path) -> Path:
+    """A folder of two copies of the fixture sweep, a and b."""
+    root = sweep.parent.parent / "batch"
+    root.mkdir()
+    for name in "ab":
+        shutil.copytree(sweep.parent, root / name)
+    return root
+
+
+def failure_of(result, name: str) -> str:
+    """The batch's error line about ``NAME/settings.yml``."""
+    lines = [line for line in result.stderr.splitlines() if line.startswith("camchar: error: [") and f"{name}/settings.yml" in line]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "settings"),
+    [
+        ("../b/raw/SWP_0001.tiff", "writer: tiff-claiming\n"),  # an image of the other sweep, with a writer that claims .tiff
+        pytest.param("../b/settings.yml", "writer: camera-samples-h5\n", marks=pytest.mark.slow),  # the other sweep's settings file
+    ],
+)
+def test_an_output_over_another_sweeps_input_fails_that_sweep_and_keeps_the_file(run, batch, monkeypatch, target, settings):
+    monkeypatch.syspath_prepend(str(batch.parent))
+    (batch.parent / "tiff_claiming_writer.py").write_text(TIFF_WRITER)
+    add_to(batch / "a" / "settings.yml", f"output: {target}\n{settings}")
+    victim = (batch / "a" / target).resolve()
+    before = victim.read_bytes()
+    result = run("stats", batch, "--plugin", "tiff_claiming_writer")
+    assert result.returncode == 2
+    assert "is an input of [2/2]" in failure_of(result, "a") or "is the input [2/2]" in failure_of(result, "a")
+    assert victim.read_bytes() == before
+    assert "1 of 2 sweeps failed" in result.stderr.splitlines()[-1]
+    assert (batch / "b" / "raw.h5").is_file()  # the other sweep is done
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "found"),
+    [
+        ("victim.h5", None, "is an HDF5 file camchar did not write (no /camchar group: the original image_stats's, or another tool's)"),
+        pytest.param("victim.csv", SENTINEL, "is not an output camchar wrote", marks=pytest.mark.slow),
+        pytest.param("victim.json", b'{"format": "mine"}', "is not an output camchar wrote", marks=pytest.mark.slow),
+        pytest.param("victim response.h5", None, "is camchar's response output, not samples", marks=pytest.mark.slow),
+    ],
+)
+def test_an_output_named_by_the_settings_never_replaces_a_file_camchar_did_not_write_there(run, sweep, name, content, found):
+    victim = sweep.parent.parent / name
+    if content is None:
+        shutil.copyfile(REFERENCE_H5 if name == "victim.h5" else REFERENCE_RESPONSE, victim)
+    else:
+        victim.write_bytes(content)
+    before = victim.read_bytes()
+    add_to(sweep, f"output: ../{name}\n")
+    line = one_error(run("stats", sweep))
+    assert f"{name}: exists and {found}; an output named by the settings replaces only camchar's own samples output: move the file away, or give -o" in line
+    assert victim.read_bytes() == before
+    checked = run("validate", sweep)
+    assert checked.returncode == 2 and f"{name}: exists and {found}" in checked.stdout, checked.stdout
+    typed = run("stats", sweep, "-o", victim)  # typed on the command line: -o keeps its rules
+    assert typed.returncode == 0, typed.stderr
+    assert victim.read_bytes() != before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".h5", ".csv", ".json", ".xlsx"])
+def test_camchars_own_output_of_the_same_kind_is_replaced(run, sweep, suffix):
+    pytest.importorskip("openpyxl") if suffix == ".xlsx" else None
+    add_to(sweep, f"output: out{suffix}\n")
+    output = sweep.parent / f"out{suffix}"
+    assert run("stats", sweep).returncode == 0
+    os.utime(output, ns=(0, 0))
+    again = run("stats", sweep)
+    assert again.returncode == 0, again.stderr
+    assert output.stat().st_mtime_ns != 0  # written again
+
+
+@pytest.mark.slow
+def test_a_file_under_output_dir_that_camchar_did_not_write_is_not_replaced(run, batch, tmp_path):
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "raw.h5").write_bytes(SENTINEL)
+    result = run("stats", batch, "--output-dir", out)
+    assert "raw.h5: exists and is not an output camchar wrote" in failure_of(result, "a")
+    assert (out / "a" / "raw.h5").read_bytes() == SENTINEL
+    assert (out / "b" / "raw.h5").is_file()
+
+
+def test_a_response_never_replaces_a_file_at_its_default_output_that_camchar_did_not_write(run, tmp_path):
+    samples = tmp_path / "samples.h5"
+    shutil.copyfile(REFERENCE_H5, samples)
+    default = tmp_path / "samples response.h5"
+    shutil.copyfile(REFERENCE_H5, default)  # a samples file, where the response would go
+    line = one_error(run("response", samples, "--source", SPECTRA, "--bootstrap", "0"))
+    assert "samples response.h5: exists and is an HDF5 file camchar did not write" in line
+    assert default.read_bytes() == REFERENCE_H5.read_bytes()

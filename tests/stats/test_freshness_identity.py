@@ -15,6 +15,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import pytest
 
 from camchar.files.records import RECORD_KEY
 from conftest import run_in_process
@@ -67,6 +68,7 @@ def test_a_record_written_before_the_inode_and_change_time_were_kept_is_out_of_d
     assert "computed" in batch_line(again.stderr) and "out of date: its record of inputs has another layout" in again.stderr
 
 
+@pytest.mark.slow
 def test_a_copied_sweep_runs_again_unless_contents_are_compared(sweep: Path, tmp_path: Path):
     folder = sweep.parent
     assert run_in_process("stats", folder, "--checksum").returncode == 0
@@ -80,6 +82,7 @@ def test_a_copied_sweep_runs_again_unless_contents_are_compared(sweep: Path, tmp
     assert batch_line(by_content.stderr).endswith("skipped (up to date)"), by_content.stderr
 
 
+@pytest.mark.slow
 def test_a_moved_sweep_folder_stays_up_to_date(sweep: Path, tmp_path: Path):
     folder = sweep.parent
     assert run_in_process("stats", folder).returncode == 0
