@@ -50,20 +50,20 @@ def add_to(settings: Path, text: str) -> Path:
         ("pipe", "'pipe' is not a regular file (a device or a pipe): camchar writes its output to a regular file; give a file name such as out.h5"),
     ],
 )
-def test_an_output_name_that_is_no_file_name_is_refused_not_bent_into_one(run, sweep, name, expected):
+def test_an_output_name_that_is_no_file_name_is_refused_not_bent_into_one(run, sweep, monkeypatch, name, expected):
     folder = sweep.parent
     (folder / "folder").mkdir()
     os.mkfifo(folder / "pipe")
     before = set(folder.iterdir())
-    os.chdir(folder)
+    monkeypatch.chdir(folder)
     line = one_error(run("stats", sweep, "-o", name))
     assert line == f"camchar: error: stats: argument -o/--output: {expected} (see camchar stats --help)"
     assert set(folder.iterdir()) == before  # no x..h5, folder.h5, pipe.h5
 
 
 @pytest.mark.parametrize("command", [("response", "samples.h5", "--source", "spectra.h5"), ("validate", "settings.yml"), ("export", "samples.h5")])
-def test_every_command_with_an_output_refuses_a_name_ending_in_a_dot(run, sweep, command):
-    os.chdir(sweep.parent)
+def test_every_command_with_an_output_refuses_a_name_ending_in_a_dot(run, sweep, monkeypatch, command):
+    monkeypatch.chdir(sweep.parent)
     assert "ends in a dot" in one_error(run(*command, "-o", "x."))
 
 
@@ -162,13 +162,14 @@ def failure_of(result, name: str) -> str:
     ],
 )
 def test_an_output_over_another_sweeps_input_fails_that_sweep_and_keeps_the_file(run, batch, monkeypatch, target, settings):
-    monkeypatch.syspath_prepend(str(batch.parent))
+    monkeypatch.chdir(batch.parent)  # --plugin finds the module in the current folder, in this process and in a new one
     (batch.parent / "tiff_claiming_writer.py").write_text(TIFF_WRITER)
     add_to(batch / "a" / "settings.yml", f"output: {target}\n{settings}")
     victim = (batch / "a" / target).resolve()
     before = victim.read_bytes()
     result = run("stats", batch, "--plugin", "tiff_claiming_writer")
     assert result.returncode == 2
+    assert "failed to load" not in result.stderr
     assert "is an input of [2/2]" in failure_of(result, "a") or "is the input [2/2]" in failure_of(result, "a")
     assert victim.read_bytes() == before
     assert "1 of 2 sweeps failed" in result.stderr.splitlines()[-1]
