@@ -12,11 +12,16 @@ __all__ = ["output_file", "fraction", "integer_from", "size", "region", "option_
 
 
 def output_file(text: str):
-    """An argparse type: an output file name (not empty)."""
+    """An argparse type: an output file name (not empty; not a folder, a device or a name ending in a dot)."""
     from pathlib import Path
+
+    from camchar.core.paths import output_name_problem
 
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty; give a file name such as out.h5")
+    problem = output_name_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{shown(text)} {problem}")
     return Path(text)
 
 

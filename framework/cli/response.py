@@ -79,6 +79,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     from camchar.cli.common import component_options, host_from
     from camchar.core.errors import BadInput
     from camchar.host.problem import DEFAULT_TARGET_R2
+    from camchar.pipeline.ownership import refuse_a_foreign_file
     from camchar.response.run import ResponseOptions, default_output, default_suffix, inputs_from_path, run_response
 
     if args.output is not None and args.output_dir is not None:
@@ -111,4 +112,6 @@ def run(args: argparse.Namespace, reporter) -> None:
     inputs = inputs_from_path(found.files[0], args.source)
     if args.output_dir is not None:
         options = attrs.evolve(options, output=args.output_dir / options.output.name)
+    if args.output is None:  # the default name, not typed
+        refuse_a_foreign_file(options.output, "response")
     run_response(inputs, host.components, options, reporter)

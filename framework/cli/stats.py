@@ -91,11 +91,14 @@ def _run_one(settings_path: Path, host: Host, options: RunOptions, output_dir: P
     """One sweep, computed whether or not its output is up to date (as ``camchar stats`` always has)."""
     import attrs
 
+    from camchar.pipeline.ownership import refuse_a_foreign_file
     from camchar.settings.reader import read_settings
     from camchar.stats.plan import output_path
     from camchar.stats.run import run_stats
 
     settings = read_settings(settings_path)
-    if output_dir is not None:
-        options = attrs.evolve(options, output=output_dir / output_path(settings, options).name)
+    if output_dir is not None:  # the folder typed, the name from the settings
+        output = output_dir / output_path(settings, options).name
+        refuse_a_foreign_file(output, "samples")
+        options = attrs.evolve(options, output=output)
     run_stats(settings, host.components, options, reporter)

@@ -4,17 +4,21 @@ Every step's batch is this one (``camchar stats DIR``, ``camchar response DIR``)
 
 ::
 
-    inputs --prepare--> one Task each (its output; two inputs writing one file refused, naming both)
+    inputs --prepare--> one Task each (its output; two inputs writing one file refused, naming both;
+                an output that another task reads refused)
            --share out (--jobs > 1 only)--> tasks up to date skipped here (when the check is cheap);
                 the largest task's estimated peak memory; jobs and threads within the memory bound
            --run_batch--> per task, here or in a worker process (run_task):
                 output up to date (the step's record of inputs)? skipped
+                else, when the output replaces a file that is not camchar's output of
+                the step's result, refused (no output of a batch was typed: -o is refused)
                 else the step runs; any failure is the task's outcome
            --conclude--> counts, the failures listed, exit status 2 if any failed
 
-A step tells the batch only what is its own (:class:`Step`): its default
-output, why an output must be computed, how to run one input, a word on
-what was computed, and its memory footprint.
+A step tells the batch only what is its own (:class:`Step`): its result,
+its default output, the files one input reads, why an output must be
+computed, how to run one input, a word on what was computed, and its memory
+footprint.
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ from camchar.core.errors import BadInput
 from camchar.core.paths import same_file_key
 from camchar.host.manager import Host, build_host
 from camchar.host.registry import Components
+from camchar.pipeline.ownership import refuse_a_foreign_file
 from camchar.pipeline.record import reusing_digests
 from camchar.runtime.jobs import Footprint, JobPlan, cpu_count, memory_available, plan_jobs
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.tasks import BatchOptions, Outcome, collecting_warnings, conclude, failed, mirrored_outputs, run_batch, set_up_worker, shown_path
 
-__all__ = ["Step", "Task", "run_step_batch", "prepare_tasks", "run_task", "run_task_in_worker", "skipped_before_starting"]
+__all__ = ["Step", "Task", "run_step_batch", "prepare_tasks", "refuse_outputs_read_by_others", "run_task", "run_task_in_worker", "skipped_before_starting"]
 
 
 @attrs.frozen
@@ -79,6 +84,8 @@ class Step(abc.ABC):
 
     #: What one task is called in the lines (``sweep``, ``fit``).
     noun: ClassVar[str] = "task"
+    #: What a task writes (``samples``, ``response``): an existing output is replaced only when it is camchar's output of it.
+    result: ClassVar[str] = ""
     #: Added to the refusal of two inputs writing one output: where to give each its own.
     same_output_hint: ClassVar[str] = ""
 
@@ -92,6 +99,10 @@ class Step(abc.ABC):
     @abc.abstractmethod
     def with_output(self, options: Any, output: Path) -> Any:
         """``options`` with the output set."""
+
+    @abc.abstractmethod
+    def input_files(self, task: Task, components: Components) -> list[Path]:
+        """Every file the task reads, as far as it can be known now (at least its input); another task may not write there."""
 
     @abc.abstractmethod
     def why(self, task: Task, components: Components, given: list[str]) -> tuple[Path, str | None]:
@@ -166,7 +177,7 @@ def run_step_batch(
     reporter = reporter or silent()
     started = time.perf_counter()
     with collecting_warnings():  # each task reports its own warnings, in its turn
-        tasks = prepare_tasks(step, inputs, names, options, batch)
+        tasks = refuse_outputs_read_by_others(prepare_tasks(step, inputs, names, options, batch), names, components)
         tasks, plan = _share_out(step, tasks, components, options, batch)
     outcomes = run_batch(
         tasks,
@@ -224,6 +235,28 @@ def prepare_tasks(step: Step, inputs: Sequence[Path], names: Sequence[str], opti
     return tasks
 
 
+def refuse_outputs_read_by_others(tasks: list[Task | Outcome], names: Sequence[str], components: Components) -> list[Task | Outcome]:
+    """The tasks, each whose output is a file another task reads (an image of another sweep ...) turned into its failure.
+
+    A task's own inputs are its step's to refuse (with the message a single run gives).
+    """
+    reader_of: dict[Path, int] = {}
+    for index, task in enumerate(tasks):
+        if isinstance(task, Task):
+            for path in task.step.input_files(task, components):
+                reader_of.setdefault(same_file_key(path), index)
+    checked: list[Task | Outcome] = []
+    for index, task in enumerate(tasks):
+        output = task.output if isinstance(task, Task) else None
+        other = index if output is None else reader_of.get(same_file_key(output), index)
+        if output is None or other == index:
+            checked.append(task)
+            continue
+        problem = f"its output {shown_path(output)} is an input of [{other + 1}/{len(tasks)}] {names[other]} of this batch; writing there would destroy it"
+        checked.append(Outcome("failed", output, problem, exit_status=2))
+    return checked
+
+
 def run_task(task: Task, components: Components, reporter: Reporter | None = None) -> Outcome:
     """One task of a batch: skipped when its output is up to date, else computed; every failure becomes the outcome.
 
@@ -241,6 +274,7 @@ def run_task(task: Task, components: Components, reporter: Reporter | None = Non
             output, reason = task.step.why(task, components, given)
             if reason is None:
                 return Outcome("skipped", output, "up to date", time.perf_counter() - started, tuple(given))
+            refuse_a_foreign_file(output, task.step.result)
             if task.make_folder:
                 output.parent.mkdir(parents=True, exist_ok=True)
             task.step.run(task, components, reporter)

@@ -17,7 +17,7 @@ import os
 import stat
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from camchar.files.records import RECORD_KEY, read_record
 
@@ -28,12 +28,22 @@ __all__ = [
     "plain_record",
     "first_change",
     "relative_name",
+    "FileStatus",
     "file_status",
     "digest_lines",
     "file_sha256",
     "reusing_digests",
     "reused_digests",
 ]
+
+
+class FileStatus(NamedTuple):
+    """A file as the file system describes it (:func:`file_status`); times in nanoseconds."""
+
+    size: int | str
+    mtime: int | str
+    ctime: int | str
+    inode: int | str
 
 
 def record_text(record: Mapping[str, Any]) -> str:
@@ -62,15 +72,32 @@ def relative_name(path: Path, root: Path) -> str:
         return str(path)
 
 
-def file_status(path: Path) -> tuple[int | str, int | str]:
-    """A file's size and modification time in nanoseconds; ``missing`` or ``unreadable`` in their place."""
+def file_status(path: Path) -> FileStatus:
+    """What the file system says of a file without reading it: size, modification and change times, inode.
+
+    The change time (``st_ctime``) is set by the system whenever the file is
+    written, renamed or has its times or mode changed, and cannot be set back
+    by ``touch``, ``cp -p`` or an archive; with the inode, it tells a file
+    replaced under its old name and modification time from the file recorded.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    FileStatus
+        The four values; ``missing`` or ``unreadable`` in their place when the
+        file cannot be asked.
+    """
     try:
         status = os.stat(path)
     except FileNotFoundError:
-        return "missing", "missing"
+        return FileStatus("missing", "missing", "missing", "missing")
     except OSError:
-        return "unreadable", "unreadable"
-    return status.st_size, status.st_mtime_ns
+        return FileStatus("unreadable", "unreadable", "unreadable", "unreadable")
+    return FileStatus(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def digest_lines(lines: Iterable[str]) -> str:

@@ -28,7 +28,7 @@ from camchar.pipeline.choice import ChosenComponent
 from camchar.pipeline.record import file_sha256, first_change, plain_record, read_record, relative_name
 from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 
-__all__ = ["RECORD_FORMAT", "response_record", "source_files", "stored_response_record", "response_staleness"]
+__all__ = ["RECORD_FORMAT", "response_record", "source_files", "fit_input_files", "stored_response_record", "response_staleness"]
 
 #: The layout of the record; a record of another layout is never up to date.
 RECORD_FORMAT = 2
@@ -68,6 +68,18 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     if not files:
         raise component_error(reader.registered, "returned no file from files(); return None to have the source recorded whole")
     return files
+
+
+def fit_input_files(inputs: ResponseInputs, reader: ChosenComponent) -> list[Path]:
+    """Every file a fit reads: the samples, the source's files (:func:`source_files`) and the settings file.
+
+    Raises
+    ------
+    PluginError
+        When the reader's ``files`` fails or returns something other than a list of files.
+    """
+    settings = [inputs.settings.path] if inputs.settings is not None else []
+    return [Path(inputs.samples), *source_files(Path(inputs.source), reader), *settings]
 
 
 def response_record(inputs: ResponseInputs, options: ResponseOptions, chosen: ResponseChosen) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from camchar.pipeline.choice import ChosenComponent, check_unused_options, confi
 from camchar.pipeline.output import check_writer, refuse_an_input, write_result
 from camchar.pipeline.record import RECORD_KEY, file_sha256, record_text, relative_name
 from camchar.response.fit import ResponseResult, fit_response
-from camchar.response.freshness import response_record, source_files
+from camchar.response.freshness import fit_input_files, response_record, source_files
 from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
@@ -300,7 +300,7 @@ def run_response(
     source = Path(inputs.source)
     if source.is_dir() and same_file_key(output).is_relative_to(same_file_key(source)):
         raise BadInput(output, f"is inside the source folder {source}, whose files the spectra reader reads: choose an output outside it")
-    refuse_an_input(output, [inputs.samples, *source_files(source, chosen.reader), *([inputs.settings.path] if inputs.settings else [])], "an input of this fit (the samples, the source spectra or the settings)", "the response")
+    refuse_an_input(output, fit_input_files(inputs, chosen.reader), "an input of this fit (the samples, the source spectra or the settings)", "the response")
     check_writer(chosen.writer, output)
     samples = read_samples(inputs.samples)
     record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit

@@ -17,8 +17,8 @@ import attrs
 
 from camchar.host.registry import Components
 from camchar.pipeline.batch import Step, Task
-from camchar.response.freshness import response_staleness, stored_response_record
-from camchar.response.run import ResponseOptions, default_output, inputs_from_path, record_of, run_response
+from camchar.response.freshness import fit_input_files, response_staleness, stored_response_record
+from camchar.response.run import ResponseOptions, choose_response, default_output, inputs_from_path, record_of, run_response
 from camchar.runtime.jobs import Footprint
 from camchar.runtime.progress import Reporter
 
@@ -41,6 +41,7 @@ class ResponseStep(Step):
     """
 
     noun = "fit"
+    result = "response"
     source: Path | None = None
     suffix: str = ".h5"
 
@@ -51,6 +52,14 @@ class ResponseStep(Step):
     def with_output(self, options: ResponseOptions, output: Path) -> ResponseOptions:
         """``options`` with ``-o`` set."""
         return attrs.evolve(options, output=output)
+
+    def input_files(self, task: Task, components: Components) -> list[Path]:
+        """The input, the samples, the source's files and the settings file (the input alone when they cannot be known now)."""
+        try:
+            inputs = inputs_from_path(task.input, self.source)
+            return [task.input, *fit_input_files(inputs, choose_response(components, inputs, self._options(task)).reader)]
+        except Exception:  # noqa: BLE001 - the fit reports its own problem when it runs
+            return [task.input]
 
     def why(self, task: Task, components: Components, given: list[str]) -> tuple[Path, str | None]:
         """The output, and ``--force``, ``no output yet``, ``out of date: <what changed>`` or ``None``."""

@@ -30,7 +30,7 @@ from typing import Any
 from camchar.core.bounds import MAX_BRACKET_IMAGES, MAX_SWEEP_IMAGES, ND, WAVELENGTH, Bound
 from camchar.core.errors import BadInput, CamcharWarning, location, shorten, shown
 from camchar.core.frames import Region
-from camchar.core.paths import with_home
+from camchar.core.paths import output_name_problem, with_home
 from camchar.host.kinds import KINDS
 from camchar.host.options import OptionValue
 from camchar.settings.exposure import read_exposure_section
@@ -392,8 +392,11 @@ def _output(check: _Checker, path: Path) -> Path | None:
     if not isinstance(value, str) or not value.strip() or "\x00" in value or not Path(value).name or value.endswith(("/", "\\")):
         raise check.fail("output", f"'output' must be a file name such as sweep.h5, got {shown(value)}")
     output = _with_home(check, "output", value)
-    output = output if output.suffix else output.with_name(output.name + ".h5")  # as -o: a name without a suffix gets .h5
     output = output if output.is_absolute() else path.parent / output
+    problem = output_name_problem(value, output)
+    if problem is not None:
+        raise check.fail("output", f"'output' {shown(value)} {problem}")
+    output = output if output.suffix else output.with_name(output.name + ".h5")  # as -o: a name without a suffix gets .h5
     _check_path_length(check, "output", output)
     return output
 

@@ -12,6 +12,8 @@ Numbers are read as in YAML 1.2 (:class:`SettingsLoader`): PyYAML follows YAML
 1.1, where ``1e-3`` (no dot) and ``4.095e3`` (no sign in the exponent) are
 text and ``0010`` is the octal 8, which a settings file never means. The plain
 values of the text keys are kept as written (``label: 5e2`` is ``"5e2"``).
+YAML merge keys (``<<: *base``) are refused: merged keys override silently and
+would escape both rules.
 """
 
 from __future__ import annotations
@@ -85,8 +87,8 @@ def parse_settings_yaml(path: Path, text: str, text_keys: tuple[str, ...] = ()) 
     Raises
     ------
     BadInput
-        For text that is not YAML, a key given twice, or a document that
-        expands to more than :data:`MAX_VALUES` values.
+        For text that is not YAML, a key given twice, a merge key (``<<``), or
+        a document that expands to more than :data:`MAX_VALUES` values.
     """
     try:
         node = yaml.compose(text, Loader=SettingsLoader)
@@ -168,8 +170,8 @@ def _check_keys(path: Path, node: yaml.Node, prefix: str, constructor: yaml.Safe
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         if key_node.tag == "tag:yaml.org,2002:merge":
-            _check_keys(path, value_node, prefix, constructor, lines, seen)
-            continue
+            problem = "YAML merge keys (<<) are not read in a settings file: write the keys out (merged keys would escape the checks for keys given twice and for text kept as written)"
+            raise BadInput(path, problem, line)
         key = _key_value(constructor, key_node)
         shown = shorten(key, 60)
         if _hashable(key):

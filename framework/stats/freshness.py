@@ -3,15 +3,18 @@
 An output is up to date when the record of its inputs, recomputed now, is the
 one stored in it (``/camchar`` attribute :data:`RECORD_KEY`, JSON text).
 Recomputing it decodes nothing: it reads the settings text, lists the files
-the sweep would read and asks the file system for their size and
-modification time (with ``checksum``, reads them to hash them instead). The
-record holds:
+the sweep would read and asks the file system for their size, modification
+and change times and inode (with ``checksum``, reads them to hash them
+instead). The record holds:
 
 - ``settings_sha256``: the settings file's text;
 - ``files``, ``size_mtime``: how many input files, and a SHA-256 over each
   one's path (relative to the settings file's folder), size and modification
   time in nanoseconds: every image and dark frame, the exposure sidecar
   table and the JSON file beside each image when the settings name them;
+- ``ctime_inode``: a SHA-256 over each one's path, change time and inode, so
+  that a file replaced under its old name, size and modification time (files
+  restored from an archive and swapped, ``cp -p``) makes the output out of date;
 - ``size_sha256`` (only when recorded with ``checksum``): the same with each
   file's SHA-256 in place of its modification time;
 - ``camchar``: camchar's version;
@@ -54,8 +57,8 @@ from camchar.stats.plan import plan_sweep
 
 __all__ = ["RECORD_KEY", "RECORD_FORMAT", "record_inputs", "record_text", "input_files", "check_not_an_input", "stored_record", "staleness", "reusing_digests"]
 
-#: The layout of the record; a record of another layout is never up to date.
-RECORD_FORMAT = 1
+#: The layout of the record; a record of another layout is never up to date (1: camchar 0.3.0, without ``ctime_inode``).
+RECORD_FORMAT = 2
 
 
 def input_files(settings: Settings, chosen: Chosen) -> list[Path]:
@@ -114,11 +117,12 @@ def record_inputs(settings: Settings, chosen: Chosen, options: RunOptions = RunO
     stats = [file_status(path) for path in files]
     names = [relative_name(path, root) for path in files]
     record["files"] = len(files)
-    record["size_mtime"] = digest_lines(f"{name}\t{size}\t{mtime}" for name, (size, mtime) in zip(names, stats))
+    record["size_mtime"] = digest_lines(f"{name}\t{status.size}\t{status.mtime}" for name, status in zip(names, stats))
+    record["ctime_inode"] = digest_lines(f"{name}\t{status.ctime}\t{status.inode}" for name, status in zip(names, stats))
     if options.checksum:
         reused = reused_digests()  # read here: worker threads do not see this context
         hashes = ordered_map(lambda path: file_sha256(path, reused), files, workers or options.worker_count())
-        record["size_sha256"] = digest_lines(f"{name}\t{size}\t{digest}" for name, (size, _), digest in zip(names, stats, hashes))
+        record["size_sha256"] = digest_lines(f"{name}\t{status.size}\t{digest}" for name, status, digest in zip(names, stats, hashes))
     return plain_record(record)
 
 
@@ -141,7 +145,7 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
     stored
         The record in the output (:func:`stored_record`).
     checksum
-        Compare the files by content (``size_sha256``) rather than by size and modification time.
+        Compare the files by content (``size_sha256``) rather than by what the file system says of them.
     """
     checks = (
         ("format", "its record of inputs has another layout"),
@@ -163,6 +167,8 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
             return "an input file's content changed"
     elif current.get("size_mtime") != stored.get("size_mtime"):
         return "an input file's size or modification time changed"
+    elif current.get("ctime_inode") != stored.get("ctime_inode"):
+        return "an input file was replaced or rewritten (its change time or inode changed, its size and modification time did not)"
     return None
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import attrs
 
-from camchar.core.errors import BadInput
+from camchar.core.errors import BadInput, shown
 from camchar.core.frames import LoadRequest
 from camchar.core.pages import split_page
+from camchar.core.paths import output_name_problem
 from camchar.host.components import Loader
 from camchar.settings.model import Settings, Wavelength
 from camchar.stats.names import Wildcards
@@ -129,6 +130,9 @@ def output_path(settings: Settings, options: RunOptions) -> Path:
         path = Path(options.output)
         if not str(options.output).strip() or not path.name:
             raise BadInput(None, f"-o {str(options.output)!r} is not a file name; give e.g. -o out.h5")
+        problem = output_name_problem(str(options.output))
+        if problem is not None:
+            raise BadInput(None, f"-o {shown(str(options.output))} {problem}")
     else:
         if not settings.image_dir.name:
             raise BadInput(settings.path, f"cannot name the output after the image folder {settings.image_dir}; give -o OUT.h5", settings.line_of("image_dir"))

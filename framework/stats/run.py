@@ -30,6 +30,7 @@ from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer, write_result
+from camchar.pipeline.ownership import refuse_a_foreign_file
 from camchar.runtime.cluster import connect
 from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter, silent
@@ -92,6 +93,8 @@ def run_stats(settings: Settings, components: Components, options: RunOptions = 
     chosen = choose_components(components, settings, options, output)
     check_output_path(output)
     check_not_an_input(output, settings, chosen)
+    if options.output is None:  # named by the settings, not typed
+        refuse_a_foreign_file(output, "samples")
     check_writer(chosen.writer, output)
     inputs = record_inputs(settings, chosen, options)  # before anything is read: a file changed during the run leaves the output out of date
     reporter.summary(f"{settings.path.name} -> {output}: {chosen.describe()}")

@@ -23,7 +23,7 @@ from camchar.settings.model import Settings
 from camchar.settings.reader import read_settings
 from camchar.stats.choice import choose_components
 from camchar.stats.footprint import sweep_footprint
-from camchar.stats.freshness import record_inputs, staleness, stored_record
+from camchar.stats.freshness import input_files, record_inputs, staleness, stored_record
 from camchar.stats.options import RunOptions
 from camchar.stats.plan import output_path
 from camchar.stats.run import run_stats
@@ -35,6 +35,7 @@ class StatsStep(Step):
     """A sweep: settings file in, samples out."""
 
     noun = "sweep"
+    result = "samples"
     same_output_hint = "; give each its own output: in its settings"
 
     def output_of(self, input: Path, options: RunOptions) -> tuple[Path, Settings]:
@@ -45,6 +46,14 @@ class StatsStep(Step):
     def with_output(self, options: RunOptions, output: Path) -> RunOptions:
         """``options`` with ``-o`` set."""
         return attrs.evolve(options, output=output)
+
+    def input_files(self, task: Task, components: Components) -> list[Path]:
+        """The settings file, every image and dark frame, the exposure files (the settings file alone when they cannot be known now)."""
+        try:
+            settings = task.prepared or read_settings(task.input)
+            return [task.input, *input_files(settings, choose_components(components, settings, task.options, output_path(settings, task.options)))]
+        except Exception:  # noqa: BLE001 - the sweep reports its own problem when it runs
+            return [task.input]
 
     def why(self, task: Task, components: Components, given: list[str]) -> tuple[Path, str | None]:
         """The output, and ``--force``, ``no output yet``, ``out of date: <what changed>`` or ``None``."""

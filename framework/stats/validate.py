@@ -10,6 +10,7 @@ from camchar.core.errors import BadInput
 from camchar.files.atomic import check_output_path
 from camchar.host.registry import Components
 from camchar.pipeline.output import check_writer
+from camchar.pipeline.ownership import refuse_a_foreign_file
 from camchar.runtime.jobs import memory_available
 from camchar.runtime.progress import Reporter
 from camchar.settings.model import Settings
@@ -86,6 +87,8 @@ def validate(settings: Settings, components: Components, options: RunOptions, re
     try:
         check_output_path(output)
         check_not_an_input(output, settings, chosen)
+        if options.output is None:  # named by the settings, not typed
+            refuse_a_foreign_file(output, "samples")
         check_writer(chosen.writer, output)
         report.lines.append(f"output      {output} (folder writable)")
     except BadInput as error:
