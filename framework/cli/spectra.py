@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="noise estimate: original (the original's: dark noise only, without the ND factor), corrected (dark and shot "
         "noise, ND factor applied), repeats (the spread of 3 or more repeated files; corrected elsewhere); default original",
     )
-    parser.add_argument("--reader", metavar="NAME", help="spectrometer reader: oceanview, csv, or a plugin's (default: the one that reads the folder's files)")
+    parser.add_argument("--reader", metavar="NAME", help="spectrometer reader: oceanview, csv-spectrum, or a plugin's (default: the one that reads the folder's files)")
     parser.add_argument("--writer", metavar="NAME", help="the writer (default: the one that writes spectra with the output's suffix)")
     parser.add_argument("--option", action="append", default=[], type=option_assignment, metavar="NAME.KEY=VALUE", help="an option of a component, e.g. --option oceanview.dark_stop=100 (repeatable)")
 

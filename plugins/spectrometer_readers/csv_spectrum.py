@@ -1,4 +1,4 @@
-"""Spectrometer reader ``csv``: a plain two-column CSV file, wavelength (nm) and spectral irradiance per pixel.
+"""Spectrometer reader ``csv-spectrum``: a plain two-column CSV file, wavelength (nm) and spectral irradiance per pixel.
 
 ::
 
@@ -33,7 +33,7 @@ CSV_PATTERN = r"([\d\.]+)(?: ND(-[\d\.]+))?\.csv"
 class CsvSpectrumReader(SpectrometerReader):
     """Read a CSV file of two columns: wavelength (nm), spectral irradiance (uW/cm2/nm)."""
 
-    name = "csv"
+    name = "csv-spectrum"
     description = "plain CSV, two columns: wavelength (nm), spectral irradiance (uW/cm2/nm); no dark pixels by default"
     suffixes = (".csv",)
     options = SpectrometerReader.standard_options(dark_stop=0, pattern=CSV_PATTERN)
@@ -103,5 +103,5 @@ def _first_line(text: str) -> int:
 
 @hookimpl
 def camchar_register_spectrometer_readers(register):
-    """Register the ``csv`` spectrometer reader."""
+    """Register the ``csv-spectrum`` spectrometer reader."""
     register(CsvSpectrumReader())
