@@ -114,7 +114,7 @@ def _columns(path: Path, data: str, first_line: int) -> tuple[np.ndarray, np.nda
         for number, line in enumerate(body.splitlines(), start=first_line + 1):
             parts = line.split()
             if parts and (len(parts) != 2 or not all(_is_number(part) for part in parts)):
-                raise BadInput(path, f"{shorten(line.strip(), 60)!r} is not two numbers (wavelength, irradiance)", number)
+                raise BadInput(path, f"{shorten(' '.join(parts), 60)!r} is not two numbers (wavelength, irradiance)", number)
         raise BadInput(path, "the spectral data is not two columns of numbers")
     if pairs.size == 0:
         raise BadInput(path, "no spectral data after the marker line")
