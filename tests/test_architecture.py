@@ -27,10 +27,11 @@ ALLOWED = {
     "stats": {"core", "host", "settings", "files", "numerics", "runtime", "pipeline"},
     "simulation": {"core", "files"},
     "results": {"core", "files"},
-    "response": {"core", "host", "files", "runtime", "settings", "pipeline"},
+    "spectra": {"core", "host", "files", "runtime", "pipeline"},
+    "response": {"core", "host", "files", "runtime", "settings", "pipeline", "spectra"},
     "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "pipeline"},
     "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "pipeline"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline", "spectra"},
     # the public API re-exports the contract and, in its namespaces, the helpers the built-in plugins share
     "api": {"core", "host", "files", "numerics", "response", "results"},
 }

@@ -20,9 +20,11 @@ from camchar.core.errors import BadInput, CamcharWarning, PluginError, shorten
 from camchar.core.frames import Frame, ImageInfo, LoadRequest, Region
 from camchar.core.pages import split_page
 from camchar.core.spectra import SourceSpectra, check_spectra
+from camchar.core.spectrometer import ORIGINAL_PATTERN, NameMatch, SpectrometerFile, check_spectrometer_file, match_name
 from camchar.files.camera_response import CameraResponse
 from camchar.files.camera_samples import CameraSamples
-from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, Writer
+from camchar.files.monochromator_spectra import MonochromatorSpectra
+from camchar.host.components import Component, Loader, NoiseModel, ResponseMethod, Selector, Solver, SpectraReader, SpectrometerReader, Writer
 from camchar.host.markers import hookimpl
 from camchar.host.options import Option
 from camchar.host.problem import ResponseProblem
@@ -36,6 +38,7 @@ __all__ = [
     "NoiseModel",
     "Writer",
     "SpectraReader",
+    "SpectrometerReader",
     "ResponseMethod",
     "Option",
     "Frame",
@@ -47,6 +50,12 @@ __all__ = [
     "SelectedFrame",
     "SourceSpectra",
     "check_spectra",
+    "SpectrometerFile",
+    "NameMatch",
+    "match_name",
+    "ORIGINAL_PATTERN",
+    "check_spectrometer_file",
+    "MonochromatorSpectra",
     "CameraResponse",
     "ResponseProblem",
     "Solver",

@@ -20,13 +20,14 @@ import numpy as np
 
 from camchar.core.frames import Frame, ImageInfo, LoadRequest
 from camchar.core.spectra import SourceSpectra
+from camchar.core.spectrometer import ORIGINAL_PATTERN, NameMatch, SpectrometerFile, match_name
 from camchar.host.options import Option
 
 if TYPE_CHECKING:
     from camchar.host.problem import ResponseProblem
     from camchar.host.stack import SelectedStack
 
-__all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "ResponseMethod", "Solver"]
+__all__ = ["Component", "Loader", "Selector", "NoiseModel", "Writer", "SpectraReader", "SpectrometerReader", "ResponseMethod", "Solver"]
 
 
 class Component(abc.ABC):  # noqa: B024 - abstract through the kinds' base classes
@@ -157,7 +158,8 @@ class Writer(Component):
 
     #: Lower-case output suffixes with the dot that the writer handles.
     suffixes: ClassVar[tuple[str, ...]] = ()
-    #: The results the writer writes: ``"samples"`` (``camchar stats``) and/or ``"response"`` (``camchar response``).
+    #: The results the writer writes: ``"samples"`` (``camchar stats``), ``"response"`` (``camchar response``)
+    #: and/or ``"spectra"`` (``camchar spectra``: a :class:`~camchar.api.MonochromatorSpectra`).
     results: ClassVar[tuple[str, ...]] = ("samples",)
     #: ``True`` when the writer also puts several result files into one output (``camchar export A.h5 B.h5 -o OUT``)
     #: through :meth:`write_files`.
@@ -214,6 +216,64 @@ class SpectraReader(Component):
         By default ``None``: ``path`` is recorded whole (every file below a folder).
         """
         return None
+
+
+class SpectrometerReader(Component):
+    """Reads one spectrometer file (one nominal wavelength of the monochromator) for ``camchar spectra``.
+
+    The folder's files are those the reader :meth:`can_open`: by default,
+    a suffix in :attr:`suffixes` and a name the ``pattern`` option matches.
+    Every built-in declares the options of :attr:`options` (``pattern``,
+    ``dark_start``, ``dark_stop``); a reader that declares them gets
+    :meth:`name_match` and :meth:`dark_pixels` working from them. Bad files
+    raise :class:`~camchar.api.BadInput` naming the file.
+    """
+
+    #: Lower-case file suffixes with the dot that the reader reads.
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: Rank among the readers that can open a folder's files when none is named: the highest wins.
+    precedence: ClassVar[int] = 0
+
+    @staticmethod
+    def standard_options(dark_stop: int = 190, pattern: str = ORIGINAL_PATTERN) -> tuple[Option, ...]:
+        """The options ``pattern``, ``dark_start`` and ``dark_stop``, with these defaults (the original's by default)."""
+        return (
+            Option("pattern", str, pattern, "regular expression matched at the start of a file's name: (nominal wavelength) and (optical density, negative)"),
+            Option("dark_start", int, 0, "first optically masked (dark) pixel", minimum=0),
+            Option("dark_stop", int, dark_stop, "pixel after the last dark one (0: no dark pixels)", minimum=0),
+        )
+
+    def name_match(self, path: Path) -> NameMatch | None:
+        """What ``path``'s name says by the ``pattern`` option (``None``: not a measurement's file).
+
+        Raises
+        ------
+        ValueError
+            When the name matches but its numbers are not numbers.
+        """
+        return match_name(str(self.config.get("pattern", ORIGINAL_PATTERN)), Path(path).name)
+
+    def dark_pixels(self) -> tuple[int, int]:
+        """``(start, stop)`` of the dark pixels from the options ``dark_start`` and ``dark_stop``; ``(0, 0)``: none."""
+        start, stop = int(self.config.get("dark_start", 0)), int(self.config.get("dark_stop", 0))
+        return (start, stop) if stop > start else (0, 0)
+
+    def can_open(self, path: Path) -> bool:
+        """Whether ``path`` is a measurement's file: one of :attr:`suffixes` and a name the pattern matches.
+
+        It must be cheap and must not raise.
+        """
+        path = Path(path)
+        if path.suffix.lower() not in self.suffixes:
+            return False
+        try:
+            return self.name_match(path) is not None
+        except ValueError:  # read() says what is wrong with the name
+            return True
+
+    @abc.abstractmethod
+    def read(self, path: Path) -> SpectrometerFile:
+        """Read ``path`` into a :class:`~camchar.api.SpectrometerFile`, with the nominal wavelength and density of its name."""
 
 
 @runtime_checkable

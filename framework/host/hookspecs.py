@@ -79,3 +79,14 @@ def camchar_register_response_methods(register: Register) -> None:
     register
         Call ``register(method)`` for each response method.
     """
+
+
+@hookspec
+def camchar_register_spectrometer_readers(register: Register) -> None:
+    """Register readers of spectrometer files (``camchar spectra``): instances of :class:`camchar.api.SpectrometerReader`.
+
+    Parameters
+    ----------
+    register
+        Call ``register(reader)`` for each spectrometer reader.
+    """

@@ -11,7 +11,7 @@ import importlib
 
 import attrs
 
-__all__ = ["Kind", "KINDS", "STATS_KINDS", "RESPONSE_KINDS", "kind_of"]
+__all__ = ["Kind", "KINDS", "STATS_KINDS", "RESPONSE_KINDS", "SPECTRA_KINDS", "kind_of"]
 
 
 @attrs.frozen
@@ -64,14 +64,17 @@ SELECTORS = Kind("selectors", "selector", "selector", "Selector", default="best-
 NOISE_MODELS = Kind("noise_models", "noise_model", "noise model", "NoiseModel", default="linear-fpn")
 WRITERS = Kind("writers", "writer", "writer", "Writer")
 SPECTRA_READERS = Kind("spectra_readers", "spectra_reader", "spectra reader", "SpectraReader")
+SPECTROMETER_READERS = Kind("spectrometer_readers", "spectrometer_reader", "spectrometer reader", "SpectrometerReader")
 RESPONSE_METHODS = Kind("response_methods", "method", "response method", "ResponseMethod", default="ridge-smooth")
 
-#: Every kind, by key, in the order of the pipelines (stats, then response).
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (LOADERS, SELECTORS, NOISE_MODELS, WRITERS, SPECTRA_READERS, RESPONSE_METHODS)}
+#: Every kind, by key, in the order of the pipelines (stats, then response, then the spectra step's own).
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (LOADERS, SELECTORS, NOISE_MODELS, WRITERS, SPECTRA_READERS, RESPONSE_METHODS, SPECTROMETER_READERS)}
 #: The kinds a ``camchar stats`` run chooses one of each.
 STATS_KINDS: tuple[Kind, ...] = (LOADERS, SELECTORS, NOISE_MODELS, WRITERS)
 #: The kinds a ``camchar response`` run chooses one of each.
 RESPONSE_KINDS: tuple[Kind, ...] = (SPECTRA_READERS, RESPONSE_METHODS)
+#: The kinds a ``camchar spectra`` run chooses one of each (besides its writer).
+SPECTRA_KINDS: tuple[Kind, ...] = (SPECTROMETER_READERS,)
 
 
 def kind_of(key: str) -> Kind:

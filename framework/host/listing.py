@@ -27,8 +27,8 @@ def describe_plugins(host: Host, include_builtins: bool = False) -> list[dict[st
         One entry per plugin: ``name``, ``version``, ``origin``,
         ``distribution``, ``module``, ``hooks``, and ``components`` by kind,
         each with ``name``, ``description``, ``version`` (of its computation),
-        ``options`` (``name``, ``type``, ``default``, ``doc``), for loaders and
-        writers ``suffixes``, and for writers ``results`` (what they write).
+        ``options`` (``name``, ``type``, ``default``, ``doc``), for loaders,
+        writers and spectrometer readers ``suffixes``, and for writers ``results`` (what they write).
     """
     entries = []
     for name, info in host.plugins.items():
@@ -57,7 +57,7 @@ def describe_plugins(host: Host, include_builtins: bool = False) -> list[dict[st
 def _component_record(registered: Registered) -> dict[str, Any]:
     component = registered.component
     record: dict[str, Any] = {"name": component.name, "description": component.description, "version": str(component.version)}
-    if registered.kind.key in ("loaders", "writers"):
+    if registered.kind.key in ("loaders", "writers", "spectrometer_readers"):
         record["suffixes"] = list(component.suffixes)
     if registered.kind.key == "writers":
         record["results"] = list(component.results)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -29,7 +29,8 @@ from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.files.hdf5_values import RESPONSE, SAMPLES, SPECTRA, file_kind
 from camchar.host.guard import checked_type, component_error, guarded
-from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS, WRITERS
+from camchar.host.kinds import RESPONSE_METHODS, SPECTRA_READERS, SPECTROMETER_READERS, WRITERS
+from camchar.host.options import OptionValue
 from camchar.host.registry import Components, Registered
 from camchar.pipeline.choice import ChosenComponent, check_unused_options, configure, named_component, option_values, writer_for
 from camchar.pipeline.output import check_writer, refuse_an_input, write_result
@@ -40,6 +41,7 @@ from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOpt
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.settings.model import Settings
+from camchar.spectra.source import folder_source_reader
 
 __all__ = [
     "ResponseOptions",
@@ -107,10 +109,10 @@ def choose_response(components: Components, inputs: ResponseInputs, options: Res
     settings = inputs.settings
     check_source(Path(inputs.source))
     method = named_component(components, RESPONSE_METHODS, options.method, settings)
-    reader = named_component(components, SPECTRA_READERS, options.spectra_reader, settings) or _reader_for(components, Path(inputs.source))
+    given = option_values(settings, options.options)
+    reader = named_component(components, SPECTRA_READERS, options.spectra_reader, settings) or _source_reader(components, Path(inputs.source), settings, given)
     writer = writer_for(components, Path(options.output), "response", named_component(components, WRITERS, options.writer, None))
     assert method is not None  # the kind has a default
-    given = option_values(settings, options.options)
     check_unused_options(components, given, {method.name, reader.name, writer.name})
     return ResponseChosen(*(configure(registered, given.get(registered.name, {})) for registered in (method, reader, writer)))
 
@@ -213,7 +215,29 @@ def load_spectra(path: str | Path) -> SourceSpectra:
     path = Path(path)
     components = build_host().components
     check_source(path)
-    return read_spectra(path, configure(_reader_for(components, path), {}))
+    return read_spectra(path, configure(_source_reader(components, path, None, {}), {}))
+
+
+def _source_reader(components: Components, path: Path, settings: Settings | None, given: Mapping[str, Mapping[str, OptionValue]]) -> Registered:
+    """The reader that can open ``path``; for a folder no spectra reader claims, the spectra step run on its spectrometer files.
+
+    The spectrometer reader is the one the settings name (``spectrometer_reader``), else the one that reads the
+    folder's files; ``--option spectrometer-folder.noise=...`` and the like set the step's parameters.
+
+    Raises
+    ------
+    BadInput
+        When no reader reads the source.
+    """
+    try:
+        return _reader_for(components, path)
+    except BadInput:
+        if not path.is_dir():
+            raise
+        folder = folder_source_reader(components, path, named_component(components, SPECTROMETER_READERS, None, settings), given)
+        if folder is None:
+            raise
+        return folder
 
 
 def _reader_for(components: Components, path: Path) -> Registered:

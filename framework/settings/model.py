@@ -47,6 +47,7 @@ class Settings:
     noise_model: str | None = None
     writer: str | None = None
     spectra_reader: str | None = None
+    spectrometer_reader: str | None = None
     method: str | None = None
     max: float | None = None
     white_level: tuple[float, ...] | None = None

@@ -67,7 +67,7 @@ KEYS: tuple[Key, ...] = (
     _key("image_name", STATS, original=True, required=True, text=True),
     _key("images", STATS, original=True, required=True),
     *(
-        _key(kind.setting, RESPONSE if kind.key in ("spectra_readers", "response_methods") else STATS)
+        _key(kind.setting, RESPONSE if kind.key in ("spectra_readers", "response_methods", "spectrometer_readers") else STATS)
         for kind in KINDS.values()
     ),
     _key("max", STATS),

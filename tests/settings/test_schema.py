@@ -18,7 +18,7 @@ STEP_CODE = {STATS: ("stats", "pipeline"), RESPONSE: ("response", "pipeline")}
 #: The Settings attributes through which a key's value is read, where they are not the key itself.
 READ_AS = {"ND": ("nd",), "image_dir": ("image_dir", "samples_file"), "image_name": ("image_name", "image_file"), "output": ("output", "samples_file")}
 #: The kinds' constants in host/kinds.py, by settings key.
-KIND_CONSTANTS = {"loader": "LOADERS", "selector": "SELECTORS", "noise_model": "NOISE_MODELS", "writer": "WRITERS", "spectra_reader": "SPECTRA_READERS", "method": "RESPONSE_METHODS"}
+KIND_CONSTANTS = {"loader": "LOADERS", "selector": "SELECTORS", "noise_model": "NOISE_MODELS", "writer": "WRITERS", "spectra_reader": "SPECTRA_READERS", "method": "RESPONSE_METHODS", "spectrometer_reader": "SPECTROMETER_READERS"}
 
 
 @functools.lru_cache(maxsize=None)

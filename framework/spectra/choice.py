@@ -1,0 +1,51 @@
+"""Which spectrometer reader reads a folder: the named one, else the one that can open its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from camchar.core.errors import BadInput
+from camchar.host.guard import guarded
+from camchar.host.kinds import SPECTROMETER_READERS
+from camchar.host.options import OptionValue
+from camchar.host.registry import Components, Registered
+from camchar.pipeline.choice import ChosenComponent, configure
+
+__all__ = ["reader_for_folder", "folder_has_files_of", "choose_spectrometer_reader"]
+
+
+def folder_has_files_of(registered: Registered, folder: Path) -> bool:
+    """Whether ``folder`` holds a file the (unconfigured) reader ``registered`` can open; never raises."""
+    try:
+        opener = guarded(registered)
+        return folder.is_dir() and any(path.is_file() and opener.can_open(path) for path in folder.iterdir())
+    except (BadInput, OSError):
+        return False
+
+
+def reader_for_folder(components: Components, folder: Path) -> Registered | None:
+    """The spectrometer reader with the highest precedence that can open a file of ``folder``; ``None`` if none can."""
+    candidates = [
+        (-registered.component.precedence, registered.name, registered)
+        for registered in components.of_kind(SPECTROMETER_READERS.key)
+        if folder_has_files_of(registered, folder)
+    ]
+    return min(candidates, key=lambda candidate: candidate[:2])[2] if candidates else None
+
+
+def choose_spectrometer_reader(
+    components: Components, folder: Path, named: Registered | None, given: Mapping[str, Mapping[str, OptionValue]]
+) -> ChosenComponent:
+    """The named reader, else the one that can open the folder's files, configured with its options.
+
+    Raises
+    ------
+    BadInput
+        When no reader can open a file of the folder (naming the readers and their suffixes), or an option is bad.
+    """
+    registered = named or reader_for_folder(components, folder)
+    if registered is None:
+        known = ", ".join(f"{entry.name} ({' '.join(entry.component.suffixes) or 'any suffix'})" for entry in components.of_kind(SPECTROMETER_READERS.key))
+        raise BadInput(folder, f"no file in it that a spectrometer reader reads (by suffix and file-name pattern); readers: {known or 'none'}")
+    return configure(registered, given.get(registered.name, {}))

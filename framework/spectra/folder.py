@@ -1,0 +1,256 @@
+"""A folder of spectrometer files, read and checked, and turned into source spectra by the method.
+
+::
+
+    folder --files the reader can open (its suffixes and file-name pattern)--> paths
+    --reader.read (guarded; what it returns checked: the reader's fault)--> SpectrometerFile per path
+    --sorted by (wavelength, density, name); one spectrometer, one pixel grid, one filter per wavelength-->
+    --method (per file; repeats of one measurement averaged)--> MonochromatorSpectra
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import attrs
+import numpy as np
+
+from camchar._version import __version__
+from camchar.core.errors import BadInput, CamcharWarning, shorten
+from camchar.core.spectrometer import SpectrometerFile, check_spectrometer_file
+from camchar.files.monochromator_spectra import MonochromatorSpectra
+from camchar.host.guard import checked_type, component_error
+from camchar.pipeline.choice import ChosenComponent
+from camchar.spectra.method import CORRECTED, MIN_REPEATS, ORIGINAL, REPEATS, SpectraParameters, bin_edges, per_file
+
+__all__ = ["Measurement", "check_folder", "files_in", "read_files", "measurements", "compute_spectra", "spectra_of_folder"]
+
+
+@attrs.frozen
+class Measurement:
+    """One row of the output: the files measured at one nominal wavelength through one filter (repeats included)."""
+
+    nominal_wavelength: float
+    optical_density: float
+    files: tuple[SpectrometerFile, ...]
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a folder that does not exist or is not a folder.
+
+    Raises
+    ------
+    BadInput
+        Naming it.
+    """
+    if not folder.exists():
+        raise BadInput(folder, "folder of spectrometer files not found")
+    if not folder.is_dir():
+        raise BadInput(folder, "is not a folder; give the folder of spectrometer files")
+
+
+def files_in(folder: Path, reader: ChosenComponent) -> list[Path]:
+    """The files of ``folder`` (not its subfolders) that ``reader`` can open, by name.
+
+    Raises
+    ------
+    BadInput
+        When there is none: naming the reader, its suffixes and its pattern.
+    """
+    check_folder(folder)
+    found = sorted((path for path in folder.iterdir() if path.is_file() and reader.component.can_open(path)), key=lambda path: path.name)
+    if not found:
+        suffixes = ", ".join(reader.component.suffixes) or "any suffix"
+        pattern = reader.component.config.get("pattern")
+        named = f" named by the pattern {pattern!r}" if pattern else ""
+        raise BadInput(folder, f"no file that the spectrometer reader '{reader.name}' reads ({suffixes}{named}); name another with --reader, or set {reader.name}.pattern")
+    return found
+
+
+def read_files(paths: Sequence[Path], reader: ChosenComponent) -> list[SpectrometerFile]:
+    """Each file read by ``reader`` and checked, sorted by (nominal wavelength, density, name) as the original sorts.
+
+    Raises
+    ------
+    BadInput
+        When the reader refuses a file, or the files do not belong together (:func:`_check_together`).
+    PluginError
+        When the reader fails, or returns what is not a checked :class:`~camchar.api.SpectrometerFile`.
+    """
+    read = []
+    for path in paths:
+        spectrum = checked_type(reader.registered, "read", reader.component.read(path), SpectrometerFile, "camchar.api.SpectrometerFile")
+        try:
+            check_spectrometer_file(spectrum)
+        except BadInput as problem:
+            raise component_error(reader.registered, f"returned a spectrum from read() that fails camchar's checks: {problem.message}") from None
+        read.append(spectrum)
+    read.sort(key=lambda spectrum: (spectrum.nominal_wavelength, spectrum.optical_density, spectrum.path.name))
+    _check_together(read)
+    return read
+
+
+def _check_together(spectra: Sequence[SpectrometerFile]) -> None:
+    """One spectrometer, one pixel grid, one unit and one dark range for every file.
+
+    Raises
+    ------
+    BadInput
+        Naming the first file that differs from the first file, and how.
+    """
+    first = spectra[0]
+    for spectrum in spectra[1:]:
+        if spectrum.spectrometer != first.spectrometer:
+            problem = f"is from spectrometer {shorten(spectrum.spectrometer, 60)!r}, but {first.path.name} from {shorten(first.spectrometer, 60)!r}"
+        elif spectrum.wavelength.shape != first.wavelength.shape or not np.array_equal(spectrum.wavelength, first.wavelength):
+            problem = f"has another pixel grid ({_grid(spectrum)}) than {first.path.name} ({_grid(first)})"
+        elif spectrum.units != first.units:
+            problem = f"is in {shorten(spectrum.units, 30)!r}, but {first.path.name} in {shorten(first.units, 30)!r}"
+        elif spectrum.dark_pixels != first.dark_pixels:
+            problem = f"has dark pixels {spectrum.dark_pixels}, but {first.path.name} {first.dark_pixels}"
+        else:
+            continue
+        raise BadInput(spectrum.path, f"{problem}: the files of one folder must be one spectrometer's, with one pixel grid")
+
+
+def _grid(spectrum: SpectrometerFile) -> str:
+    return f"{spectrum.wavelength.size} pixels, {spectrum.wavelength[0]:g} to {spectrum.wavelength[-1]:g} nm"
+
+
+def measurements(spectra: Sequence[SpectrometerFile]) -> list[Measurement]:
+    """The sorted files grouped by (nominal wavelength, density): repeats of one measurement together.
+
+    Raises
+    ------
+    BadInput
+        When one nominal wavelength was measured through two filters: the response needs one spectrum per
+        nominal wavelength.
+    """
+    groups: dict[tuple[float, float], list[SpectrometerFile]] = {}
+    for spectrum in spectra:
+        groups.setdefault((spectrum.nominal_wavelength, spectrum.optical_density), []).append(spectrum)
+    found = [Measurement(wavelength, density, tuple(files)) for (wavelength, density), files in groups.items()]
+    for before, after in zip(found, found[1:]):
+        if before.nominal_wavelength == after.nominal_wavelength:
+            raise BadInput(
+                after.files[0].path,
+                f"{after.nominal_wavelength:g} nm was also measured through another filter ({before.files[0].path.name}, ND{before.optical_density:g}); "
+                "the response needs one spectrum per nominal wavelength: keep one filter's files",
+            )
+    return found
+
+
+def _check_range(spectrum: SpectrometerFile, folder: Path, parameters: SpectraParameters, centres: np.ndarray) -> None:
+    """Refuse new bins that reach beyond the measured (light) pixels' bins, or fewer than 3 of them.
+
+    Raises
+    ------
+    BadInput
+        Naming the folder, the range and the measured wavelengths.
+    """
+    if centres.size < 3:
+        raise BadInput(folder, f"the range {parameters.start:g} to {parameters.stop:g} nm in steps of {parameters.step:g} nm gives {centres.size} bin(s); at least 3 are needed")
+    measured = bin_edges(spectrum.wavelength[spectrum.dark_pixels[1] :])
+    new = bin_edges(centres)
+    if new[0] < measured[0] or new[-1] > measured[-1]:
+        raise BadInput(
+            folder,
+            f"the range {parameters.start:g} to {parameters.stop:g} nm (bins from {new[0]:g} to {new[-1]:g} nm) reaches beyond the measured "
+            f"wavelengths, {measured[0]:g} to {measured[-1]:g} nm (after the dark pixels); choose a --range inside them",
+        )
+
+
+def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameters: SpectraParameters) -> MonochromatorSpectra:
+    """The source spectra of the checked, sorted ``spectra``, by the original's method and the chosen noise estimate.
+
+    Repeated files of one measurement are averaged (irradiance and raw
+    values); their noise is that of a mean of the files, or, with
+    ``noise="repeats"`` and at least :data:`MIN_REPEATS` files, their
+    spread (standard error of the mean).
+
+    Raises
+    ------
+    BadInput
+        When the bins reach beyond the measured wavelengths.
+    """
+    first = spectra[0]
+    centres = parameters.centres()
+    _check_range(first, folder, parameters, centres)
+    rows = measurements(spectra)
+    if first.dark_pixels[1] <= first.dark_pixels[0] and not (parameters.noise == REPEATS and all(len(row.files) >= MIN_REPEATS for row in rows)):
+        raise BadInput(
+            folder,
+            f"the files have no dark pixels, from which the {parameters.noise} noise estimate starts; give the reader's dark_start and "
+            f"dark_stop options, or measure each wavelength {MIN_REPEATS} times and use --noise repeats",
+        )
+    values = np.stack([spectrum.values for spectrum in spectra])
+    computed = per_file(values, first.wavelength, first.dark_pixels, [spectrum.optical_density for spectrum in spectra], centres)
+    per_row = _combine(rows, values, computed, parameters.noise)
+    last = spectra[-1]
+    return MonochromatorSpectra(
+        nominal_wavelength=np.array([row.nominal_wavelength for row in rows]),
+        wavelength=centres,
+        irradiance=per_row["irradiance"],
+        irradiance_std=per_row["std"],
+        raw_wavelength=first.wavelength,
+        raw_irradiance=per_row["raw"],
+        optical_density=np.array([row.optical_density for row in rows]),
+        units=first.units,
+        n=last.scans,
+        spectrometer=last.spectrometer,
+        date=last.date,
+        estimate=parameters.noise,
+        dark_pixels=first.dark_pixels,
+        e_dark_correction=last.electric_dark,
+        nonlinearity_correction=last.nonlinearity,
+        provenance={
+            "version": __version__,
+            "parameters": attrs.asdict(parameters),
+            "files": [spectrum.path.name for spectrum in spectra],
+            "repeats_used": int(per_row["repeats_used"]),
+        },
+    )
+
+
+def _combine(rows: Sequence[Measurement], values: np.ndarray, computed, noise: str) -> dict:
+    """Per row: the mean of its files' spectra and raw values, and its standard deviation by ``noise``."""
+    irradiance, std, raw = [], [], []
+    repeats_used = 0
+    start = 0
+    for row in rows:
+        taken = slice(start, start + len(row.files))
+        start += len(row.files)
+        count = len(row.files)
+        spectra = computed.irradiance[taken]
+        irradiance.append(spectra[0] if count == 1 else spectra.mean(axis=0))
+        raw.append(values[taken][0] if count == 1 else values[taken].mean(axis=0))
+        if noise == REPEATS and count >= MIN_REPEATS:
+            std.append(spectra.std(axis=0, ddof=1) / np.sqrt(count))
+            repeats_used += 1
+            continue
+        variance = computed.original_variance[taken] if noise == ORIGINAL else computed.corrected_variance[taken]
+        std.append(np.sqrt(variance[0]) if count == 1 else np.sqrt(variance.mean(axis=0) / count))
+    if noise == REPEATS and repeats_used < len(rows):
+        warnings.warn(
+            CamcharWarning(
+                f"--noise repeats: {len(rows) - repeats_used} of {len(rows)} nominal wavelength(s) have fewer than {MIN_REPEATS} files; "
+                f"their noise is the {CORRECTED} estimate"
+            ),
+            stacklevel=3,
+        )
+    return {"irradiance": np.stack(irradiance), "std": np.stack(std), "raw": np.stack(raw), "repeats_used": repeats_used}
+
+
+def spectra_of_folder(folder: Path, reader: ChosenComponent, parameters: SpectraParameters) -> MonochromatorSpectra:
+    """Read the folder's spectrometer files with ``reader`` and compute their source spectra.
+
+    Raises
+    ------
+    BadInput
+        For any problem with the folder or its files.
+    PluginError
+        When the reader breaks its contract.
+    """
+    return compute_spectra(folder, read_files(files_in(folder, reader), reader), parameters)

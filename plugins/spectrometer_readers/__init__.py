@@ -1,0 +1,1 @@
+"""Built-in spectrometer readers: one module per file format."""
