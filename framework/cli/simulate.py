@@ -103,8 +103,8 @@ def run(args: argparse.Namespace, reporter) -> None:
 
     from camchar.core.errors import BadInput
     from camchar.files.folder_output import folder_output
-    from camchar.simulation.sensitivities import read_sensitivities_csv
     from camchar.simulation.camera import CameraModel
+    from camchar.simulation.sensitivities import read_sensitivities_csv
     from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, centre_roi, simulate_sweep, sweep_entries
 
     width, height = args.size

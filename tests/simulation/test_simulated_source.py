@@ -127,7 +127,11 @@ def test_a_camera_from_a_colour_science_csv(tmp_path):
         ("wavelength,R,G,B\n400,1,1,1\n500,1,-0.2,1\n", 3, "sensitivity -0.2 of channel G is negative; a camera's cannot be"),
         ("wavelength,R,G,B\n400,0,0,0\n500,0,0,0\n", None, "every sensitivity is 0: that camera sees nothing"),
         ("wavelength,R,G,B\n400,1,1,1\n", None, "holds 1 row(s) of sensitivities; give at least two wavelengths"),
-        ("wavelength,R,G,B\n300,1,1,1\n500,1,1,1\n", None, "gives sensitivities from 300 to 500 nm, and the sweep reaches 400 to 700 nm; the camera would be blind there"),
+        (
+            "wavelength,R,G,B\n300,1,1,1\n500,1,1,1\n",
+            None,
+            "gives sensitivities from 300 to 500 nm, and the sweep reaches 400 to 700 nm; the camera would be blind there",
+        ),
     ],
 )
 def test_a_bad_sensitivities_file_is_one_line_naming_it(run, tmp_path, text, line, problem):
