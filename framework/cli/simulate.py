@@ -206,14 +206,18 @@ def _source(args: argparse.Namespace, spectra, wavelengths):
     Raises
     ------
     BadInput
-        When the sweep asks for a wavelength the lab's spectra do not have.
+        When the sweep asks for a wavelength the lab's spectra do not have, or
+        OceanView files could not hold its spectra.
     """
     from camchar.core.errors import BadInput
     from camchar.simulation.monochromator import DEFAULT_BANDWIDTH, FileSource, Monochromator, MonochromatorSource
 
     if spectra is None:
         monochromator = Monochromator(bandwidth=args.bandwidth or DEFAULT_BANDWIDTH)
-        return MonochromatorSource(monochromator, tuple(wavelengths), args.spectra_format)
+        try:
+            return MonochromatorSource(monochromator, tuple(wavelengths), args.spectra_format)
+        except ValueError as exc:
+            raise BadInput(None, f"camchar simulate: {exc}") from None
     missing = sorted(set(wavelengths) - set(spectra.nominal_wavelength.tolist()))
     if missing:
         listed = ", ".join(f"{value:g}" for value in missing[:5]) + (" ..." if len(missing) > 5 else "")

@@ -50,6 +50,8 @@ SPECTRA_FORMATS = ("h5", "oceanview")
 GRID_RANGE = (250.0, 850.0)
 #: How many bandwidths of tail each spectrum keeps on the grid.
 TAIL_BANDWIDTHS = 5.0
+#: How many bandwidths of each spectrum OceanView files must hold within the spectrometer step's range.
+OCEANVIEW_MARGIN_BANDWIDTHS = 3.0
 
 
 def fwhm_to_sigma(fwhm: float) -> float:
@@ -66,6 +68,18 @@ def _check_bandwidth(value: float) -> None:
     low, high = BANDWIDTH_RANGE
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         raise ValueError(f"bandwidth must be a number of nm from {low:g} to {high:g}, got {value!r}")
+
+
+def _check_spectrometer_range(nominal: tuple[float, ...], bandwidth: float) -> None:
+    """``ValueError`` unless every spectrum, to three bandwidths of its centre, lies within the spectrometer step's 250 to 850 nm."""
+    low, high = GRID_RANGE
+    reach = OCEANVIEW_MARGIN_BANDWIDTHS * bandwidth
+    if min(nominal) - reach < low or max(nominal) + reach > high:
+        raise ValueError(
+            f"OceanView files hold {low:g} to {high:g} nm as the spectrometer step reads them, and spectra {min(nominal):g} to "
+            f"{max(nominal):g} nm of {bandwidth:g} nm bandwidth reach beyond: keep the wavelengths within "
+            f"{low + reach:g} to {high - reach:g} nm, or write spectra.h5"
+        )
 
 
 @attrs.frozen
@@ -152,6 +166,10 @@ class MonochromatorSource:
     monochromator: Monochromator
     nominal: tuple[float, ...]
     spectra_format: str = attrs.field(default="h5", validator=attrs.validators.in_(SPECTRA_FORMATS))
+
+    def __attrs_post_init__(self) -> None:
+        if self.spectra_format == "oceanview":
+            _check_spectrometer_range(self.nominal, self.monochromator.bandwidth)
 
     @property
     def true(self) -> SourceSpectra:

@@ -245,3 +245,13 @@ def test_stats_then_response_run_on_the_folder_as_written(tmp_path):
     assert all(folder.joinpath(name).stat().st_mtime_ns == mtime for name, mtime in written.items())
     with h5py.File(folder / "settings response.h5", "r") as f:
         assert f["response_mean"].shape == read_truth(folder / "truth.h5")["sensitivity"].shape
+
+
+def test_oceanview_files_refuse_spectra_beyond_the_spectrometer_steps_range(run, tmp_path):
+    """A spectrum the spectrometer step (250 to 850 nm) would cut would make the response disagree with the truth."""
+    result = run("simulate", tmp_path / "s", *SMALL, "--spectra-format", "oceanview", "--wavelengths", "240,700")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(
+        "camchar: error: camchar simulate: OceanView files hold 250 to 850 nm as the spectrometer step reads them, and spectra 240 to 700 nm"
+    )
+    assert not (tmp_path / "s").exists()
