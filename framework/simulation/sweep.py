@@ -68,7 +68,7 @@ class SweepPlan:
         listed in the settings' ``dark:`` section.
     """
 
-    wavelengths: tuple[int, ...] = attrs.field(default=tuple(range(400, 701, 20)), validator=lambda s, a, v: _check_wavelengths(v))
+    wavelengths: tuple[float, ...] = attrs.field(default=tuple(range(400, 701, 20)), validator=lambda s, a, v: _check_wavelengths(v))
     exposures: tuple[Fraction, ...] = attrs.field(
         default=(Fraction(1, 80), Fraction(1, 40), Fraction(1, 20)), validator=lambda s, a, v: _check_exposures(v)
     )
@@ -206,7 +206,7 @@ def simulate_sweep(
     light = _Light(camera, source, plan.wavelengths)
 
     truth: dict[str, list[Any]] = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std", "clipped_fraction")}
-    images: dict[int, list[int]] = {}
+    images: dict[float, list[int]] = {}
     number = 0
     for wavelength in plan.wavelengths:
         rate = layout.colour(camera.peak_rate * light.relative_response(wavelength))  # electrons/s at unit sensitivity
@@ -321,7 +321,7 @@ class _Defects:
     sweeps of a camera without them are exactly what they always were.
     """
 
-    def __init__(self, camera: CameraModel, shape: tuple[int, ...], rng: np.random.Generator, wavelengths: tuple[int, ...]):
+    def __init__(self, camera: CameraModel, shape: tuple[int, ...], rng: np.random.Generator, wavelengths: tuple[float, ...]):
         self.camera = camera
         self.hot_sites = None
         if camera.hot_pixels:
@@ -358,7 +358,7 @@ def _write_settings(
     path: Path,
     camera: CameraModel,
     plan: SweepPlan,
-    images: dict[int, list[int]],
+    images: dict[float, list[int]],
     image_name: str,
     darks: dict[str, list[int]],
     exposure: dict | None = None,
