@@ -8,10 +8,16 @@ from pathlib import Path
 from camchar.cli.arguments import integer_from, parsed, region, size
 
 HELP = "write a synthetic sweep from a camera with known noise"
-DESCRIPTION = "Write the images of a simulated monochromator sweep, a settings.yml and truth.h5."
+DESCRIPTION = (
+    "Write the images of a simulated monochromator sweep, its source spectra (spectra.h5, named by the settings' "
+    "source_spectra), a settings.yml and truth.h5 (the true statistics and the camera's spectral sensitivity), "
+    "so that camchar stats then camchar response run on it and can be compared with the truth."
+)
 
 #: The --format choices (camchar.simulation.formats.FORMATS, listed here so that --help imports nothing).
 FORMAT_CHOICES = ("tiff", "dng", "png", "pgm", "ppm", "multipage-tiff")
+#: The --spectra-format choices (camchar.simulation.monochromator.SPECTRA_FORMATS).
+SPECTRA_FORMAT_CHOICES = ("h5", "oceanview")
 #: Camera-model flags: name, help.
 CAMERA_FLAGS = (
     ("dark-offset", float, "mean dark level (the black offset), counts"),
@@ -40,6 +46,18 @@ def _exposures(text: str):
     return parse_exposures(text)
 
 
+def _bandwidth(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 100 nm, got {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar simulate``."""
     parser.add_argument("outdir", type=Path, help="folder to write into")
@@ -58,6 +76,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dark-frames", type=integer_from(0, 1000), default=0, help="dark frames per exposure time, listed under dark: (default 0)")
     for name, kind, help_text in CAMERA_FLAGS:
         parser.add_argument(f"--{name}", type=kind, help=help_text)
+    parser.add_argument(
+        "--sensitivities", type=Path, metavar="FILE", help="the camera's spectral sensitivities: a CSV wavelength,R,G,B (as colour-science writes it); default: built-in Gaussians"
+    )
+    parser.add_argument(
+        "--bandwidth", type=_bandwidth, metavar="NM", help="FWHM of the simulated monochromator's (Gaussian) slit function, nm (default 10)"
+    )
+    parser.add_argument(
+        "--source-spectra",
+        type=Path,
+        metavar="FILE",
+        help="a lab's source spectra (MonochromatorSpectra .h5) as the sweep's light, instead of the simulated monochromator; "
+        "the wavelengths default to the file's",
+    )
+    parser.add_argument(
+        "--spectra-format",
+        choices=SPECTRA_FORMAT_CHOICES,
+        default="h5",
+        help="write the source spectra as spectra.h5, or as a folder spectra/ of OceanView text files (default h5)",
+    )
 
 
 def run(args: argparse.Namespace, reporter) -> None:
@@ -67,7 +104,8 @@ def run(args: argparse.Namespace, reporter) -> None:
     from camchar.core.errors import BadInput
     from camchar.files.folder_output import folder_output
     from camchar.simulation.camera import CameraModel
-    from camchar.simulation.sweep import DNG_PEAK_RATE, SWEEP_ENTRIES, SweepPlan, centre_roi, simulate_sweep
+    from camchar.simulation.sensitivities import read_sensitivities_csv
+    from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, centre_roi, simulate_sweep, sweep_entries
 
     width, height = args.size
     model_options = {
@@ -77,12 +115,15 @@ def run(args: argparse.Namespace, reporter) -> None:
     }
     if args.format == "dng":
         model_options.setdefault("peak_rate", DNG_PEAK_RATE)
+    if args.sensitivities is not None:
+        model_options["sensitivities"] = read_sensitivities_csv(args.sensitivities)
+    spectra = _lab_spectra(args)
     defaults = SweepPlan()
     try:
         camera = CameraModel(height=height, width=width, **model_options)
         roi = args.roi or centre_roi(width, height)
         plan = SweepPlan(
-            wavelengths=args.wavelengths or defaults.wavelengths,
+            wavelengths=args.wavelengths or _wavelengths_of(spectra) or defaults.wavelengths,
             exposures=args.exposures or defaults.exposures,
             roi=roi,
             seed=args.seed,
@@ -93,9 +134,11 @@ def run(args: argparse.Namespace, reporter) -> None:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     if not roi.fits(height, width):
         raise BadInput(None, f"--roi {roi.as_list()} does not fit inside the {width} x {height} image")
+    _check_sensitivities_cover(camera, plan.wavelengths)
+    source = _source(args, spectra, plan.wavelengths)
     try:
-        with folder_output(args.outdir, SWEEP_ENTRIES) as folder, reporter.live(), reporter.step("simulating", plan.image_count) as progress:
-            simulate_sweep(folder, camera, plan, args.format, progress=lambda done, total: progress.advance())
+        with folder_output(args.outdir, sweep_entries(source)) as folder, reporter.live(), reporter.step("simulating", plan.image_count) as progress:
+            simulate_sweep(folder, camera, plan, args.format, progress=lambda done, total: progress.advance(), source=source)
         settings_path = args.outdir / "settings.yml"
     except ValueError as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None
@@ -104,4 +147,87 @@ def run(args: argparse.Namespace, reporter) -> None:
     exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
     darks = f" and {plan.dark_frames * len(plan.exposures)} dark frames" if plan.dark_frames else ""
     n_images = len(plan.wavelengths) * len(plan.exposures) * plan.frames_per_exposure
-    reporter.summary(f"wrote {n_images} images{darks} ({width} x {height}, exposures {exposures} s), {settings_path} and truth.h5")
+    reporter.summary(f"wrote {n_images} images{darks} ({width} x {height}, exposures {exposures} s), {settings_path}, truth.h5 and {_light_text(args, source)}")
+
+
+def _lab_spectra(args: argparse.Namespace):
+    """The spectra of ``--source-spectra``, read and checked; ``None`` without it.
+
+    Raises
+    ------
+    BadInput
+        When the file cannot be read as source spectra, or the flags ask for the simulated monochromator too.
+    """
+    from camchar.core.errors import BadInput
+    from camchar.response.run import load_spectra
+
+    if args.source_spectra is None:
+        return None
+    if args.bandwidth is not None:
+        raise BadInput(None, "--bandwidth shapes the simulated monochromator, and --source-spectra replaces it with the lab's spectra; give one of them")
+    if args.spectra_format != "h5":
+        raise BadInput(None, "--source-spectra is written back as the MonochromatorSpectra file spectra.h5; OceanView files (--spectra-format oceanview) are only simulated from the model monochromator")
+    spectra = load_spectra(args.source_spectra)
+    if not (spectra.irradiance.sum(axis=1) > 0).any():
+        raise BadInput(args.source_spectra, "no spectrum holds any light (every integral is 0 or less)")
+    return spectra
+
+
+def _wavelengths_of(spectra) -> tuple[int | float, ...] | None:
+    """The nominal wavelengths of the lab's spectra (whole numbers as integers, as the settings write them)."""
+    if spectra is None:
+        return None
+    return tuple(int(value) if float(value).is_integer() else float(value) for value in spectra.nominal_wavelength)
+
+
+def _check_sensitivities_cover(camera, wavelengths) -> None:
+    """Refuse a sensitivities table that does not reach every nominal wavelength of the sweep.
+
+    Raises
+    ------
+    BadInput
+        Naming the table, its range and the sweep's.
+    """
+    from camchar.core.errors import BadInput
+
+    table = camera.sensitivities
+    if table is None or all(table.covers(wavelength) for wavelength in wavelengths):
+        return
+    raise BadInput(
+        table.path,
+        f"gives sensitivities from {table.wavelength[0]:g} to {table.wavelength[-1]:g} nm, and the sweep reaches "
+        f"{min(wavelengths):g} to {max(wavelengths):g} nm; the camera would be blind there: choose --wavelengths within the table",
+    )
+
+
+def _source(args: argparse.Namespace, spectra, wavelengths):
+    """The sweep's light: the lab's spectra, or the simulated monochromator at the sweep's wavelengths.
+
+    Raises
+    ------
+    BadInput
+        When the sweep asks for a wavelength the lab's spectra do not have, or
+        OceanView files could not hold its spectra.
+    """
+    from camchar.core.errors import BadInput
+    from camchar.simulation.monochromator import DEFAULT_BANDWIDTH, FileSource, Monochromator, MonochromatorSource
+
+    if spectra is None:
+        monochromator = Monochromator(bandwidth=args.bandwidth or DEFAULT_BANDWIDTH)
+        try:
+            return MonochromatorSource(monochromator, tuple(wavelengths), args.spectra_format)
+        except ValueError as exc:
+            raise BadInput(None, f"camchar simulate: {exc}") from None
+    missing = sorted(set(wavelengths) - set(spectra.nominal_wavelength.tolist()))
+    if missing:
+        listed = ", ".join(f"{value:g}" for value in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise BadInput(args.source_spectra, f"has no spectrum at {listed} nm of --wavelengths; give wavelengths the file measured")
+    return FileSource(spectra)
+
+
+def _light_text(args: argparse.Namespace, source) -> str:
+    """What the summary says of the spectra written."""
+    if args.source_spectra is not None:
+        return f"spectra.h5 (the spectra of {args.source_spectra})"
+    written = "spectra.h5" if args.spectra_format == "h5" else "spectra/ (OceanView files)"
+    return f"{written} (a monochromator of {source.monochromator.bandwidth:g} nm bandwidth)"

@@ -18,6 +18,8 @@ import math
 import attrs
 import numpy as np
 
+from camchar.simulation.sensitivities import TabulatedSensitivities
+
 __all__ = ["CameraModel", "CHANNEL_PEAKS_NM", "FULL_SCALE"]
 
 CHANNEL_PEAKS_NM = ((600.0, 45.0), (530.0, 40.0), (460.0, 35.0))
@@ -81,6 +83,9 @@ class CameraModel:
         across the sweep's wavelengths, 0 (a fixed pattern) to 1 (a wholly
         different pattern at the last wavelength), as real sensors show in
         the near infrared.
+    sensitivities
+        The channels' spectral sensitivities from a table (a camera's CSV);
+        ``None``: the built-in Gaussians.
     """
 
     height: int = attrs.field(default=120, validator=lambda s, a, v: _check_size(a.name, v))
@@ -96,14 +101,24 @@ class CameraModel:
     full_well: float = attrs.field(default=0.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 1e9))
     hot_pixels: int = attrs.field(default=0, validator=lambda s, a, v: _check_count(a.name, v, 0, 10_000))
     prnu_drift: float = attrs.field(default=0.0, validator=lambda s, a, v: _check(a.name, v, 0.0, 1.0))
+    sensitivities: TabulatedSensitivities | None = attrs.field(default=None, eq=False)
 
     def clip_level(self, container: int) -> int:
         """The largest value a file of this camera holds: its bit depth's, or the container's if smaller."""
         return min(container, 2**self.bit_depth - 1)
 
-    def response(self, wavelength: float) -> np.ndarray:
-        """``(3,)`` relative response of the red, green and blue channels at ``wavelength`` nm."""
-        return np.array([np.exp(-0.5 * ((wavelength - peak) / width) ** 2) + 0.01 for peak, width in CHANNEL_PEAKS_NM])
+    def response(self, wavelength: float | np.ndarray) -> np.ndarray:
+        """Relative response of the red, green and blue channels at ``wavelength`` nm: ``(3,)``, or ``(W, 3)`` for ``(W,)`` wavelengths.
+
+        The built-in camera's is a Gaussian per channel plus a 1% floor (peak
+        1.01); a camera with tabulated ``sensitivities`` has theirs, scaled to
+        a peak of 1 and 0 outside the table's wavelengths.
+        """
+        if self.sensitivities is not None:
+            return self.sensitivities.relative(wavelength)
+        wavelength = np.asarray(wavelength, dtype=np.float64)
+        channels = [np.exp(-0.5 * ((wavelength - peak) / width) ** 2) + 0.01 for peak, width in CHANNEL_PEAKS_NM]
+        return np.stack(channels, axis=-1)
 
     def illumination(self) -> np.ndarray:
         """``(H, W)`` relative illumination: 1 at the centre, ``1 - vignetting`` at the corners."""

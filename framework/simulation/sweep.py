@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import attrs
 import h5py
@@ -25,14 +25,19 @@ import numpy as np
 import yaml
 
 from camchar.core.frames import Region
+from camchar.core.spectra import SourceSpectra
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.formats import FORMATS, sweep_files
+from camchar.simulation.monochromator import bin_widths
 
 __all__ = [
     "FORMATS",
     "DNG_PEAK_RATE",
     "SWEEP_ENTRIES",
+    "SENSITIVITY_UNITS",
     "SweepPlan",
+    "Source",
+    "sweep_entries",
     "simulate_sweep",
     "read_truth",
     "parse_exposures",
@@ -63,7 +68,7 @@ class SweepPlan:
         listed in the settings' ``dark:`` section.
     """
 
-    wavelengths: tuple[int, ...] = attrs.field(default=tuple(range(400, 701, 20)), validator=lambda s, a, v: _check_wavelengths(v))
+    wavelengths: tuple[float, ...] = attrs.field(default=tuple(range(400, 701, 20)), validator=lambda s, a, v: _check_wavelengths(v))
     exposures: tuple[Fraction, ...] = attrs.field(
         default=(Fraction(1, 80), Fraction(1, 40), Fraction(1, 20)), validator=lambda s, a, v: _check_exposures(v)
     )
@@ -104,8 +109,36 @@ def _check_count(name: str, value: int, low: int, high: int) -> None:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
 
 
-#: What :func:`simulate_sweep` writes into its folder.
+#: What :func:`simulate_sweep` writes into its folder (and, with a source, its spectra: :func:`sweep_entries`).
 SWEEP_ENTRIES = ("images", "settings.yml", "truth.h5")
+#: The units of the true sensitivity in ``truth.h5``, as ``camchar response`` writes its ``response_mean``; {} the source's units.
+SENSITIVITY_UNITS = "(counts/s)/({})"
+#: The random stream of the measured spectra's noise, apart from the images' (``default_rng([seed, SPECTRA_STREAM])``).
+SPECTRA_STREAM = 1
+
+
+class Source(Protocol):
+    """The light of a sweep (:mod:`camchar.simulation.monochromator`): its true spectra, and how its measured spectra are written."""
+
+    @property
+    def true(self) -> SourceSpectra:
+        """The spectral irradiance the camera sees at each nominal wavelength."""
+
+    @property
+    def reference_power(self) -> float:
+        """The integrated irradiance under which a channel's peak gives the camera's ``peak_rate``."""
+
+    @property
+    def entry(self) -> str:
+        """The name the spectra have in the sweep's folder."""
+
+    def write(self, folder: Path, rng: np.random.Generator) -> None:
+        """Write the measured spectra into ``folder``."""
+
+
+def sweep_entries(source: Source | None) -> tuple[str, ...]:
+    """What :func:`simulate_sweep` writes into its folder with ``source``: :data:`SWEEP_ENTRIES` and the spectra."""
+    return SWEEP_ENTRIES if source is None else (*SWEEP_ENTRIES, source.entry)
 #: Default peak rate (electrons/s) for DNGs: their 12-bit range holds 1/16 of the TIFFs' 16 bits.
 DNG_PEAK_RATE = 2.5e5
 
@@ -121,12 +154,15 @@ def simulate_sweep(
     plan: SweepPlan = SweepPlan(),
     image_format: str = "tiff",
     progress: Callable[[int, int], None] | None = None,
+    source: Source | None = None,
 ) -> Path:
     """Photograph a monochromator sweep with the simulated camera.
 
     Writes ``images/SIM_0001.tiff`` ... (16-bit RGB, exposure time in tag
     33434) or ``images/SIM_0001.dng`` ... (12-bit RGGB Bayer DNGs), a
-    ``settings.yml`` in the original format, and ``truth.h5``.
+    ``settings.yml`` in the original format, and ``truth.h5``; with a
+    ``source``, its spectra too (named by the settings' ``source_spectra``)
+    and the camera's true spectral sensitivity in ``truth.h5``.
 
     Parameters
     ----------
@@ -142,6 +178,12 @@ def simulate_sweep(
         ``"ppm"``, ``"multipage-tiff"``.
     progress
         Called with ``(images written, images in all)`` after each image.
+    source
+        The light at each nominal wavelength (every one of ``plan``'s must
+        have a spectrum): each bracket's signal is the integral over
+        wavelength of the camera's sensitivity times its spectrum. ``None``:
+        a line source at each nominal wavelength (the camera's response there,
+        times ``peak_rate``), and no spectra are written.
 
     Returns
     -------
@@ -161,12 +203,13 @@ def simulate_sweep(
     gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
     defects = _Defects(camera, layout.shape, rng, plan.wavelengths)
     clip = camera.clip_level(layout.full_scale)
+    light = _Light(camera, source, plan.wavelengths)
 
     truth: dict[str, list[Any]] = {key: [] for key in ("image_number", "nominal_wavelength", "exposure_time", "mean_rate", "signal_rate", "temporal_std", "clipped_fraction")}
-    images: dict[int, list[int]] = {}
+    images: dict[float, list[int]] = {}
     number = 0
     for wavelength in plan.wavelengths:
-        rate = layout.colour(camera.peak_rate * camera.response(wavelength))  # electrons/s at unit sensitivity
+        rate = layout.colour(camera.peak_rate * light.relative_response(wavelength))  # electrons/s at unit sensitivity
         sensitivity = defects.gain(gain, wavelength) * layout.spread(camera.illumination())
         images[wavelength] = []
         for exposure in [exposure for exposure in plan.exposures for _ in range(plan.frames_per_exposure)]:
@@ -209,9 +252,66 @@ def simulate_sweep(
 
     files.finish(image_dir)
     settings_path = outdir / "settings.yml"
-    _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"))
+    _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"), source)
     _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
+    if source is not None:
+        _write_sensitivity(outdir / "truth.h5", light, _channel_gains(camera, layout, plan, defects, gain))
+        source.write(outdir, np.random.default_rng([plan.seed, SPECTRA_STREAM]))
     return settings_path
+
+
+class _Light:
+    """What each bracket's light gives the camera: its relative response to a line, or to a source's spectrum."""
+
+    def __init__(self, camera: CameraModel, source: Source | None, wavelengths: tuple[float, ...]):
+        self.camera = camera
+        self.spectra = source.true if source is not None else None
+        self.reference_power = source.reference_power if source is not None else 1.0
+        if self.spectra is not None:
+            missing = sorted(set(wavelengths) - set(self.spectra.nominal_wavelength.tolist()))
+            if missing:
+                raise ValueError(f"the source spectra have no spectrum at {', '.join(f'{value:g}' for value in missing)} nm")
+            self.rows = {float(nominal): row for row, nominal in enumerate(self.spectra.nominal_wavelength)}
+            self.weighted = self.camera.response(self.spectra.wavelength) * bin_widths(self.spectra.wavelength)[:, np.newaxis]
+
+    def relative_response(self, wavelength: float) -> np.ndarray:
+        """``(3,)``: the camera's response at ``wavelength`` (a line), or the integral of its response times the spectrum, per reference power."""
+        if self.spectra is None:
+            return self.camera.response(wavelength)
+        return self.spectra.irradiance[self.rows[float(wavelength)]] @ self.weighted / self.reference_power
+
+    def sensitivity(self, channel_gains: np.ndarray) -> np.ndarray:
+        """``(W, K)`` the camera's sensitivity, counts/s per unit irradiance, of each of ``channel_gains``' K channels (``(3, K)``: their share of each colour, times the ROI's mean gain)."""
+        assert self.spectra is not None
+        per_colour = self.camera.conversion_gain * self.camera.peak_rate * self.camera.response(self.spectra.wavelength) / self.reference_power
+        return per_colour @ channel_gains
+
+
+def _channel_gains(camera: CameraModel, layout: Any, plan: SweepPlan, defects: _Defects, gain: np.ndarray) -> np.ndarray:
+    """``(3, K)``: how much of each colour's light each of the layout's K channels sees, times its ROI's mean illumination and gain.
+
+    With ``prnu_drift`` the gain pattern changes across the sweep; its ROI mean
+    is then averaged over the sweep's wavelengths (it changes by about
+    ``gain_spread / sqrt(pixels)``).
+    """
+    shares = np.stack([layout.by_channel(np.broadcast_to(layout.colour(np.eye(3)[colour]), layout.shape), plan.roi).mean(axis=0) for colour in range(3)])
+    illumination = layout.spread(camera.illumination())
+    mean_gain = np.mean([layout.by_channel(defects.gain(gain, wavelength) * illumination, plan.roi).mean(axis=0) for wavelength in plan.wavelengths], axis=0)
+    return shares * mean_gain
+
+
+def _write_sensitivity(path: Path, light: _Light, channel_gains: np.ndarray) -> None:
+    """Add the camera's true spectral sensitivity, on the source's wavelengths, to ``truth.h5``."""
+    assert light.spectra is not None
+    with h5py.File(path, "a") as f:
+        wavelength = f.create_dataset("wavelength", data=light.spectra.wavelength)
+        wavelength.attrs["units"] = light.spectra.wavelength_units
+        wavelength.make_scale("")
+        sensitivity = f.create_dataset("sensitivity", data=light.sensitivity(channel_gains))
+        sensitivity.attrs["units"] = SENSITIVITY_UNITS.format(light.spectra.units)
+        sensitivity.dims[0].label = "wavelength"
+        sensitivity.dims[0].attach_scale(wavelength)
+        sensitivity.dims[1].label = "channel"
 
 
 class _Defects:
@@ -221,7 +321,7 @@ class _Defects:
     sweeps of a camera without them are exactly what they always were.
     """
 
-    def __init__(self, camera: CameraModel, shape: tuple[int, ...], rng: np.random.Generator, wavelengths: tuple[int, ...]):
+    def __init__(self, camera: CameraModel, shape: tuple[int, ...], rng: np.random.Generator, wavelengths: tuple[float, ...]):
         self.camera = camera
         self.hot_sites = None
         if camera.hot_pixels:
@@ -258,10 +358,11 @@ def _write_settings(
     path: Path,
     camera: CameraModel,
     plan: SweepPlan,
-    images: dict[int, list[int]],
+    images: dict[float, list[int]],
     image_name: str,
     darks: dict[str, list[int]],
     exposure: dict | None = None,
+    source: Source | None = None,
 ) -> None:
     settings = {
         "camera": "camchar simulated camera",
@@ -278,6 +379,8 @@ def _write_settings(
         settings["dark"] = darks
     if exposure:
         settings["exposure"] = exposure
+    if source is not None:
+        settings["source_spectra"] = source.entry
     if settings["roi"] is None:
         del settings["roi"]
     path.write_text(
@@ -297,7 +400,12 @@ def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: 
         f["temporal_std"].attrs["units"] = "counts/s"
         f["exposure_time"].attrs["units"] = "s"
         for field in attrs.fields(CameraModel):
-            f.attrs[field.name] = getattr(camera, field.name)
+            value = getattr(camera, field.name)
+            if field.name == "sensitivities":
+                if value is None:
+                    continue
+                value = str(value.path)
+            f.attrs[field.name] = value
         f.attrs["seed"] = plan.seed
         if plan.roi is not None:
             f.attrs["roi"] = plan.roi.as_list()

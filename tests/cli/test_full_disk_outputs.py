@@ -37,7 +37,7 @@ def test_a_simulated_sweep_is_never_mixed_with_an_older_one(run, tmp_path):
     before = {path: path.stat().st_mtime_ns for path in (tmp_path / "sim").rglob("*")}
     again = run("simulate", tmp_path / "sim", "--size", "24x16", "--wavelengths", "500,600,700", "--quiet")
     assert again.returncode == 2
-    assert again.stderr == f"camchar: error: {tmp_path / 'sim'}: already holds images, settings.yml, truth.h5; give a new or empty folder (camchar never mixes two outputs in one)\n"
+    assert again.stderr == f"camchar: error: {tmp_path / 'sim'}: already holds images, settings.yml, truth.h5, spectra.h5; give a new or empty folder (camchar never mixes two outputs in one)\n"
     assert {path: path.stat().st_mtime_ns for path in (tmp_path / "sim").rglob("*")} == before
 
 
@@ -47,6 +47,6 @@ def test_a_simulated_sweep_goes_into_an_existing_folder_beside_other_files(run, 
     (folder / "notes.txt").write_text("kept")
     result = run("simulate", folder, "--size", "24x16", "--wavelengths", "500,600", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert sorted(path.name for path in folder.iterdir()) == ["images", "notes.txt", "settings.yml", "truth.h5"]
+    assert sorted(path.name for path in folder.iterdir()) == ["images", "notes.txt", "settings.yml", "spectra.h5", "truth.h5"]
     assert (folder / "notes.txt").read_text() == "kept"
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")], "the temporary folder is gone"
