@@ -7,7 +7,7 @@ Layout (names, types and attributes as the original writes them)::
     /wavelength           (W,)    float64, dimension scale, attrs units
     /irradiance           (N, W)  float64, attrs units (str), n (int32); dims nominal_wavelength, wavelength
     /irradiance_std       (N, W)  as irradiance, and attr estimate (str: camchar's, which noise estimate)
-    /raw/wavelength       (K,)    float64, dimension scale, attrs units
+    /raw/wavelength       (K,)    float64, dimension scale, attrs units (raw/: only when spectrometer files gave the spectra)
     /raw/irradiance       (N, K)  float64, attrs dark_pixels (int32 [start, stop]), n (int32), units,
                                   e_dark_correction, nonlinearity_correction (bool, when the files say);
                                   dims nominal_wavelength, raw/wavelength
@@ -44,7 +44,8 @@ class MonochromatorSpectra:
     irradiance, irradiance_std
         ``(N, W)`` spectral irradiance and its standard deviation (``units``).
     raw_wavelength
-        ``(K,)`` every pixel's wavelength.
+        ``(K,)`` every pixel's wavelength; ``None`` (with the next two) for
+        spectra that no spectrometer file gave (a simulated source): no ``raw/`` group.
     raw_irradiance
         ``(N, K)`` the values as read (the mean of a measurement's repeated files).
     optical_density
@@ -56,7 +57,8 @@ class MonochromatorSpectra:
     spectrometer, date
         The last file's.
     estimate
-        The noise estimate used (``original``, ``corrected`` or ``repeats``).
+        The noise estimate used (``original``, ``corrected`` or ``repeats``;
+        ``simulated`` for the noise ``camchar simulate`` drew).
     dark_pixels
         ``(start, stop)`` of the dark pixels.
     e_dark_correction, nonlinearity_correction
@@ -69,9 +71,9 @@ class MonochromatorSpectra:
     wavelength: np.ndarray
     irradiance: np.ndarray
     irradiance_std: np.ndarray
-    raw_wavelength: np.ndarray
-    raw_irradiance: np.ndarray
-    optical_density: np.ndarray
+    raw_wavelength: np.ndarray | None = None
+    raw_irradiance: np.ndarray | None = None
+    optical_density: np.ndarray | None = None
     units: str = "uW/cm2/nm"
     n: int = 1
     spectrometer: str = ""
@@ -127,6 +129,9 @@ def write_spectra_h5(path: str | Path, spectra: MonochromatorSpectra) -> None:
         wavelength = _scale(f, "wavelength", spectra.wavelength)
         _spectra(f, "irradiance", spectra.irradiance, nominal, wavelength, spectra)
         _spectra(f, "irradiance_std", spectra.irradiance_std, nominal, wavelength, spectra).attrs["estimate"] = spectra.estimate
+        if spectra.raw_irradiance is None or spectra.raw_wavelength is None:
+            _write_provenance(f, spectra.provenance)
+            return
         raw = f.create_group("raw")
         raw_irradiance = _spectra(raw, "irradiance", spectra.raw_irradiance, nominal, _scale(raw, "wavelength", spectra.raw_wavelength), spectra)
         raw_irradiance.attrs["dark_pixels"] = np.asarray(spectra.dark_pixels, dtype=np.int32)
@@ -134,9 +139,13 @@ def write_spectra_h5(path: str | Path, spectra: MonochromatorSpectra) -> None:
             if getattr(spectra, name) is not None:
                 raw_irradiance.attrs[name] = np.bool_(getattr(spectra, name))
         raw.create_dataset("optical_density", data=np.asarray(spectra.optical_density, dtype=np.float64))
-        if spectra.provenance:
-            group = f.create_group("camchar")
-            for key, value in spectra.provenance.items():
-                group.attrs[key] = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+        _write_provenance(f, spectra.provenance)
 
     write_hdf5(path, fill)
+
+
+def _write_provenance(f: h5py.File, provenance: dict[str, Any]) -> None:
+    if provenance:
+        group = f.create_group("camchar")
+        for key, value in provenance.items():
+            group.attrs[key] = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)

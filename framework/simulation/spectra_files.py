@@ -21,10 +21,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import h5py
 import numpy as np
 
 from camchar.core.spectra import SourceSpectra
+from camchar.files.monochromator_spectra import MonochromatorSpectra
 
 __all__ = [
     "write_monochromator_h5",
@@ -55,7 +55,7 @@ SPECTROMETER = "camchar simulated USB4000"
 
 
 def write_monochromator_h5(path: Path, spectra: SourceSpectra) -> None:
-    """Write ``spectra`` as a MonochromatorSpectra HDF5 file at ``path``.
+    """Write ``spectra`` as a MonochromatorSpectra HDF5 file at ``path`` (no ``raw/`` group: no spectrometer file gave them).
 
     Parameters
     ----------
@@ -66,21 +66,17 @@ def write_monochromator_h5(path: Path, spectra: SourceSpectra) -> None:
         (scans averaged).
     """
     metadata = spectra.metadata
-    with h5py.File(path, "w") as f:
-        nominal = f.create_dataset("nominal_wavelength", data=spectra.nominal_wavelength)
-        wavelength = f.create_dataset("wavelength", data=spectra.wavelength)
-        for scale in (nominal, wavelength):
-            scale.attrs["units"] = spectra.wavelength_units
-            scale.make_scale("")
-        for name, values in (("irradiance", spectra.irradiance), ("irradiance_std", spectra.irradiance_std)):
-            dataset = f.create_dataset(name, data=values)
-            dataset.attrs["units"] = spectra.units
-            dataset.attrs["n"] = np.int32(metadata.get("n", 1))
-            for axis, (label, scale) in enumerate((("nominal_wavelength", nominal), ("wavelength", wavelength))):
-                dataset.dims[axis].label = label
-                dataset.dims[axis].attach_scale(scale)
-        f.attrs["spectrometer"] = str(metadata.get("spectrometer", SPECTROMETER))
-        f.attrs["date"] = str(metadata.get("date", SIMULATED_DATE))
+    MonochromatorSpectra(
+        nominal_wavelength=spectra.nominal_wavelength,
+        wavelength=spectra.wavelength,
+        irradiance=spectra.irradiance,
+        irradiance_std=spectra.irradiance_std,
+        units=spectra.units,
+        n=int(metadata.get("n", 1)),
+        spectrometer=str(metadata.get("spectrometer", SPECTROMETER)),
+        date=str(metadata.get("date", SIMULATED_DATE)),
+        estimate="simulated",
+    ).save(path)
 
 
 def spectrometer_wavelengths() -> np.ndarray:

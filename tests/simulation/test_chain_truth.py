@@ -13,8 +13,6 @@ import h5py
 import numpy as np
 import pytest
 
-from camchar.host.kinds import SPECTRA_READERS
-from camchar.host.manager import build_host
 from conftest import run_in_process
 
 pytestmark = pytest.mark.slow
@@ -58,15 +56,9 @@ def test_a_20_nm_sweep_cannot_resolve_a_10_nm_source(tmp_path):
         assert np.all(rms_percent_of_peak(settings.parent, f"{method}.h5") > 20), method
 
 
-def _folder_reader_installed(folder: Path) -> bool:
-    return any(entry.component.can_open(folder) for entry in build_host().components.of_kind(SPECTRA_READERS.key))
-
-
 def test_a_5_nm_sweep_through_oceanview_files_recovers_the_sensitivities(tmp_path):
     """The spectra as a lab has them (OceanView files), read on the fly by the settings' source_spectra folder."""
     settings = simulate_and_measure(tmp_path / "s", 5, "--spectra-format", "oceanview")
-    if not _folder_reader_installed(settings.parent / "spectra"):
-        pytest.skip("no installed spectra reader reads a folder of OceanView files (issue 22, parts 1 and 2)")
     camchar("response", settings, "--seed", "1")
     error = rms_percent_of_peak(settings.parent)
     assert np.all(error < 3), error
