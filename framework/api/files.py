@@ -1,4 +1,4 @@
-"""What writers share: camchar's samples HDF5 layout, the export formats (CSV, JSON, XLSX), optional libraries.
+"""What writers and readers share: camchar's samples HDF5 layout, checked HDF5 reads, the export formats, optional libraries.
 
 ::
 
@@ -11,8 +11,9 @@ A stable part of the plugin API, like :mod:`camchar.api` (``docs/plugins/api.md`
 says what that promises); the modules these functions live in are private.
 """
 
+from camchar.files.hdf5_values import Extent, read_attribute, read_attributes, read_numbers
 from camchar.files.samples_h5 import write_samples_h5
 from camchar.results._optional import require
 from camchar.results.exporters import export, export_response, export_samples
 
-__all__ = ["write_samples_h5", "export_samples", "export_response", "export", "require"]
+__all__ = ["write_samples_h5", "export_samples", "export_response", "export", "require", "Extent", "read_numbers", "read_attribute", "read_attributes"]

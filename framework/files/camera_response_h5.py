@@ -37,18 +37,24 @@ import numpy as np
 from camchar.core.errors import BadInput, CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
 from camchar.files.hdf5_values import (
+    ALL_FINITE,
     JSON_ATTRIBUTES,
     PROVENANCE_GROUP,
     RESPONSE,
     SAMPLES,
+    SOME_FINITE,
     SPECTRA,
+    TEXTS,
+    Extent,
     dataset_or_none,
     decode_json_attributes,
     file_kinds,
     json_text,
     open_hdf5,
-    plain,
+    read_attribute,
     read_attributes,
+    read_datasets,
+    read_numbers,
     texts,
 )
 
@@ -156,6 +162,18 @@ _DATASETS = {
     "estimates_mean": "samples/estimate_mean",
     "estimates_std": "samples/estimate_std",
 }
+#: What each dataset may hold: its shape (docs/file-format.md#limits) and the finite values it needs.
+_BINS = Extent(("bins",))
+_WAVELENGTHS = Extent(("wavelengths",))
+_EXTENTS = {
+    "wavelength": (_BINS, ALL_FINITE),
+    "response_mean": (Extent(("bins", "channels"), required=1), SOME_FINITE),
+    "response_std": (Extent(("bins", "channels"), required=1), None),
+    "samples/nominal_wavelength": (_WAVELENGTHS, ALL_FINITE),
+    **{name: (Extent(("wavelengths", "channels"), required=1), None) for name in ("samples/mean", "samples/std", "samples/estimate_mean", "samples/estimate_std")},
+}
+_PROVENANCE = {"warnings": (TEXTS, Extent(("warnings",)))}
+_OTHER_PROVENANCE = (None, Extent(("values",), required=0))
 _ATTRIBUTES = {
     "wl_units": ("wavelength", "units"),
     "units": ("response_mean", "units"),
@@ -168,6 +186,10 @@ _ATTRIBUTES = {
     "samples_n": ("samples/mean", "n"),
     "estimates_n": ("samples/estimate_mean", "n"),
 }
+
+#: The attributes of the layout's datasets that it reads, and those of them that are numbers.
+_LAYOUT_ATTRIBUTES = {attribute for _, attribute in _ATTRIBUTES.values()}
+_NUMBER_ATTRIBUTES = {"scale", "n", "R2", "alpha"}
 
 
 def read_camera_response_h5(path: str | Path) -> dict[str, Any]:
@@ -233,7 +255,7 @@ def read_camera_response_h5(path: str | Path) -> dict[str, Any]:
 
 
 def read_response_layout(f: h5py.Group) -> dict[str, Any]:
-    """Every item of the CameraResponse layout in an open file, as stored, ``None`` for those it lacks.
+    """Every item of the CameraResponse layout in an open file, checked, ``None`` for those it lacks.
 
     The one reading of the layout: :func:`read_camera_response_h5` turns it
     into CameraResponse members, :mod:`camchar.results` checks and models it.
@@ -247,22 +269,30 @@ def read_response_layout(f: h5py.Group) -> dict[str, Any]:
     -------
     dict
         ``root``: the root attributes ``camera``, ``lens``, ``settings``,
-        ``label`` (:func:`plain` values or ``None``); ``datasets``: the
+        ``label`` (text, or ``None``); ``datasets``: the
         arrays by their path (``wavelength``, ``response_mean``,
         ``samples/mean`` ...), ``None`` when absent; ``attributes``: the
         attributes of each of those datasets that is present, by its path;
         ``fit``: whether ``/samples`` is a group (the fitted samples);
         ``provenance_attributes``, ``provenance_datasets``: the ``/camchar``
-        group's attributes and datasets, as stored.
+        group's attributes and datasets.
+
+    Raises
+    ------
+    BadInput
+        Naming the file and the object, for a dataset or attribute that
+        :func:`~camchar.files.hdf5_values.read_numbers` or
+        :func:`~camchar.files.hdf5_values.read_attribute` refuses (its type,
+        its declared shape, the limits, no finite response or wavelength).
     """
-    root = {name: (plain(f.attrs[name]) if name in f.attrs else None) for name in _ROOT}
+    root = {name: (read_attribute(f, name) if name in f.attrs else None) for name in _ROOT}
     datasets: dict[str, Any] = {}
     attributes: dict[str, dict[str, Any]] = {}
     for name in _DATASETS.values():
         item = dataset_or_none(f, name)
-        datasets[name] = None if item is None else item[()]
+        datasets[name] = None if item is None else read_numbers(item, *_EXTENTS[name])
         if item is not None:
-            attributes[name] = read_attributes(item)
+            attributes[name] = {key: read_attribute(item, key, number=key in _NUMBER_ATTRIBUTES) for key in item.attrs if key in _LAYOUT_ATTRIBUTES}
     group = f.get(PROVENANCE_GROUP)
     group = group if isinstance(group, h5py.Group) else None
     return {
@@ -271,5 +301,5 @@ def read_response_layout(f: h5py.Group) -> dict[str, Any]:
         "attributes": attributes,
         "fit": isinstance(f.get("samples"), h5py.Group),
         "provenance_attributes": read_attributes(group),
-        "provenance_datasets": {} if group is None else {key: item[()] for key, item in group.items() if isinstance(item, h5py.Dataset)},
+        "provenance_datasets": read_datasets(group, _PROVENANCE, _OTHER_PROVENANCE),
     }

@@ -28,9 +28,23 @@ from typing import Any, Mapping
 import h5py
 import numpy as np
 
-from camchar.core.errors import CamcharWarning
+from camchar.core.errors import BadInput, CamcharWarning
 from camchar.files.hdf5_output import write_hdf5
-from camchar.files.hdf5_values import EMVA_GROUP, PROVENANCE_GROUP, dataset_or_none, open_hdf5, plain, read_attributes
+from camchar.files.hdf5_values import (
+    ALL_FINITE,
+    EMVA_GROUP,
+    NUMBERS,
+    PROVENANCE_GROUP,
+    SOME_FINITE,
+    TEXTS,
+    Extent,
+    dataset_or_none,
+    open_hdf5,
+    read_attribute,
+    read_attributes,
+    read_datasets,
+    read_numbers,
+)
 
 __all__ = ["write_samples_h5", "read_samples_h5", "read_samples_layout", "PROVENANCE_GROUP", "EMVA_GROUP"]
 _ROOT_ATTRS = ("camera", "lens", "settings", "label")
@@ -149,9 +163,7 @@ def read_samples_h5(path: str | Path) -> dict[str, Any]:
     fields["ND"] = None if fields["ND"] is None else float(fields["ND"])
     provenance = dict(layout["provenance_attributes"])
     for key, data in layout["provenance_datasets"].items():
-        if data.dtype.kind == "O":
-            data = [plain(item) for item in data.tolist()]  # texts
-        provenance[key] = data
+        provenance[key] = data.tolist() if data.dtype.kind == "O" else data  # texts as a list of str
     fields["provenance"] = provenance
     fields["emva1288"] = layout["emva1288"]
     if missing:
@@ -174,11 +186,36 @@ _MEMBERS = (
 )
 
 
+#: The shapes of the layout's datasets (docs/file-format.md#limits).
+_WAVELENGTHS = Extent(("wavelengths",))
+_SAMPLES = Extent(("wavelengths", "channels"), required=1)  # (N,): one channel
+_CHANNELS = Extent(("channels",))
+_SCALAR = Extent(())
+#: The provenance datasets camchar writes, with what each holds; any other is read as it is stored.
+_PROVENANCE = {
+    "image_number": (NUMBERS, _WAVELENGTHS),
+    "partner_number": (NUMBERS, _WAVELENGTHS),
+    "iso": (NUMBERS, _WAVELENGTHS),
+    "capture_time": (TEXTS, _WAVELENGTHS),
+    "channel_names": (TEXTS, _CHANNELS),
+    "warnings": (TEXTS, Extent(("warnings",))),
+}
+_OTHER_PROVENANCE = (None, Extent(("values",), required=0))
+#: The EMVA 1288 group: the photon-transfer points, and a value per channel for everything else.
+_EMVA = {name: (NUMBERS, Extent(("points", "channels"))) for name in ("ptc_mean", "ptc_variance")}
+_EMVA_PARAMETER = (NUMBERS, _CHANNELS)
+#: Provenance datasets with one value per wavelength, checked against the samples' rows.
+_PER_WAVELENGTH = ("image_number", "partner_number", "iso", "capture_time")
+
+
 def read_samples_layout(f: h5py.Group) -> dict[str, Any]:
-    """Every item of the CameraSamples layout in an open file, as stored, ``None`` for those it lacks.
+    """Every item of the CameraSamples layout in an open file, checked, ``None`` for those it lacks.
 
     The one reading of the layout: :func:`read_samples_h5` turns it into
-    CameraSamples members, :mod:`camchar.results` checks and models it.
+    CameraSamples members, :mod:`camchar.results` models it. Each dataset's
+    type and declared shape are checked before it is read
+    (:func:`~camchar.files.hdf5_values.read_numbers`), and the datasets
+    present must agree: one row per wavelength, as many channels everywhere.
 
     Parameters
     ----------
@@ -189,38 +226,47 @@ def read_samples_layout(f: h5py.Group) -> dict[str, Any]:
     -------
     dict
         ``camera``, ``lens``, ``settings``, ``label``, ``wl_units``,
-        ``exp_time_units``, ``units``, ``n``: attribute values (:func:`plain`);
-        ``nom_wl``, ``exp_time``, ``mean``, ``std``, ``ND``: arrays as stored;
-        ``provenance_attributes``: the ``/camchar`` group's attributes;
-        ``provenance_datasets``: its datasets as arrays; ``emva1288``:
+        ``exp_time_units``, ``units``, ``n``: attribute values (text, or a
+        number for ``n``); ``nom_wl``, ``exp_time``, ``mean``, ``std``,
+        ``ND``: arrays as stored; ``provenance_attributes``: the ``/camchar``
+        group's attributes; ``provenance_datasets``: its datasets as arrays
+        (texts as object arrays of ``str``); ``emva1288``:
         ``{name: (values, attributes)}`` of the ``/emva1288`` group.
+
+    Raises
+    ------
+    BadInput
+        Naming the file and the object: a dataset of the wrong type or shape,
+        beyond the limits, without a finite sample or wavelength, text that is
+        not UTF-8, or datasets that disagree.
     """
 
-    def dataset(name: str) -> np.ndarray | None:
+    def dataset(name: str, extent: Extent, finite: str | None = None) -> np.ndarray | None:
         item = dataset_or_none(f, name)
-        return None if item is None else item[()]
+        return None if item is None else read_numbers(item, extent, finite)
 
-    def attribute(name: str, attr: str) -> Any:
+    def attribute(name: str, attr: str, number: bool = False) -> Any:
         owner = f if name == "/" else f.get(name)
         if owner is None or attr not in owner.attrs:
             return None
-        return plain(owner.attrs[attr])
+        return read_attribute(owner, attr, number)
 
     layout: dict[str, Any] = {name: attribute("/", name) for name in _ROOT_ATTRS}
-    layout["nom_wl"] = dataset("nominal_wavelength")
+    layout["nom_wl"] = dataset("nominal_wavelength", _WAVELENGTHS, ALL_FINITE)
     layout["wl_units"] = attribute("nominal_wavelength", "units")
-    layout["exp_time"] = dataset("exposure_time")
+    layout["exp_time"] = dataset("exposure_time", _WAVELENGTHS)
     layout["exp_time_units"] = attribute("exposure_time", "units")
-    layout["mean"] = dataset("samples")
-    layout["std"] = dataset("samples_std")
+    layout["mean"] = dataset("samples", _SAMPLES, SOME_FINITE)
+    layout["std"] = dataset("samples_std", _SAMPLES)
     layout["units"] = attribute("samples", "units")
-    layout["n"] = attribute("samples", "n")
-    layout["ND"] = dataset("ND")
+    layout["n"] = attribute("samples", "n", number=True)
+    layout["ND"] = dataset("ND", _SCALAR)
     group = f.get(PROVENANCE_GROUP)
     group = group if isinstance(group, h5py.Group) else None
     layout["provenance_attributes"] = read_attributes(group)
-    layout["provenance_datasets"] = {} if group is None else {key: item[()] for key, item in group.items() if isinstance(item, h5py.Dataset)}
+    layout["provenance_datasets"] = read_datasets(group, _PROVENANCE, _OTHER_PROVENANCE)
     layout["emva1288"] = _read_emva(f)
+    _check_agreement(f, layout)
     return layout
 
 
@@ -228,4 +274,20 @@ def _read_emva(f: h5py.Group) -> dict[str, tuple[np.ndarray, dict[str, Any]]]:
     group = f.get(EMVA_GROUP)
     if not isinstance(group, h5py.Group):
         return {}
-    return {name: (item[()], read_attributes(item)) for name, item in group.items() if isinstance(item, h5py.Dataset)}
+    values = read_datasets(group, _EMVA, _EMVA_PARAMETER)
+    return {name: (data, read_attributes(group[name])) for name, data in values.items()}
+
+
+def _check_agreement(f: h5py.Group, layout: dict[str, Any]) -> None:
+    """Refuse datasets of the layout that disagree: a row per wavelength, the same channels everywhere."""
+    rows = None if layout["nom_wl"] is None else layout["nom_wl"].shape[0]
+    reference = layout["mean"]
+    if reference is not None and rows is not None and reference.shape[0] != rows:
+        raise BadInput(f.filename, f"/samples has shape {reference.shape}, expected ({rows}, channels): one row per /nominal_wavelength")
+    if reference is not None and layout["std"] is not None and layout["std"].shape != reference.shape:
+        raise BadInput(f.filename, f"/samples_std has shape {layout['std'].shape}, expected {reference.shape}")
+    per_row = {"/exposure_time": layout["exp_time"]}
+    per_row |= {f"/{PROVENANCE_GROUP}/{key}": layout["provenance_datasets"].get(key) for key in _PER_WAVELENGTH}
+    for name, values in per_row.items():
+        if values is not None and rows is not None and values.shape[0] != rows:
+            raise BadInput(f.filename, f"{name} has shape {values.shape}, expected ({rows},): one value per /nominal_wavelength")

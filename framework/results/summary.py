@@ -32,6 +32,8 @@ _SHOWN_ELSEWHERE = {"version", "settings_file", "settings_yaml", "emva1288_note"
 _NOT_SUMMARISED = {"input_record"}
 #: The most wavelengths a terminal table shows before it thins the rows.
 MAX_TERMINAL_ROWS = 61
+#: The most lines (a wavelength's channels each take one) a terminal table shows: 61 wavelengths of 4 channels.
+MAX_TERMINAL_LINES = 4 * MAX_TERMINAL_ROWS
 
 
 def summarise(result: Result | str | Path) -> dict[str, Any]:
@@ -395,10 +397,16 @@ def _merit_tables(summary: dict[str, Any]) -> list[Table]:
     return tables
 
 
-def _stride(count: int) -> int:
-    """Every how many rows a terminal table shows: 1, 2, 5, 10, 20, 50, ... so that at most MAX_TERMINAL_ROWS remain."""
+def _stride(count: int, channels: int) -> int:
+    """Every how many rows a terminal table shows: 1, 2, 5, 10, 20, 50, ...
+
+    At most MAX_TERMINAL_ROWS wavelengths remain, and at most
+    MAX_TERMINAL_LINES lines of their channels (so that a file of many
+    channels is shown at once; ``--json`` gives every row).
+    """
+    most = max(1, min(MAX_TERMINAL_ROWS, MAX_TERMINAL_LINES // max(channels, 1)))
     stride = 1
-    while math.ceil(count / stride) > MAX_TERMINAL_ROWS:
+    while math.ceil(count / stride) > most:
         stride = stride * 5 // 2 if str(stride).startswith("2") else stride * 2
     return stride
 
@@ -406,8 +414,12 @@ def _stride(count: int) -> int:
 def _wavelength_table(summary: dict[str, Any], name: str, title: str) -> Table:
     table_data = summary["tables"][name]
     rows = table_data["rows"]
-    stride = _stride(len(rows))
-    caption = f"one wavelength in {stride} of {len(rows)} shown; --json gives all" if stride > 1 else None
+    stride = _stride(len(rows), len(rows[0]["channels"]) if rows else 0)
+    caption = None
+    if stride >= len(rows) > 1:  # so many channels that one wavelength fills the table
+        caption = f"the first of {len(rows)} wavelengths shown; --json gives all"
+    elif stride > 1:
+        caption = f"one wavelength in {stride} of {len(rows)} shown; --json gives all"
     table = _table(f"{title}{_units_note(table_data['units'])}", caption)
     _column(table, f"λ{_units_note(table_data['wavelength_units'])}")
     _column(table, "ch", right=False)

@@ -21,10 +21,17 @@ import h5py
 import numpy as np
 
 from camchar.api import BadInput, CamcharWarning, SourceSpectra, SpectraReader, check_spectra, hookimpl
+from camchar.api.files import Extent, read_attribute, read_attributes, read_numbers
 
 __all__ = ["MonochromatorH5Reader"]
 
-_REQUIRED = ("nominal_wavelength", "wavelength", "irradiance", "irradiance_std")
+#: The datasets read, with the shapes each may have (the size limits are camchar's: docs/file-format.md#limits).
+_REQUIRED = {
+    "nominal_wavelength": Extent(("wavelengths",)),
+    "wavelength": Extent(("bins",)),
+    "irradiance": Extent(("wavelengths", "bins")),
+    "irradiance_std": Extent(("wavelengths", "bins")),
+}
 
 
 class MonochromatorH5Reader(SpectraReader):
@@ -70,29 +77,20 @@ class MonochromatorH5Reader(SpectraReader):
             missing = [name for name in _REQUIRED if not isinstance(f.get(name), h5py.Dataset)]
             if missing:
                 raise BadInput(path, _what_file_is_this(f) or f"not a MonochromatorSpectra file: missing dataset(s) {', '.join(missing)}")
-            try:
-                arrays = {name: f[name][()] for name in _REQUIRED}
-            except (OSError, ValueError, TypeError) as exc:
-                raise BadInput(path, f"cannot read the spectra ({exc})") from None
-            for name, array in arrays.items():
-                dtype = np.asarray(array).dtype
-                if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
-                    raise BadInput(path, f"{name} is not real numbers (dtype {dtype})")
+            arrays = {name: read_numbers(f[name], extent) for name, extent in _REQUIRED.items()}
             missing_units: list[str] = []
 
             def units(name: str) -> str:
-                value = f[name].attrs.get("units")
-                if value is None:
+                if "units" not in f[name].attrs:
                     missing_units.append(f"{name}:units")
                     return "unknown"
-                return str(_plain(value))
+                return str(read_attribute(f[name], "units"))
 
             irradiance_units = units("irradiance")
             wavelength_units = units("wavelength")
-            metadata = {key: _plain(value) for key, value in f.attrs.items()}
-            n = f["irradiance"].attrs.get("n")
-            if n is not None:
-                metadata["n"] = _plain(n)
+            metadata = {key: _plain(value) for key, value in read_attributes(f).items()}
+            if "n" in f["irradiance"].attrs:
+                metadata["n"] = _plain(read_attribute(f["irradiance"], "n"))
         if missing_units:
             warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing_units)}; set to 'unknown'"), stacklevel=2)
         spectra = SourceSpectra(
@@ -109,13 +107,8 @@ class MonochromatorH5Reader(SpectraReader):
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    """An attribute's value as plain Python (arrays as lists) for the metadata."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
 
 
 def _what_file_is_this(f: h5py.File) -> str | None:

@@ -58,7 +58,7 @@ def test_a_poor_fit_is_warned_and_recorded_and_left_out_samples_are_said(tmp_pat
     from camchar.results.model import read_result
 
     coarse = CameraSamples(REFERENCE_H5)  # every 20 nm: the automatic bandwidth (40 nm) smooths the response away
-    coarse.nom_wl, coarse.mean, coarse.std = (values[::4] for values in (coarse.nom_wl, coarse.mean, coarse.std))
+    coarse.nom_wl, coarse.mean, coarse.std, coarse.exp_time = (values[::4] for values in (coarse.nom_wl, coarse.mean, coarse.std, coarse.exp_time))
     coarse.save(tmp_path / "coarse.h5")
     result = run_in_process("response", tmp_path / "coarse.h5", "--source", MONOCHROMATOR, "--bootstrap", "0", "-o", tmp_path / "r.h5")
     assert result.returncode == 0, result.stderr

@@ -130,7 +130,7 @@ def test_a_complex_source_file_is_the_files_fault(tmp_path):
         f["irradiance"] = original["irradiance"][()] + 1j
         f["irradiance"].attrs.update(original["irradiance"].attrs)
     ran = run_in_process("response", REFERENCE_H5, "--source", source, "--bootstrap", "0", "-o", tmp_path / "r.h5")
-    assert ran.returncode == 2 and error_line(ran.stderr) == f"camchar: error: {source}: irradiance is not real numbers (dtype complex128)"
+    assert ran.returncode == 2 and error_line(ran.stderr) == f"camchar: error: {source}: /irradiance holds complex numbers (complex128), not real numbers"
 
 
 def test_a_pipe_as_the_source_is_refused_without_opening_it(tmp_path):
