@@ -31,6 +31,7 @@ def test_stats_writes_the_expected_numbers_and_one_summary_line_per_step(sweep):
         np.testing.assert_allclose(got["samples_std"][()], want["samples_std"][()], rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_input_flag_and_overrides_like_the_original(sweep):
     result = run_camchar("stats", "-i", sweep, "--max", "0.5", "--noise-model", "linear-fpn", "--workers", "1")
     assert result.returncode == 0, result.stderr
@@ -38,6 +39,7 @@ def test_input_flag_and_overrides_like_the_original(sweep):
     assert "(max 0.5)" in result.stderr
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing(sweep):
     result = run_camchar("stats", sweep, "--quiet")
     assert result.returncode == 0
@@ -51,6 +53,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_input_keeps_an_existing_output(sweep):
     output = sweep.parent / "out.h5"
     output.write_bytes(b"keep me")
@@ -60,6 +63,7 @@ def test_bad_input_keeps_an_existing_output(sweep):
     assert output.read_bytes() == b"keep me"
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback(tmp_path):
     result = run_camchar("stats", tmp_path / "missing.yml", "--debug")
     assert result.returncode == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from rich.console import Console
 
 from camchar.cli.demo import run_demo
@@ -28,6 +29,7 @@ def test_demo_table_and_means_against_the_simulated_truth(host, tmp_path):
     assert np.all(samples.exp_time == truth["exposure_time"][rows])
 
 
+@pytest.mark.slow
 def test_demo_command_runs_and_never_prints_the_folder_it_deletes():
     result = run_camchar("demo")
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,7 @@ import pytest
 from conftest import REFERENCE_H5, tmpfs
 
 
+@pytest.mark.slow
 def test_an_xlsx_export_onto_a_full_disk_is_one_line_and_no_traceback(tmp_path):
     pytest.importorskip("openpyxl")
     with tmpfs(tmp_path / "disk", "20k") as disk:  # room for the zip's first members, not for the whole workbook

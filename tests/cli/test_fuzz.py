@@ -22,7 +22,7 @@ from conftest import SWEEP
 
 SETTINGS_TEXT = (SWEEP / "settings.yml").read_text()
 #: Examples per property: a quick set in the default suite, many more in the slow one (both derandomised).
-QUICK, THOROUGH = 12, 250
+QUICK, THOROUGH = 6, 250
 
 
 def quick_and_thorough(*strategies):

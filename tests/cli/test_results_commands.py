@@ -41,6 +41,7 @@ def test_show_of_a_file_that_is_not_a_result_is_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "x.h5" in result.stderr
 
 
+@pytest.mark.slow
 def test_plot_and_report_and_export(samples_file, tmp_path):
     assert run_in_process("plot", samples_file, REFERENCE_H5, "-o", tmp_path / "both.svg").returncode == 0
     assert (tmp_path / "both.svg").read_text().count("Wavelength [nm]") >= 1

@@ -50,6 +50,7 @@ def test_a_closed_standard_output_is_an_error(command):
     assert stderr.strip() == "camchar: error: standard output: is closed, so the result could not be printed; redirect it to a file (> FILE) instead"
 
 
+@pytest.mark.slow
 def test_a_reader_leaving_early_is_not_an_error():
     script = f"'{sys.executable}' -m camchar show '{REFERENCE_H5}' | head -1; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)

@@ -30,6 +30,7 @@ def test_answers_without_importing_heavy_libraries(flag):
     assert result.stderr.strip() == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_answers_quickly(flag):
     best = float("inf")

@@ -54,6 +54,7 @@ def run(folder: Path, host, settings_name: str = "no-dark.yml", **options) -> Ca
     return CameraSamples(run_stats(read_settings(folder / settings_name), host.components, RunOptions(output=output, **options)))
 
 
+@pytest.mark.slow
 def test_fpn_unbiased_recovers_the_true_temporal_noise(vignetted_sweep, host):
     truth = read_truth(vignetted_sweep / "truth.h5")
     unbiased = run(vignetted_sweep, host, noise_model="fpn-unbiased")
@@ -80,6 +81,7 @@ def test_longest_unsaturated_chooses_the_longest_exposure_that_is_not_overexpose
     assert np.mean(samples.exp_time == longest) > 0.5
 
 
+@pytest.mark.slow
 def test_dark_frames_are_subtracted_in_counts(vignetted_sweep, host):
     truth = read_truth(vignetted_sweep / "truth.h5")
     samples = run(vignetted_sweep, host, "settings.yml")

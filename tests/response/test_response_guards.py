@@ -216,6 +216,7 @@ def csv_folder(tmp_path, monkeypatch) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_folder_read_by_a_plugin_reader_gives_the_response_of_the_hdf5_file(tmp_path, csv_folder):
     common = (REFERENCE_H5, *QUICK, "--method", "ols", "--plugin", "csv_folder_reader")
     assert run_in_process("response", *common, "--source", MONOCHROMATOR, "-o", tmp_path / "h5.h5").returncode == 0

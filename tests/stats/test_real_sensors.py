@@ -50,6 +50,7 @@ def twelve_bit(tmp_path_factory):
     return sweep_of(tmp_path_factory.mktemp("twelve"), bit_depth=12, peak_rate=4.0e5, dark_frames=2)
 
 
+@pytest.mark.slow
 def test_twelve_bit_data_in_sixteen_bit_files_are_found_clipping_at_4095(twelve_bit):
     samples, _ = run(twelve_bit, twelve_bit.settings, noise_model="pairs")
     means, noise = worst_errors(twelve_bit, samples)
@@ -162,6 +163,7 @@ def test_a_defect_mask_over_a_large_area_is_refused(tmp_path):
         run(sweep, with_keys(sweep, "mask", defect_mask="frames"))
 
 
+@pytest.mark.slow
 def test_no_emva1288_parameters_with_a_tolerated_fraction(hot):
     samples, _ = run(hot, with_keys(hot, "tolerated-emva", saturated_fraction=0.05), noise_model="pairs")
     assert samples.emva1288 == {}
