@@ -3,7 +3,7 @@
 A writer that ``combines`` (the built-in ``csv``, ``json`` and ``xlsx``)
 takes any number of result files of any kind; another writer takes one
 file of a result it writes (``samples``, ``response``), read into its
-in-memory object first. The writer is named (``--writer``) or the first
+in-memory object first. The writer is named (``--format``, or ``--writer``) or the first
 that claims the output's suffix and can take the files; nothing is read
 before it is chosen.
 """
@@ -11,12 +11,13 @@ before it is chosen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from camchar.core.errors import BadInput
 from camchar.files.atomic import check_output_path
 from camchar.files.hdf5_values import RESPONSE, SAMPLES, SPECTRA, file_kind
 from camchar.host.kinds import WRITERS
+from camchar.host.options import OptionValue
 from camchar.host.registry import Components, Registered
 from camchar.pipeline.choice import check_suffix, configure, named_component
 from camchar.pipeline.output import refuse_an_input, write_result, write_with
@@ -24,8 +25,17 @@ from camchar.pipeline.output import refuse_an_input, write_result, write_with
 __all__ = ["export_files"]
 
 
-def export_files(paths: Sequence[Path], output: Path, components: Components, writer: str | None = None) -> tuple[Path, str]:
+def export_files(
+    paths: Sequence[Path],
+    output: Path,
+    components: Components,
+    writer: str | None = None,
+    options: Mapping[str, Mapping[str, OptionValue]] | None = None,
+) -> tuple[Path, str]:
     """Write the result files ``paths`` into ``output`` with the named writer, or the one the suffix picks.
+
+    ``options`` are the writers' option values by writer name (``--option NAME.KEY=VALUE``); the chosen writer's
+    are checked against its declarations.
 
     Returns
     -------
@@ -51,7 +61,7 @@ def export_files(paths: Sequence[Path], output: Path, components: Components, wr
     refuse_an_input(output, paths, "one of the files exported", "the export")
     combining = next((entry for entry in candidates if entry.component.combines), None)
     if combining is not None:
-        chosen = configure(combining, {})
+        chosen = configure(combining, (options or {}).get(combining.name, {}))
         chosen.component.check(output)
         files = [Path(path) for path in paths]
         write_with(chosen, output, lambda temporary: chosen.component.write_files(files, temporary))
@@ -65,7 +75,7 @@ def export_files(paths: Sequence[Path], output: Path, components: Components, wr
     single = next((entry for entry in candidates if kind in entry.component.results), None)
     if single is None:
         raise BadInput(paths[0], f"holds the {kind}, which writer '{candidates[0].name}' does not write (it writes {', '.join(candidates[0].component.results)})")
-    chosen = configure(single, {})
+    chosen = configure(single, (options or {}).get(single.name, {}))
     chosen.component.check(output)
     write_result(_loaded(kind, Path(paths[0])), chosen, output)
     return output, chosen.name

@@ -15,7 +15,8 @@ def test_builtins_register_their_components(host):
     assert host.components.names("loaders") == ["imageio", "raw-bayer", "raw-rgb", "tiff"]
     assert host.components.names("selectors") == ["best-snr", "longest-unsaturated"]
     assert host.components.names("noise_models") == ["fpn-unbiased", "linear-fpn", "pairs", "spatial"]
-    assert host.components.names("writers") == ["camera-response-h5", "camera-samples-h5", "csv", "json", "monochromator-spectra-h5", "xlsx"]
+    writers = ["camera-response-h5", "camera-samples-h5", "colour", "csv", "dcamprof", "json", "mica", "monochromator-spectra-h5"]
+    assert host.components.names("writers") == [*writers, "rawtoaces", "response-xlsx", "xlsx"]
     assert host.components.names("spectrometer_readers") == ["csv-spectrum", "oceanview"]
     for module in BUILTIN_PLUGINS:
         assert host.plugins[module].origin == "built-in"
