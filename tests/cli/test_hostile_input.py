@@ -21,7 +21,7 @@ import tifffile
 
 from camchar import image_stats
 from camchar.core.errors import BadInput
-from conftest import SWEEP
+from conftest import SWEEP, run_in_process
 
 SENTINEL = b"results of last week's calibration"
 
@@ -152,7 +152,8 @@ def test_a_yaml_alias_bomb_is_refused_at_once(run, tmp_path):
     assert len(settings.read_bytes()) < 600
     started = time.perf_counter()
     expect_refusal(run, "bomb.yml: the settings file expands to more than 200000 values", "stats", settings, output=tmp_path / "out.h5")
-    assert time.perf_counter() - started < 1.5
+    if run is run_in_process:  # a process's time is mostly the interpreter's start-up, which a loaded machine stretches
+        assert time.perf_counter() - started < 1.5
 
 
 def test_a_named_pipe_where_an_image_should_be_is_never_opened(run, sweep):
