@@ -34,6 +34,8 @@ class ColourCsvWriter(Writer):
     def write(self, result: CameraResponse, path: Path) -> None:
         """Write the response ``result`` to ``path``."""
         require_rgb(result, path, "the colour CSV")
+        if result.wl is None:
+            raise BadInput(path, "the response has no wavelengths to write")
         native = resample_response(result, result.wl, path, "the colour CSV")
         if native.extrapolated:
             warnings.warn(CamcharWarning(f"colour CSV of '{result.label or result.camera}': {native.extrapolation_note()} (a CSV has no room to say so)"), stacklevel=2)
