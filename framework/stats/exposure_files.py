@@ -110,7 +110,7 @@ class SidecarTable:
                 continue
             first = False
             if time is None:
-                comma = "; a decimal comma? write it with a point (0.025)" if re.fullmatch(r"[0-9]*,[0-9]+", cells[1]) else ""
+                comma = _decimal_comma_hint(cells, delimiter)
                 raise BadInput(path, f"exposure time {shown(cells[1])} is not a positive time (seconds, 1/40, or with a unit: 25 ms){comma}", number)
             key = Path(cells[0]).name
             table: dict[Any, tuple[float, int]] = by_number if key.isdigit() else by_name
@@ -119,6 +119,15 @@ class SidecarTable:
                 raise BadInput(path, f"{shown(cells[0])} is listed twice (lines {table[entry][1]} and {number})", number)
             table[entry] = (time, number)
         return cls(path, by_name, by_number)
+
+
+def _decimal_comma_hint(cells: list[str], delimiter: str) -> str:
+    """Advice when the time looks written with a decimal comma: ``"0,025"``, or ``0,025`` split into two cells."""
+    if re.fullmatch(r"[0-9]*,[0-9]+", cells[1]):
+        return "; a decimal comma? write it with a point (0.025)"
+    if delimiter == "," and len(cells) == 3 and cells[1].isdigit() and cells[2].isdigit():
+        return f"; a decimal comma? {cells[1]},{cells[2]} reads as two columns: write {cells[1]}.{cells[2]}"
+    return ""
 
 
 def _is_number(text: str) -> bool:

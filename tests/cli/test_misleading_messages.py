@@ -33,3 +33,14 @@ def test_a_decimal_comma_in_an_exposure_table_is_quoted_whole(run, tmp_path):
         f"camchar: error: {table}:3: exposure time '0,025' is not a positive time (seconds, 1/40, or with a unit: 25 ms); "
         "a decimal comma? write it with a point (0.025)"
     )
+
+
+def test_an_unquoted_decimal_comma_is_named_too(run, tmp_path):
+    sweep = simulated_sweep(tmp_path / "sweep", size=(24, 16), wavelengths=(500, 600), image_format="ppm")
+    table = sweep.settings.parent / "images" / "exposures.csv"
+    lines = table.read_text().splitlines()
+    lines[2] = lines[2].split(",")[0] + ",0,025"
+    table.write_text("\n".join(lines) + "\n")
+    result = run("stats", sweep.settings, "-o", tmp_path / "out.h5")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(f"{table.name}:3: exposure time '0' is not a positive time (seconds, 1/40, or with a unit: 25 ms); a decimal comma? 0,025 reads as two columns: write 0.025")
