@@ -20,7 +20,6 @@ engaged them.
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import importlib.util
 import os
 from types import ModuleType
@@ -45,7 +44,7 @@ def describe() -> str:
     """The path this installation can take, for ``camchar --version``: e.g. ``fast path: numba 0.61.0``."""
     if importlib.util.find_spec("numba") is None:
         return "fast path: none (numba is not installed; the numpy path runs)"
-    version = f"numba {importlib.metadata.version('numba')}"
+    version = _numba_version()
     if os.environ.get(FAST_PATH_ENV, "").strip() == "0":
         return f"fast path: {version}, turned off by {FAST_PATH_ENV}=0 (the numpy path runs)"
     return f"fast path: {version}, for sweeps of {FAST_PATH_MIN_VALUES / 1e6:g} million pixel values or more"
@@ -74,9 +73,15 @@ def engaged(values: int) -> Iterator[str]:
     before = _engaged
     _engaged = _kernels_module() if _wanted(values) else None
     try:
-        yield f"numba {importlib.metadata.version('numba')}" if _engaged is not None else "numpy"
+        yield _numba_version() if _engaged is not None else "numpy"
     finally:
         _engaged = before
+
+
+def _numba_version() -> str:
+    from importlib.metadata import version  # imported on use: --help needs none of it
+
+    return f"numba {version('numba')}"
 
 
 def _wanted(values: int) -> bool:
