@@ -20,7 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["pixel_sum_moments", "difference_moments", "accumulate_lines", "residual_sums"]
+__all__ = ["pixel_sum_moments", "difference_moments", "accumulate_lines", "residual_sums", "warm_up"]
 
 _compiled = numba.njit(cache=True, nogil=True)
 
@@ -112,3 +112,13 @@ def residual_sums(counts, scale, centred_row, mean_y, bias, sums, previous, neig
             if neighbours:
                 sums[2, j] += r * previous[i, j]
                 previous[i, j] = r
+
+
+def warm_up() -> None:
+    """Call each kernel once on a few values of a 16-bit sweep's types: numba starts its code generator and loads them from its cache."""
+    rows = np.zeros((2, 12), np.uint16)[:, :6]  # a ROI: a view of longer rows
+    sums = np.zeros((2, 6))
+    pixel_sum_moments(rows, 3)
+    difference_moments(rows, rows, 3)
+    accumulate_lines(rows, 0.5, np.ones(6), sums, sums.copy())
+    residual_sums(rows, 0.5, np.ones(6), sums, sums, np.zeros((2, 6)), sums, False)

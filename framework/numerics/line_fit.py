@@ -187,7 +187,7 @@ class _Terms:
     def accumulate(self, batch, sum_y: np.ndarray, sum_xy: np.ndarray, block: slice) -> None:
         """Add the batch's ``y`` and ``X y`` to rows ``block`` of the per-pixel sums."""
         block_y, block_xy = sum_y[block], sum_xy[block]
-        compiled = fast_path.kernels()
+        compiled = fast_path.kernels(wait=True)
         if compiled is not None:
             for index, frame, centred_row in batch:
                 compiled.accumulate_lines(self.counts(frame, block), self.scales[index], centred_row, block_y, block_xy)
@@ -210,7 +210,7 @@ class _Terms:
         bias = fit.bias.reshape(self.height, self.row_items)[block]
         terms = 2 if self.previous is None else 3
         sums = np.empty((len(batch), terms, self.row_items))
-        compiled = fast_path.kernels()
+        compiled = fast_path.kernels(wait=True)
         if compiled is not None:
             previous = self.previous[block] if self.previous is not None else mean_y
             for position, (index, frame, centred_row) in enumerate(batch):

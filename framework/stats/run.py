@@ -146,11 +146,12 @@ def compute_samples(
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written" + _levels_hint(settings))
         started = time.perf_counter()
         std = estimate_noise(decoding, selection)
+        path_taken = arithmetic()
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
         emva = sweep_emva1288(decoding, selection, darks, clipping)
         warn_negative_means(selection, settings)
     samples = assemble_samples(decoding, selection, std, clipping, warnings_given)
-    samples.provenance["arithmetic"] = arithmetic
+    samples.provenance["arithmetic"] = path_taken
     if emva is not None:
         samples.emva1288 = emva.datasets()
         samples.provenance.update(emva.provenance())
