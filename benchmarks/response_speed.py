@@ -2,6 +2,7 @@
 
     python benchmarks/response_speed.py                 # default method, 100 draws, seed 1, 3 repetitions
     python benchmarks/response_speed.py --repeat 5 --threads 1
+    python benchmarks/response_speed.py --command       # the README's example as a user runs it, best of 3; and 1000 draws
 
 Both programs run in this process, interleaved (the order alternates), on the
 Nikon D810 samples and the 2022 monochromator spectra in tests/data/; the
@@ -9,6 +10,11 @@ medians are printed side by side with their ratio, and the numbers of the two
 are compared with each other and with the original's file
 (response-ridge-smooth-s1.h5). ``--threads`` sets OPENBLAS_NUM_THREADS and
 OMP_NUM_THREADS before NumPy is imported (default: leave them as they are).
+
+``--command`` times the README's example, ``camchar response`` on the same
+files in a new process (interpreter start-up and imports included), best of
+``--repeat`` wall times, and the same command with ``--bootstrap 1000``, with
+the load average before and after (the machine is often shared).
 
 The naive program is the method of docs/response.md written the obvious way:
 every alpha the search tries and every bootstrap draw solves
@@ -155,13 +161,43 @@ def machine() -> str:
     )
 
 
+def readme_command(draws: int, repeat: int) -> list[float]:
+    """Wall times of ``camchar response SAMPLES --source SPECTRA --seed 1 --bootstrap DRAWS`` in new processes."""
+    import subprocess
+    import tempfile
+
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeat):
+            output = Path(folder) / "nikon-response.h5"
+            output.unlink(missing_ok=True)
+            command = [sys.executable, "-m", "camchar", "response", str(SAMPLES), "--source", str(SPECTRA), "--seed", "1", "--bootstrap", str(draws), "-o", str(output)]
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def time_commands(repeat: int) -> None:
+    print("load average before: %.2f %.2f %.2f" % os.getloadavg())
+    for draws, target in ((100, 1.5), (1000, 5.0)):
+        times = readme_command(draws, repeat)
+        print(f"camchar response (README example), {draws} draws: best {min(times):.2f} s of {', '.join(f'{t:.2f}' for t in times)} (target < {target} s)")
+    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of each program (default 3)")
     parser.add_argument("--draws", type=int, default=100, help="bootstrap draws (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1, as the reference file)")
     parser.add_argument("--threads", type=int, help="BLAS threads (sets OPENBLAS_NUM_THREADS, OMP_NUM_THREADS)")
+    parser.add_argument("--command", action="store_true", help="time the README's example as a command, best of --repeat, and with 1000 draws")
     args = parser.parse_args()
+    if args.command:
+        print(machine())
+        time_commands(args.repeat)
+        return
     if args.threads:
         os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(args.threads)
     if "numpy" in sys.modules:

@@ -2,13 +2,17 @@
 
     python benchmarks/stats_speed.py             # full-size sweep: 111 brackets x 3 of 1350 x 1350, ROI 750 x 750
     python benchmarks/stats_speed.py --scaling   # peak memory at 111 and at 444 brackets (600 x 600, ROI 300 x 300)
+    python benchmarks/stats_speed.py --threshold # both arithmetic paths forced, on a sweep below the fast path's threshold
+    python benchmarks/stats_speed.py --compile   # numba's kernels: first compile, then loaded from its cache
 
 Sweeps are simulated into benchmarks/data/ on the first run (a few minutes and
 3.6 GB for the full-size one) and reused afterwards. Every measurement runs in
 its own process, so that each peak RSS is that program's alone; the three are
 interleaved and repeated, the page cache warm, and the medians reported side
 by side with their ratios. The numbers of camchar and of the baseline are
-compared too.
+compared too. camchar runs as installed (the fast path, numba's kernels,
+when the sweep is large enough) and on the numpy path (``CAMCHAR_FAST_PATH=0``).
+The machine, and its load average before and after, are printed with the numbers.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ def child(mode: str, settings: Path, output: Path) -> None:
     import tifffile
     import yaml
 
+    if mode == "kernels":
+        compile_kernels()
+        return
     if mode.startswith("camchar"):
         from rich.console import Console
 
@@ -72,7 +79,7 @@ def child(mode: str, settings: Path, output: Path) -> None:
     else:
         import naive_image_stats
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     if mode == "decode":
         config = yaml.safe_load(settings.read_text())
         for numbers in config["images"].values():
@@ -85,7 +92,32 @@ def child(mode: str, settings: Path, output: Path) -> None:
         wavelengths, times, mean, std = naive_image_stats.image_stats(settings)
         np.savez(output, wavelengths=wavelengths, times=times, mean=mean, std=std)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_rss_mib()}))
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu_started, "peak_mib": peak_rss_mib()}))
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all its threads, user and system: less sensitive than wall time to a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def compile_kernels() -> None:
+    """Import numba's kernels and call each on the sample types of a TIFF sweep; print the time taken as JSON."""
+    import numpy as np
+
+    started = time.perf_counter()
+    from camchar.numerics import _kernels as kernels
+
+    imported = time.perf_counter() - started
+    frame = np.zeros((40, 60, 3), np.uint16)
+    roi = frame[5:35, 10:50].reshape(30, -1)  # the tiff loader's ROI: a view of longer rows
+    sums = np.zeros((30, 120))
+    kernels.pixel_sum_moments(roi, 3)
+    kernels.difference_moments(roi[::8], roi[::8], 3)
+    kernels.difference_moments(roi[::8], np.zeros((1, 1)), 3)
+    kernels.accumulate_lines(roi, 0.5, np.ones(120), sums, sums.copy())
+    kernels.residual_sums(roi, 0.5, np.ones(120), sums, sums, np.zeros((2, 120)), sums, False)
+    print(json.dumps({"seconds": time.perf_counter() - started, "import_seconds": imported, "peak_mib": peak_rss_mib()}))
 
 
 def peak_rss_mib() -> float:
@@ -100,10 +132,18 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(mode: str, settings: Path, output: Path) -> dict:
+#: The environment of each mode's process: camchar as installed, or on a path forced by CAMCHAR_FAST_PATH.
+PATH_OF_MODE = {"camchar-numpy": "0", "camchar-numba": "1"}
+
+
+def measure(mode: str, settings: Path, output: Path, environment: dict[str, str] | None = None) -> dict:
+    env = {**os.environ, **(environment or {})}
+    env.pop("CAMCHAR_FAST_PATH", None)
+    if mode in PATH_OF_MODE:
+        env["CAMCHAR_FAST_PATH"] = PATH_OF_MODE[mode]
     result = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(settings), str(output)],
-        capture_output=True, text=True, check=True, cwd=HERE,
+        capture_output=True, text=True, check=True, cwd=HERE, env=env,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -136,7 +176,13 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import numpy
 
-    return f"{model}, {cores} cores, {memory:.0f} GiB; Python {platform.python_version()}, numpy {numpy.__version__}"
+    from camchar.numerics import fast_path
+
+    return f"{model}, {cores} cores, {memory:.0f} GiB; Python {platform.python_version()}, numpy {numpy.__version__}; {fast_path.describe()}"
+
+
+def load() -> str:
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
 
 
 def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
@@ -151,6 +197,7 @@ def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
     return {
         mode: {
             "seconds": statistics.median(r["seconds"] for r in results),
+            "cpu_seconds": statistics.median(r.get("cpu_seconds", 0.0) for r in results),
             "peak_mib": statistics.median(r["peak_mib"] for r in results),
         }
         for mode, results in runs.items()
@@ -160,6 +207,8 @@ def run(settings: Path, modes: list[str], repeat: int) -> dict[str, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scaling", action="store_true", help="peak memory at 111 and 444 brackets")
+    parser.add_argument("--threshold", action="store_true", help="both paths forced on a sweep below the fast path's threshold")
+    parser.add_argument("--compile", action="store_true", help="numba's kernels compiled into an empty cache, then loaded from it")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measurement (median reported)")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SETTINGS", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,21 +218,19 @@ def main() -> None:
         return
 
     print(f"machine: {machine()}")
-    if not args.scaling:
-        settings = sweep("full-111", 111, 1350, (300, 300, 750, 750))
-        results = run(settings, ["decode", "camchar", "camchar-progress", "naive"], args.repeat)
-        decode, ours, naive = results["decode"], results["camchar"], results["naive"]
-        print("sweep: 111 brackets x 3 exposures, 1350 x 1350 16-bit RGB TIFF, ROI 750 x 750")
-        print(f"{'':26}{'wall [s]':>10}{'peak RSS [MiB]':>16}")
-        names = {"decode": "decode only", "camchar": "camchar", "camchar-progress": "camchar, live progress bar", "naive": "naive"}
-        for mode, name in names.items():
-            print(f"{name:26}{results[mode]['seconds']:>10.2f}{results[mode]['peak_mib']:>16.0f}")
-        print(f"naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 20x)")
-        print(f"camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 2x)")
-        print(f"naive / camchar peak RSS:    {naive['peak_mib'] / ours['peak_mib']:.1f}x   (target >= 8x)")
-        print(f"progress bar / none:         {results['camchar-progress']['seconds'] / ours['seconds']:.2f}x")
-        for key, value in compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz").items():
-            print(f"{key}: {value}")
+    print(f"before: {load()}")
+    if args.compile:
+        compile_times()
+    elif args.threshold:
+        settings = sweep("scale-111", 111, 600, (150, 150, 300, 300))
+        results = run(settings, ["camchar-numpy", "camchar-numba"], args.repeat)
+        print("sweep: 111 brackets x 3 exposures, 600 x 600 16-bit RGB TIFF, ROI 300 x 300 (90 million pixel values)")
+        for mode in ("camchar-numpy", "camchar-numba"):
+            print(f"{mode:26}{results[mode]['seconds']:>10.2f} s{results[mode]['cpu_seconds']:>10.2f} s CPU{results[mode]['peak_mib']:>10.0f} MiB")
+        print(f"numba / numpy wall time:     {results['camchar-numba']['seconds'] / results['camchar-numpy']['seconds']:.2f}x")
+        print(f"numba / numpy CPU time:      {results['camchar-numba']['cpu_seconds'] / results['camchar-numpy']['cpu_seconds']:.2f}x")
+    elif not args.scaling:
+        full_size(args.repeat)
     else:
         print("sweeps: 600 x 600 16-bit RGB TIFF, ROI 300 x 300, 3 exposures per bracket")
         print(f"{'brackets':>8}{'camchar [s]':>13}{'camchar peak RSS [MiB]':>24}{'naive [s]':>11}{'naive peak RSS [MiB]':>22}")
@@ -194,6 +241,55 @@ def main() -> None:
             print(f"{brackets:>8}{ours['seconds']:>13.2f}{ours['peak_mib']:>24.0f}{naive['seconds']:>11.2f}{naive['peak_mib']:>22.0f}")
             comparison = compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz")
             print("         " + "; ".join(f"{key}: {value}" for key, value in comparison.items()))
+    print(f"after: {load()}")
+
+
+def full_size(repeat: int) -> None:
+    """The full-size sweep: decoding, camchar on each path, with a progress bar, and the naive baseline, side by side."""
+    settings = sweep("full-111", 111, 1350, (300, 300, 750, 750))
+    results = run(settings, ["decode", "camchar-numba", "camchar-numpy", "camchar-progress", "naive"], repeat)
+    decode, naive = results["decode"], results["naive"]
+    print("sweep: 111 brackets x 3 exposures, 1350 x 1350 16-bit RGB TIFF, ROI 750 x 750")
+    print(f"{'':30}{'wall [s]':>10}{'CPU [s]':>10}{'peak RSS [MiB]':>16}")
+    names = {
+        "decode": "decode only",
+        "camchar-numba": "camchar, fast path (forced)",
+        "camchar-numpy": "camchar, numpy path (forced)",
+        "camchar-progress": "camchar as installed, progress bar",
+        "naive": "naive",
+    }
+    for mode, name in names.items():
+        print(f"{name:30}{results[mode]['seconds']:>10.2f}{results[mode]['cpu_seconds']:>10.2f}{results[mode]['peak_mib']:>16.0f}")
+    for mode in ("camchar-numba", "camchar-numpy"):
+        ours = results[mode]
+        print(f"{names[mode]}:")
+        print(f"  naive / camchar wall time:   {naive['seconds'] / ours['seconds']:.1f}x   (target >= 20x)")
+        print(f"  camchar / decode wall time:  {ours['seconds'] / decode['seconds']:.2f}x  (target <= 2x)")
+        print(f"  naive / camchar peak RSS:    {naive['peak_mib'] / ours['peak_mib']:.1f}x   (target >= 8x)")
+        print(f"  camchar / decode CPU time:   {ours['cpu_seconds'] / decode['cpu_seconds']:.2f}x")
+    print(f"progress bar / numpy path:     {results['camchar-progress']['seconds'] / results['camchar-numpy']['seconds']:.2f}x")
+    print(f"{'arithmetic with the progress bar (as installed)':48}{arithmetic(settings.parent / 'camchar-progress-out.h5')}")
+    for mode in ("camchar-numba", "camchar-numpy"):
+        for key, value in compare(settings.parent / f"{mode}-out.h5", settings.parent / "naive-out.npz").items():
+            print(f"{mode}: {key}: {value}")
+        print(f"{mode}: arithmetic: {arithmetic(settings.parent / f'{mode}-out.h5')}")
+
+
+def arithmetic(output: Path) -> str:
+    import h5py
+
+    with h5py.File(output) as f:
+        return str(f["camchar"].attrs.get("arithmetic", "not recorded"))
+
+
+def compile_times() -> None:
+    """numba's kernels in a new process each time: compiled into an empty cache, then loaded from it, twice."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        runs = [measure("kernels", Path(), Path(), {"NUMBA_CACHE_DIR": cache}) for _ in range(3)]
+    for name, result in zip(("first run (compiling)", "second run (cached)", "third run (cached)"), runs):
+        print(f"{name:24}{result['seconds']:>7.2f} s   (importing numba and the kernels {result['import_seconds']:.2f} s; peak RSS {result['peak_mib']:.0f} MiB)")
 
 
 if __name__ == "__main__":

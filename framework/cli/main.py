@@ -22,6 +22,7 @@ from typing import NoReturn, Sequence
 
 from camchar._version import __version__
 from camchar.cli.arguments import add_common
+from camchar.numerics import fast_path
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -45,13 +46,24 @@ class _Terminated(BaseException):
     """SIGTERM arrived; unwinds like Ctrl-C so that temporary files are removed."""
 
 
+class _Version(argparse.Action):
+    """``--version``: camchar's version, and whether numba's fast path is there (looked up only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS, help: str | None = None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> NoReturn:
+        print(f"camchar {__version__}\n{fast_path.describe()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``camchar`` and its commands."""
     parser = _Parser(
         prog="camchar",
         description="Camera characterisation: per-wavelength mean and temporal noise from monochromator sweeps.",
     )
-    parser.add_argument("--version", action="version", version=f"camchar {__version__}")
+    parser.add_argument("--version", action=_Version, help="show camchar's version and the path its arithmetic takes, and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"camchar.cli.{name}")

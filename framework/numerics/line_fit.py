@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from camchar.core.errors import BadInput
+from camchar.numerics import fast_path
 
 if TYPE_CHECKING:
     from camchar.host.stack import SelectedStack
@@ -175,13 +176,22 @@ class _Terms:
         """
         return [(index, frame, np.tile(self.centred[index], self.stack.shape[1])) for index, frame in batch]
 
+    def counts(self, frame, block: slice) -> np.ndarray:
+        """Rows ``block`` of ``frame`` as ``(rows, W*C)``, unscaled."""
+        return frame.pixels.reshape(self.height, self.row_items)[block]
+
     def values(self, frame, index: int, block: slice, out: np.ndarray) -> np.ndarray:
         """Rows ``block`` of frame ``index`` as scaled float64 ``(rows, W*C)``, written into ``out``."""
-        return _scaled(frame.pixels.reshape(self.height, self.row_items)[block], self.scales[index], out)
+        return _scaled(self.counts(frame, block), self.scales[index], out)
 
     def accumulate(self, batch, sum_y: np.ndarray, sum_xy: np.ndarray, block: slice) -> None:
         """Add the batch's ``y`` and ``X y`` to rows ``block`` of the per-pixel sums."""
         block_y, block_xy = sum_y[block], sum_xy[block]
+        compiled = fast_path.kernels(wait=True)
+        if compiled is not None:
+            for index, frame, centred_row in batch:
+                compiled.accumulate_lines(self.counts(frame, block), self.scales[index], centred_row, block_y, block_xy)
+            return
         y = np.empty_like(block_y)
         for index, frame, centred_row in batch:
             self.values(frame, index, block, y)
@@ -200,6 +210,12 @@ class _Terms:
         bias = fit.bias.reshape(self.height, self.row_items)[block]
         terms = 2 if self.previous is None else 3
         sums = np.empty((len(batch), terms, self.row_items))
+        compiled = fast_path.kernels(wait=True)
+        if compiled is not None:
+            previous = self.previous[block] if self.previous is not None else mean_y
+            for position, (index, frame, centred_row) in enumerate(batch):
+                compiled.residual_sums(self.counts(frame, block), self.scales[index], centred_row, mean_y, bias, sums[position], previous, self.previous is not None)
+            return self._by_channel(sums)
         y, fitted = np.empty_like(mean_y), np.empty_like(mean_y)
         for position, (index, frame, centred_row) in enumerate(batch):
             self.values(frame, index, block, y)
@@ -212,7 +228,11 @@ class _Terms:
                 before[...] = y
             np.multiply(y, y, out=y)
             y.sum(axis=0, out=sums[position, 1])
-        return sums.reshape(len(batch), terms, self.stack.shape[1], self.stack.shape[2]).sum(axis=2)
+        return self._by_channel(sums)
+
+    def _by_channel(self, sums: np.ndarray) -> np.ndarray:
+        """``(frames, terms, W*C)`` column sums folded into ``(frames, terms, C)`` channel sums."""
+        return sums.reshape(*sums.shape[:2], self.stack.shape[1], self.stack.shape[2]).sum(axis=2)
 
 
 def _fit_lines(stack: "SelectedStack", terms: _Terms, rows) -> LineFit:

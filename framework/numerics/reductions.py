@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from camchar.numerics import fast_path
+
 __all__ = ["channel_totals", "channel_maxima", "pixel_sums", "pixel_sum_moments", "is_exact_integer"]
 
 #: Every integer of magnitude below this is a float64.
@@ -94,6 +96,10 @@ def pixel_sum_moments(pixels: np.ndarray) -> tuple[int, int, int] | None:
     block_rows = min(height, _SUM_BLOCK_ROWS, int(_EXACT_FLOAT64 // (largest_square * max(width, 1))))
     if block_rows < 1:
         return None
+    compiled = fast_path.kernels()
+    if compiled is not None and height * width * largest_square < 2.0**63:
+        total, squares = compiled.pixel_sum_moments(rows, channels)
+        return height * width, int(total), int(squares)
     values = np.empty((block_rows, width * channels), np.float32)
     sums = np.empty((block_rows, width), np.float32)
     exact = np.empty((block_rows, width), np.float64)

@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from camchar.host.problem import ResponseProblem
+from camchar.response.bounded_minimum import minimise_bounded
 from camchar.response.numerics import r2_from_residual
 
 __all__ = ["ALPHA_BOUNDS", "search_alpha", "search_alpha_gcv", "gcv_score"]
@@ -65,10 +66,7 @@ def search_alpha(
         problem.report(stage, evaluations, 0)
         return (problem.target_r2 - r2) ** 2
 
-    from scipy.optimize import minimize_scalar  # imported on use: scipy.optimize takes a quarter second
-
-    result = minimize_scalar(mismatch, bounds=ALPHA_BOUNDS, method="bounded")
-    alpha = float(result.x)
+    alpha = float(minimise_bounded(mismatch, ALPHA_BOUNDS)[0])
     return alpha, r2_from_residual(problem.y, residual(alpha))
 
 
@@ -129,9 +127,7 @@ def search_alpha_gcv(
     scores = [score(x) for x in grid]
     best = int(np.argmin(scores))
     bounds = (grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)])
-    from scipy.optimize import minimize_scalar
-
-    result = minimize_scalar(score, bounds=bounds, method="bounded", options={"xatol": 1e-3})
-    log_alpha = float(result.x) if result.fun <= scores[best] else float(grid[best])
+    refined, refined_score = minimise_bounded(score, bounds, xatol=1e-3)
+    log_alpha = float(refined) if refined_score <= scores[best] else float(grid[best])
     alpha = 10.0**log_alpha
     return alpha, r2_from_residual(problem.y, evaluate(alpha)[0])

@@ -22,6 +22,7 @@ from camchar.response.bootstrap import bootstrap
 from camchar.response.checked import guarded_method, prepared_solver
 from camchar.response.matching import SOURCE_SCALES, normalise_and_match
 from camchar.response.numerics import r2_score
+from camchar.runtime.blas import single_threaded_blas
 
 __all__ = ["ResponseResult", "fit_response"]
 
@@ -297,8 +298,9 @@ def fit_response(
         non_negative=non_negative,
         progress=progress,
     )
-    solver = prepared_solver(chosen, problem)
-    statistics = bootstrap(problem, solver, n_draws, seed)
+    with single_threaded_blas():
+        solver = prepared_solver(chosen, problem)
+        statistics = bootstrap(problem, solver, n_draws, seed)
     r2 = r2_score(problem.y, statistics.estimate_mean)
     response_scale = matched.samples_scale / matched.source_scale
     _refuse_non_finite(statistics, r2, response_scale, samples_file)

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 
 from camchar.core.frames import Frame, LoadRequest
+from camchar.numerics import fast_path
 from camchar.stats.levels import FrameRecord
 
 __all__ = ["PILE_UP_FRACTION", "BEND_THRESHOLD", "FLAT_AFTER", "Bend", "Clipping", "is_pile_up", "pile_up_levels", "pile_up_tops", "decoded_planes", "bend_of"]
@@ -277,8 +278,14 @@ def _mean_and_error(longer: np.ndarray, shorter: np.ndarray) -> tuple[np.ndarray
     The ``(H, W, C)`` differences are summed as ``(H, W*C)`` rows and folded into
     channels: numpy reduces slowly over a short last axis (five times slower here).
     """
+    channels = longer.shape[-1]
+    compiled = fast_path.kernels()
+    if compiled is not None:
+        rows = longer.reshape(longer.shape[0], -1)
+        mean, squares = compiled.difference_moments(rows, shorter.reshape(rows.shape if shorter.size > 1 else (1, 1)), channels)
+        count = rows.size // channels
+        return mean, np.sqrt(squares / count) / np.sqrt(count)
     differences = np.subtract(longer, shorter, dtype=np.float64)
-    channels = differences.shape[-1]
     count = differences.size // channels
     rows = differences.reshape(differences.shape[0], -1)
     mean = rows.sum(axis=0).reshape(-1, channels).sum(axis=0) / count

@@ -29,6 +29,7 @@ from camchar.core.frames import ImageInfo
 from camchar.files.atomic import check_output_path
 from camchar.files.camera_samples import CameraSamples
 from camchar.host.registry import Components
+from camchar.numerics import fast_path
 from camchar.pipeline.output import check_writer, write_result
 from camchar.pipeline.ownership import refuse_a_foreign_file
 from camchar.runtime.cluster import connect
@@ -124,6 +125,7 @@ def compute_samples(
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
     caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
     with contextlib.ExitStack() as resources:
+        arithmetic = resources.enter_context(fast_path.engaged(_pixel_values(context, infos)))
         cluster = resources.enter_context(connect(options.scheduler, reporter)) if options.scheduler is not None else None
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
@@ -144,10 +146,12 @@ def compute_samples(
             raise BadInput(settings.path, "no bracket has a usable frame (every frame overexposed or rejected); no output written" + _levels_hint(settings))
         started = time.perf_counter()
         std = estimate_noise(decoding, selection)
+        path_taken = arithmetic()
         reporter.summary(f"noise model {noise_model.name} on {len(selection.frames)} frames [{time.perf_counter() - started:.2f} s]")
         emva = sweep_emva1288(decoding, selection, darks, clipping)
         warn_negative_means(selection, settings)
     samples = assemble_samples(decoding, selection, std, clipping, warnings_given)
+    samples.provenance["arithmetic"] = path_taken
     if emva is not None:
         samples.emva1288 = emva.datasets()
         samples.provenance.update(emva.provenance())
@@ -188,6 +192,12 @@ def preflight(context: SweepContext) -> dict[Path, ImageInfo]:
     ):
         raise problem
     return infos
+
+
+def _pixel_values(context: SweepContext, infos: dict[Path, ImageInfo]) -> int:
+    """How many pixel values the run decodes: every image's ROI (or whole image), every channel."""
+    roi = context.settings.roi
+    return sum((roi.h * roi.w if roi is not None else info.height * info.width) * info.channels for info in infos.values())
 
 
 def _levels_hint(settings: Settings) -> str:

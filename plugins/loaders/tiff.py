@@ -15,6 +15,11 @@ file truncated during a run would then kill the process with SIGBUS; a short
 read is a clean error instead, and no file stays open.) Every other layout
 is decoded whole by tifffile and then cut.
 
+The header of a plain page is read once: what ``probe`` learnt of it (the
+checks probe every file before any decoding) serves every later ``load`` of
+the file, as long as the file's size, times and inode are the ones probed;
+any change, and every other layout, reads the header again.
+
 A multi-page TIFF (a bracket or a whole sweep in one file) is read a page at
 a time: ``stack.tif#3`` is its third page (``image_name: stack.tif#{}``),
 with that page's own tags and the same fast path for plain pages; a plain
@@ -28,7 +33,7 @@ import contextlib
 import os
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, NamedTuple
 
 import numpy as np
 import tifffile
@@ -42,6 +47,18 @@ EXPOSURE_TIME_TAG = 33434
 
 #: Where the rows of plain files are read: memory used again once a frame is gone (``_buffers``).
 _READ_BUFFERS = BufferPool()
+#: Headers of plain pages kept for their loads, at most this many (a few hundred bytes each).
+_KEPT_LAYOUTS = 4096
+
+
+class _Layout(NamedTuple):
+    """What a load needs from a plain page's header: the page's info and capture metadata, where its rows are, their type."""
+
+    identity: tuple[int, ...]
+    info: ImageInfo
+    metadata: dict[str, Any]
+    data_offset: int
+    dtype: np.dtype
 
 
 class TiffLoader(Loader):
@@ -52,6 +69,9 @@ class TiffLoader(Loader):
     suffixes = (".tiff", ".tif")
     #: Above the RAW loaders: a converted TIFF beside a RAW file is what the original workflow read.
     precedence = 20
+
+    def __init__(self) -> None:
+        self._layouts: dict[str, _Layout] = {}
 
     def can_open(self, path: Path) -> bool:
         """Whether ``path`` (or the file of the page it addresses, ``stack.tif#3``) has a TIFF suffix."""
@@ -66,8 +86,9 @@ class TiffLoader(Loader):
             As :meth:`load`, without decoding any pixels.
         """
         path = Path(path)
-        with _open_tiff(path) as (_, tif, page):
+        with _open_tiff(path) as (handle, tif, page):
             info = _image_info(path, tif, page)
+            self._keep_layout(path, handle, tif, page, info)
         _check_roi(info, request.roi, path)
         return info
 
@@ -96,19 +117,58 @@ class TiffLoader(Loader):
             not fit inside it.
         """
         path = Path(path)
+        frame = self._load_probed(path, request)
+        if frame is not None:
+            return frame
         with _open_tiff(path) as (handle, tif, page):
             info = _image_info(path, tif, page)
             _check_roi(info, request.roi, path)
             metadata = _capture_metadata(page)
             pixels = _read_region(handle, tif, page, request.roi, path)
-        return Frame(
-            pixels=pixels,
-            exposure_time=info.exposure_time,
-            saturation=float(np.iinfo(pixels.dtype).max),
-            path=path,
-            metadata=metadata,
-            image_size=info.size,
-        )
+        return _frame(path, pixels, info, metadata)
+
+    def _keep_layout(self, path: Path, handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPage, info: ImageInfo) -> None:
+        """Remember a plain page's header for the loads of the unchanged file."""
+        if not _is_plain(page):
+            return
+        if len(self._layouts) >= _KEPT_LAYOUTS:
+            self._layouts.clear()
+        dtype = np.dtype(page.dtype).newbyteorder(tif.byteorder)
+        self._layouts[str(path)] = _Layout(_identity(os.fstat(handle.fileno())), info, _capture_metadata(page), page.dataoffsets[0], dtype)
+
+    def _load_probed(self, path: Path, request: LoadRequest) -> Frame | None:
+        """The frame read with the header ``probe`` kept, or ``None`` when there is none or the file changed since."""
+        layout = self._layouts.get(str(path))
+        if layout is None:
+            return None
+        try:
+            handle = open(split_page(path)[0], "rb")
+        except OSError:
+            return None  # the full reading names the problem
+        with handle:
+            if _identity(os.fstat(handle.fileno())) != layout.identity:
+                return None
+            info = layout.info
+            _check_roi(info, request.roi, path)
+            pixels = _read_rows(handle, layout.data_offset, (info.height, info.width, info.channels), layout.dtype, request.roi, path)
+        return _frame(path, pixels, info, layout.metadata)
+
+
+def _identity(status: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is written or replaced: device, inode, size, modification and change times."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _frame(path: Path, pixels: np.ndarray, info: ImageInfo, metadata: dict[str, Any]) -> Frame:
+    """The loaded frame: the largest value of the sample type is the saturation level."""
+    return Frame(
+        pixels=pixels,
+        exposure_time=info.exposure_time,
+        saturation=float(np.iinfo(pixels.dtype).max),
+        path=path,
+        metadata=dict(metadata),
+        image_size=info.size,
+    )
 
 
 @contextlib.contextmanager
@@ -242,14 +302,20 @@ def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPa
     the frame is a view of them; other layouts are decoded whole and cut.
     """
     height, width = page.imagelength, page.imagewidth
-    rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
     if not _is_plain(page):
+        rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
         pixels = _as_height_width_channels(page.asarray(), page.axes)[rows, columns]
         return np.ascontiguousarray(pixels, dtype=pixels.dtype.newbyteorder("="))
-    channels = page.samplesperpixel
     dtype = np.dtype(page.dtype).newbyteorder(tif.byteorder)
+    return _read_rows(handle, page.dataoffsets[0], (height, width, page.samplesperpixel), dtype, roi, path)
+
+
+def _read_rows(handle: BinaryIO, offset: int, shape: tuple[int, int, int], dtype: np.dtype, roi: Region | None, path: Path) -> np.ndarray:
+    """The ROI of a plain page whose ``(H, W, C)`` rows of ``dtype`` start at ``offset``: its rows read with one ``pread``, a view cut."""
+    height, width, channels = shape
+    rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
     row_bytes = width * channels * dtype.itemsize
-    start = page.dataoffsets[0] + rows.start * row_bytes
+    start = offset + rows.start * row_bytes
     count = (rows.stop - rows.start) * width * channels
     if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
         raise BadInput(path, "the file ends before its image data does (truncated?)")

@@ -71,7 +71,7 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_version_and_help():
-    assert run_camchar("--version").stdout.strip() == f"camchar {__version__}"
+    assert run_camchar("--version").stdout.splitlines()[0] == f"camchar {__version__}"
     help_text = run_camchar("stats", "--help").stdout
     for flag in ("-o", "--quiet", "--max", "--loader", "--selector", "--noise-model", "--debug", "--input"):
         assert flag in help_text

@@ -1,0 +1,143 @@
+"""Which path the per-frame arithmetic takes: numba's compiled kernels (the fast path) or numpy (the reference).
+
+Both paths give the same numbers (:mod:`camchar.numerics._kernels` says how
+closely). The fast path needs numba, which ``pip install camchar`` brings
+where numba has wheels; without it camchar runs the numpy path, and
+``camchar --version`` and every output's provenance say which path ran.
+
+Importing numba and loading the cached kernels costs 0.7 to 1 s of CPU in
+every process, and the kernels save about 2 ms of CPU per million pixel
+values, so a run engages the fast path only when it has at least
+:data:`FAST_PATH_MIN_VALUES` pixel values to go through
+(``docs/performance.md`` has the measurements). The environment variable
+``CAMCHAR_FAST_PATH`` overrides that choice: ``0`` for the numpy path
+always, ``1`` for the fast path whatever the size.
+
+The choice holds for a run (:func:`engaged`); the numerical functions ask
+:func:`kernels` for the kernels, which are ``None`` outside a run that
+engaged them, and until numba has loaded beside the run's first steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import threading
+import warnings
+from types import ModuleType
+from typing import Callable, Iterator
+
+from camchar.core.errors import CamcharWarning, shorten
+
+__all__ = ["FAST_PATH_ENV", "FAST_PATH_MIN_VALUES", "available", "describe", "engaged", "kernels"]
+
+#: The environment variable that forces a path: ``0`` numpy, ``1`` numba (unset: by the sweep's size).
+FAST_PATH_ENV = "CAMCHAR_FAST_PATH"
+#: Pixel values a run goes through (every image's ROI, decoded) from which the fast path repays numba's start-up (measured).
+FAST_PATH_MIN_VALUES = 1_000_000_000
+
+_engaged: ModuleType | None = None
+_loading: threading.Thread | None = None
+_failure: str | None = None
+
+
+def available() -> bool:
+    """Whether numba is installed (found without importing it) and ``CAMCHAR_FAST_PATH`` does not turn it off."""
+    return os.environ.get(FAST_PATH_ENV, "").strip() != "0" and importlib.util.find_spec("numba") is not None
+
+
+def describe() -> str:
+    """The path this installation can take, for ``camchar --version``: e.g. ``fast path: numba 0.61.0``."""
+    if importlib.util.find_spec("numba") is None:
+        return "fast path: none (numba is not installed; the numpy path runs)"
+    version = _numba_version()
+    if os.environ.get(FAST_PATH_ENV, "").strip() == "0":
+        return f"fast path: {version}, turned off by {FAST_PATH_ENV}=0 (the numpy path runs)"
+    return f"fast path: {version}, for sweeps of {FAST_PATH_MIN_VALUES / 1e6:g} million pixel values or more"
+
+
+def kernels(wait: bool = False) -> ModuleType | None:
+    """The compiled kernels when the current run engaged the fast path and they are ready, else ``None`` (the numpy path).
+
+    Parameters
+    ----------
+    wait
+        Wait for the kernels the run is loading (numba's start-up runs
+        beside the run's first steps): the noise passes wait, so that the
+        path the provenance names is the one they ran; the SNR and the bend
+        test, whose numbers are the same on both paths to the last bit, do not.
+    """
+    loading = _loading
+    if wait and loading is not None:
+        loading.join()
+    return _engaged
+
+
+@contextlib.contextmanager
+def engaged(values: int) -> Iterator[Callable[[], str]]:
+    """Engage the fast path for a run through ``values`` pixel values, when it gains; yield the path's name for the provenance.
+
+    numba and the kernels load on a thread of their own while the run goes
+    on (on the numpy path until they are ready).
+
+    Parameters
+    ----------
+    values
+        How many pixel values the run decodes and goes through.
+
+    Yields
+    ------
+    callable
+        Returns ``numba X.Y`` or ``numpy``: the path the noise passes took.
+    """
+    global _engaged, _loading, _failure
+    before = _engaged, _loading, _failure
+    _engaged, _loading, _failure = None, None, None
+    if _wanted(values):
+        _loading = threading.Thread(target=_load_kernels, name="camchar-numba", daemon=True)
+        _loading.start()
+    try:
+        yield _path_taken
+    finally:
+        if _loading is not None:
+            _loading.join()
+        _engaged, _loading, _failure = before
+
+
+def _load_kernels() -> None:
+    """Import numba and the kernels, and call them once (numba's code generator starts on the first call); engage them.
+
+    A numba that fails to load leaves the numpy path, and the reason for the warning :func:`engaged` gives.
+    """
+    global _engaged, _failure
+    try:
+        from camchar.numerics import _kernels
+
+        _kernels.warm_up()
+    except Exception as exc:  # noqa: BLE001 - a broken numba or llvmlite raises anything; the numpy path still runs
+        _failure = f"{type(exc).__name__}: {exc}"
+        return
+    _engaged = _kernels
+
+
+def _path_taken() -> str:
+    """The path of the noise passes, once they ran: ``numba X.Y``, or ``numpy`` (with a warning when numba failed to load)."""
+    if kernels(wait=True) is not None:
+        return _numba_version()
+    if _failure is not None:
+        warnings.warn(CamcharWarning(f"numba's fast path failed to load ({shorten(_failure, 120)}); the numpy path ran, with the same numbers"), stacklevel=2)
+    return "numpy"
+
+
+def _numba_version() -> str:
+    from importlib.metadata import version  # imported on use: --help needs none of it
+
+    return f"numba {version('numba')}"
+
+
+def _wanted(values: int) -> bool:
+    forced = os.environ.get(FAST_PATH_ENV, "").strip()
+    if forced == "1":
+        return available()
+    return available() and values >= FAST_PATH_MIN_VALUES

@@ -1,0 +1,196 @@
+"""The fast path (numba's kernels) and the numpy path give the same numbers; which one runs, and where it is said.
+
+The reference sweep runs on both paths in the default suite (the kernels it
+needs load from numba's on-disk cache); the kernels on other sample types and
+layouts, and the fpn-unbiased model's neighbouring products, in the slow suite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from fractions import Fraction
+
+import h5py
+import numpy as np
+import pytest
+
+from camchar.cli.main import main
+from camchar.core.errors import CamcharWarning
+from camchar.core.frames import Region
+from camchar.numerics import fast_path
+from camchar.numerics.line_fit import residual_moments
+from camchar.numerics.reductions import pixel_sum_moments
+from camchar.settings import read_settings
+from camchar.simulation.camera import CameraModel
+from camchar.simulation.sweep import SweepPlan, simulate_sweep
+from camchar.stats import clipping
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
+from camchar.testing import fake_stack
+
+needs_numba = pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba is not installed")
+
+PATHS = {"numpy": "0", "numba": "1"}
+
+
+def stats_on(settings, host, path: str, monkeypatch, **options):
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, PATHS[path])
+    output = run_stats(read_settings(settings), host.components, RunOptions(output=settings.parent / f"{path}.h5", **options))
+    with h5py.File(output) as f:
+        return {name: f[name][()] for name in ("nominal_wavelength", "exposure_time", "samples", "samples_std")}, f["camchar"].attrs["arithmetic"]
+
+
+@needs_numba
+def test_the_reference_sweep_on_both_paths_reproduces_the_original(sweep, host, monkeypatch):
+    """expected.h5 is what the original image_stats computed from these TIFFs."""
+    with h5py.File(sweep.parent / "expected.h5") as f:
+        want = {name: f[name][()] for name in ("nominal_wavelength", "exposure_time", "samples", "samples_std")}
+    results = {path: stats_on(sweep, host, path, monkeypatch) for path in PATHS}
+    assert results["numpy"][1] == "numpy"
+    assert results["numba"][1].startswith("numba ")
+    for got, _ in results.values():
+        assert np.array_equal(got["nominal_wavelength"], want["nominal_wavelength"])
+        assert np.array_equal(got["exposure_time"], want["exposure_time"])
+        for name in ("samples", "samples_std"):
+            np.testing.assert_allclose(got[name], want[name], rtol=1e-13, atol=0)
+    for name in want:  # bit for bit: the kernels run the numpy path's operations in its order
+        assert np.array_equal(results["numba"][0][name], results["numpy"][0][name])
+
+
+def test_a_small_sweep_runs_the_numpy_path_unless_told(monkeypatch):
+    monkeypatch.delenv(fast_path.FAST_PATH_ENV, raising=False)
+    with fast_path.engaged(fast_path.FAST_PATH_MIN_VALUES - 1) as path:
+        assert path() == "numpy" and fast_path.kernels(wait=True) is None
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "0")
+    with fast_path.engaged(10 * fast_path.FAST_PATH_MIN_VALUES) as path:
+        assert path() == "numpy" and fast_path.kernels(wait=True) is None
+
+
+@needs_numba
+def test_a_large_sweep_engages_the_fast_path_for_the_run_only(monkeypatch):
+    monkeypatch.delenv(fast_path.FAST_PATH_ENV, raising=False)
+    with fast_path.engaged(fast_path.FAST_PATH_MIN_VALUES) as path:
+        assert path().startswith("numba ") and fast_path.kernels() is not None
+    assert fast_path.kernels(wait=True) is None
+
+
+def version_lines(capsys) -> list[str]:
+    """What ``camchar --version`` prints, run in this process."""
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code in (0, None)
+    return capsys.readouterr().out.splitlines()
+
+
+def test_without_numba_the_numpy_path_runs_and_version_says_so(monkeypatch, capsys):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "numba" else real_find_spec(name, *args))
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "1")
+    with fast_path.engaged(10 * fast_path.FAST_PATH_MIN_VALUES) as path:
+        assert path() == "numpy" and fast_path.kernels(wait=True) is None
+    assert version_lines(capsys)[1] == "fast path: none (numba is not installed; the numpy path runs)"
+
+
+@needs_numba
+@needs_numba
+def test_a_numba_that_fails_to_load_leaves_the_numpy_path_with_a_warning(monkeypatch):
+    def broken():
+        raise OSError("libllvmlite.so: cannot open shared object file")
+
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "1")
+    monkeypatch.setattr("camchar.numerics._kernels.warm_up", broken)
+    with fast_path.engaged(0) as path:
+        with pytest.warns(CamcharWarning, match=r"numba's fast path failed to load \(OSError: libllvmlite.so: cannot open .*\); the numpy path ran"):
+            assert path() == "numpy"
+
+
+@needs_numba
+def test_version_names_numba_and_the_threshold(monkeypatch, capsys):
+    monkeypatch.delenv(fast_path.FAST_PATH_ENV, raising=False)
+    line = version_lines(capsys)[1]
+    assert line.startswith("fast path: numba ") and f"{fast_path.FAST_PATH_MIN_VALUES // 10**6} million pixel values" in line
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "0")
+    assert "turned off by CAMCHAR_FAST_PATH=0" in version_lines(capsys)[1]
+
+
+# -- the kernels on their own, against the numpy path (slow: each new sample type or layout compiles once) ----------
+
+
+def both_paths(func, monkeypatch):
+    """``func()`` on the numpy path, then on the fast path."""
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "0")
+    with fast_path.engaged(0):
+        numpy_result = func()
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "1")
+    with fast_path.engaged(0):
+        assert fast_path.kernels(wait=True) is not None
+        return numpy_result, func()
+
+
+def frames(dtype, shape=(6, 37, 29, 3), seed=0):
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(100, 60000, shape)
+    ramp = np.linspace(0.2, 1.0, shape[0])[:, None, None, None]  # a stimulus that varies between frames
+    return (counts * ramp).astype(dtype)
+
+
+@pytest.mark.slow
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.uint16, np.int16, np.uint8])
+def test_snr_sums_are_the_exact_integers(dtype, monkeypatch):
+    rng = np.random.default_rng(3)
+    info = np.iinfo(dtype)
+    whole = rng.integers(info.min, info.max, (60, 50, 3), endpoint=True).astype(dtype)
+    roi = whole[5:45, 7:41]  # a view with rows longer than the ROI, as the tiff loader hands out
+    sums = roi.astype(np.int64).sum(axis=2).ravel()
+    truth = (sums.size, int(sums.sum()), int((sums * sums).sum()))
+    numpy_result, numba_result = both_paths(lambda: pixel_sum_moments(roi), monkeypatch)
+    assert numpy_result == numba_result == truth
+
+
+@pytest.mark.slow
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.uint16, np.float64])
+@pytest.mark.parametrize("neighbours", [False, True])
+def test_noise_passes_agree(dtype, neighbours, monkeypatch):
+    stack_frames = frames(dtype)
+    times = [0.01, 0.02, 0.04, 0.01, 0.02, 0.04]
+
+    def moments():
+        stack = fake_stack(stack_frames, times, workers=2)
+        return residual_moments(stack, 1.0 / stack.exposure_times, stack.stimulus, neighbours)
+
+    numpy_result, numba_result = both_paths(moments, monkeypatch)
+    assert np.array_equal(numpy_result[:, :2], numba_result[:, :2])  # the same operations in the same order
+    if neighbours:  # numpy's einsum sums the products in an order of its own
+        np.testing.assert_allclose(numba_result[:, 2], numpy_result[:, 2], rtol=1e-13, atol=1e-13 * np.abs(numpy_result[:, 1]).max())
+
+
+@pytest.mark.slow
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.uint16, np.float64])
+def test_bend_moments_agree(dtype, monkeypatch):
+    longer, shorter = frames(dtype, (2, 64, 48, 3))
+    for other in (shorter[::8], np.zeros(1)):
+        numpy_result, numba_result = both_paths(lambda other=other: clipping._mean_and_error(longer[::8], other), monkeypatch)
+        for want, got in zip(numpy_result, numba_result):
+            np.testing.assert_allclose(got, want, rtol=1e-13, atol=0)
+
+
+@pytest.mark.slow
+@needs_numba
+@pytest.mark.filterwarnings("ignore:fpn-unbiased. with 6 brackets")  # a small sweep: the estimate's error is large, and the same on both paths
+@pytest.mark.parametrize("noise_model", ["linear-fpn", "fpn-unbiased"])
+def test_a_simulated_sweep_with_darks_on_both_paths(tmp_path, host, monkeypatch, noise_model):
+    plan = SweepPlan(
+        wavelengths=(420, 480, 540, 600, 660, 720),
+        exposures=(Fraction(1, 80), Fraction(1, 40), Fraction(1, 20)),
+        roi=Region(4, 6, 48, 40),
+        seed=5,
+        dark_frames=3,
+    )
+    settings = simulate_sweep(tmp_path, CameraModel(height=52, width=60, peak_rate=4.0e6), plan)
+    results = {path: stats_on(settings, host, path, monkeypatch, noise_model=noise_model) for path in PATHS}
+    numpy_values, numba_values = results["numpy"][0], results["numba"][0]
+    for name in numpy_values:
+        np.testing.assert_allclose(numba_values[name], numpy_values[name], rtol=1e-13, atol=0)

@@ -1,0 +1,49 @@
+"""The tiff loader reads each plain file's header once a run: the probe's, reused by every load of the unchanged file."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import tifffile
+
+from camchar.core.frames import LoadRequest, Region
+from camchar.plugins.loaders import tiff
+from camchar.plugins.loaders.tiff import TiffLoader
+from camchar.settings import read_settings
+from camchar.stats.options import RunOptions
+from camchar.stats.run import run_stats
+
+
+def count_header_reads(monkeypatch) -> list[str]:
+    """Every TIFF header the tiff loader parses from now on, by file name."""
+    opened: list[str] = []
+    real = tifffile.TiffFile
+
+    def counting(handle, *args, **kwargs):
+        opened.append(os.path.basename(handle.name))
+        return real(handle, *args, **kwargs)
+
+    monkeypatch.setattr(tiff.tifffile, "TiffFile", counting)
+    return opened
+
+
+def test_a_run_reads_each_header_once(sweep, host, monkeypatch):
+    opened = count_header_reads(monkeypatch)
+    run_stats(read_settings(sweep), host.components, RunOptions(output=sweep.parent / "out.h5"))
+    images = sorted(path.name for path in (sweep.parent / "raw").glob("*.tiff"))
+    assert sorted(opened) == images  # the 15 probes; not the 15 loads, nor the selected frames' two readings again
+
+
+def test_a_file_changed_after_its_probe_is_read_anew(tmp_path):
+    path = tmp_path / "frame.tiff"
+    first = np.arange(6 * 8 * 3, dtype=np.uint16).reshape(6, 8, 3)
+    tifffile.imwrite(path, first, photometric="rgb", extratags=[(33434, 5, 1, (1, 50), True)])
+    loader, request = TiffLoader(), LoadRequest(roi=Region(1, 2, 4, 3))
+    loader.probe(path, request)
+    replacement = tmp_path / "new.tiff"  # another file in its place: another inode, however fast it happens
+    tifffile.imwrite(replacement, first[::-1].copy(), photometric="rgb", extratags=[(33434, 5, 1, (1, 25), True)])
+    os.replace(replacement, path)
+    frame = loader.load(path, request)
+    assert np.array_equal(frame.pixels, first[::-1][2:5, 1:5])
+    assert frame.exposure_time == 1 / 25
