@@ -123,7 +123,7 @@ def run_spectra(folder: Path, components: Components, options: SpectraOptions, r
     if given:
         provenance["warnings"] = list(given)
     spectra = attrs.evolve(spectra, provenance=provenance)
-    write_result(spectra, writer, output)
+    write_result(spectra, writer, output, made_from=folder)
     reporter.summary(_summary(spectra, len(paths), reader, output, time.perf_counter() - started))
     return spectra
 

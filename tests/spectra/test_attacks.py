@@ -49,3 +49,28 @@ def test_a_relative_source_folder_is_read(three_files, tmp_path, monkeypatch, wr
     assert ran.returncode == 0, ran.stderr
     with h5py.File(tmp_path / "rf.h5") as f:
         assert f["camchar"].attrs["spectra_reader"] == "spectrometer-folder"
+
+
+def set_pixel(path: Path, pixel: int, value: str, wavelength: str | None = None) -> None:
+    """Write ``value`` (and ``wavelength``, if given) into pixel ``pixel`` of an OceanView file."""
+    header, marker, data = path.read_text().partition(">>>>>Begin Spectral Data<<<<<\n")
+    rows = data.splitlines()
+    old_wavelength, _ = rows[pixel].split("\t")
+    rows[pixel] = f"{wavelength or old_wavelength}\t{value}"
+    path.write_text(header + marker + "\n".join(rows) + "\n")
+
+
+# 1: numbers the arithmetic cannot represent
+
+
+def test_a_spectrum_that_overflows_is_refused_not_written(three_files, tmp_path):
+    set_pixel(three_files / "300 ND-2.txt", 1000, "1e307")  # finite as read; times 10**2 it is not
+    line = refused(three_files, tmp_path / "o.h5")
+    assert f"{three_files}: the result's irradiance would hold" in line and "NaN or infinite value(s)" in line
+
+
+def test_a_spectrum_that_overflows_is_refused_as_a_source(three_files, tmp_path):
+    set_pixel(three_files / "300 ND-2.txt", 1000, "1e307")
+    line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", *FIT))
+    assert f"{three_files}: the result's irradiance would hold" in line
+    assert not (tmp_path / "rf.h5").exists()
