@@ -12,14 +12,28 @@ from camchar.host.options import OptionValue
 from camchar.host.registry import Components, Registered
 from camchar.pipeline.choice import ChosenComponent, configure
 
-__all__ = ["reader_for_folder", "folder_has_files_of", "choose_spectrometer_reader"]
+__all__ = ["folder_entries", "reader_for_folder", "folder_has_files_of", "choose_spectrometer_reader"]
+
+
+def folder_entries(folder: Path) -> list[Path]:
+    """The entries of ``folder`` that may be measurements: every one but hidden ones (names starting with a dot).
+
+    A hidden file is no measurement: ``.500 ND-3.txt`` would read as 0.5 nm,
+    and ``._500 ND-3.txt`` is the resource fork a Mac leaves on other disks.
+
+    Raises
+    ------
+    OSError
+        When the folder cannot be listed.
+    """
+    return sorted((path for path in folder.iterdir() if not path.name.startswith(".")), key=lambda path: path.name)
 
 
 def folder_has_files_of(registered: Registered, folder: Path) -> bool:
     """Whether ``folder`` holds a file the (unconfigured) reader ``registered`` can open; never raises."""
     try:
         opener = guarded(registered)
-        return folder.is_dir() and any(path.is_file() and opener.can_open(path) for path in folder.iterdir())
+        return folder.is_dir() and any(path.is_file() and opener.can_open(path) for path in folder_entries(folder))
     except (BadInput, OSError):
         return False
 

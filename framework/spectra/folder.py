@@ -18,14 +18,16 @@ import attrs
 import numpy as np
 
 from camchar._version import __version__
+from camchar.core.bounds import ND, WAVELENGTH
 from camchar.core.errors import BadInput, CamcharWarning, shorten
 from camchar.core.spectrometer import SpectrometerFile, check_spectrometer_file
 from camchar.files.monochromator_spectra import MonochromatorSpectra
 from camchar.host.guard import checked_type, component_error
 from camchar.pipeline.choice import ChosenComponent
+from camchar.spectra.choice import folder_entries
 from camchar.spectra.method import CORRECTED, MIN_REPEATS, ORIGINAL, REPEATS, SpectraParameters, bin_edges, per_file
 
-__all__ = ["Measurement", "check_folder", "files_in", "read_files", "measurements", "compute_spectra", "spectra_of_folder"]
+__all__ = ["Measurement", "check_folder", "files_in", "read_files", "check_plausible", "measurements", "compute_spectra", "spectra_of_folder"]
 
 
 @attrs.frozen
@@ -52,7 +54,7 @@ def check_folder(folder: Path) -> None:
 
 
 def files_in(folder: Path, reader: ChosenComponent) -> list[Path]:
-    """The files of ``folder`` (not its subfolders) that ``reader`` can open, by name.
+    """The files of ``folder`` (not its subfolders, not hidden ones) that ``reader`` can open, by name.
 
     Raises
     ------
@@ -60,7 +62,7 @@ def files_in(folder: Path, reader: ChosenComponent) -> list[Path]:
         When there is none: naming the reader, its suffixes and its pattern.
     """
     check_folder(folder)
-    found = sorted((path for path in folder.iterdir() if path.is_file() and reader.component.can_open(path)), key=lambda path: path.name)
+    found = [path for path in folder_entries(folder) if path.is_file() and reader.component.can_open(path)]
     if not found:
         suffixes = ", ".join(reader.component.suffixes) or "any suffix"
         pattern = reader.component.config.get("pattern")
@@ -86,10 +88,51 @@ def read_files(paths: Sequence[Path], reader: ChosenComponent) -> list[Spectrome
             check_spectrometer_file(spectrum)
         except BadInput as problem:
             raise component_error(reader.registered, f"returned a spectrum from read() that fails camchar's checks: {problem.message}") from None
+        check_plausible(spectrum)
         read.append(spectrum)
     read.sort(key=lambda spectrum: (spectrum.nominal_wavelength, spectrum.optical_density, spectrum.path.name))
     _check_together(read)
     return read
+
+
+def check_plausible(spectrum: SpectrometerFile) -> None:
+    """Refuse a nominal wavelength or filter from a file's name that no measurement has; warn about unusual ones.
+
+    The bounds are the project's (:mod:`camchar.core.bounds`, as for a
+    settings file's wavelengths and ``ND``): a wavelength of 0 nm or a filter
+    of ND 25 (an irradiance 1e25 times the measured one) is a typo in a name,
+    refused; one of 50 nm or ND 12 may be a real lab's, warned about by name.
+    The density is written negative (``ND-3``): a positive one would divide
+    the irradiance by the filter's factor instead of undoing it.
+
+    Raises
+    ------
+    BadInput
+        Naming the file and the value.
+
+    Warns
+    -----
+    CamcharWarning
+        Naming the file and the unusual value.
+    """
+    if spectrum.optical_density > 0:
+        raise BadInput(
+            spectrum.path,
+            f"its name gives the optical density {spectrum.optical_density:g}, and a filter's is written negative (ND-{spectrum.optical_density:g}): "
+            "the irradiance is multiplied by 10 ** -density",
+        )
+    for bound, value, words in ((WAVELENGTH, spectrum.nominal_wavelength, "the nominal"), (ND, -spectrum.optical_density + 0.0, "the filter")):
+        refusal = bound.refusal(value)
+        if refusal is not None:
+            raise BadInput(spectrum.path, f"its name gives {words} {_with_comma(refusal)}; refused (a typo in the name?)")
+        warning = bound.warning(value)
+        if warning is not None:
+            warnings.warn(CamcharWarning(f"{spectrum.path}: its name gives {words} {_with_comma(warning)}"), stacklevel=2)
+
+
+def _with_comma(text: str) -> str:
+    """A bound's message as a clause: ``wavelength 0 nm, outside the possible range ...``."""
+    return text.replace(" is outside", ", outside", 1)
 
 
 def _check_together(spectra: Sequence[SpectrometerFile]) -> None:

@@ -74,3 +74,49 @@ def test_a_spectrum_that_overflows_is_refused_as_a_source(three_files, tmp_path)
     line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", *FIT))
     assert f"{three_files}: the result's irradiance would hold" in line
     assert not (tmp_path / "rf.h5").exists()
+
+
+# 2: wavelengths and filters from the names, within the plausibility bounds
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("0 ND-3.txt", "0 ND-3.txt: its name gives the nominal wavelength 0 nm, outside the possible range 1 to 1e+06 nm"),
+        ("5000000 ND-3.txt", "5000000 ND-3.txt: its name gives the nominal wavelength 5e+06 nm, outside the possible range 1 to 1e+06 nm"),
+        ("600 ND-25.txt", "600 ND-25.txt: its name gives the filter ND 25, outside the possible range 0 to 20"),
+    ],
+)
+def test_an_impossible_name_is_refused(three_files, tmp_path, name, problem):
+    shutil.copy(three_files / "500 ND-3.txt", three_files / name)
+    assert problem in refused(three_files, tmp_path / "o.h5")
+
+
+def test_a_positive_density_from_a_pattern_is_refused(three_files, tmp_path):
+    shutil.copy(three_files / "500 ND-3.txt", three_files / "600 ND3.txt")
+    line = refused(three_files, tmp_path / "o.h5", "--option", r"oceanview.pattern=([\d.]+) ND(-?[\d.]+)\.txt")
+    assert "600 ND3.txt: its name gives the optical density 3, and a filter's is written negative (ND-3)" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "warning"),
+    [
+        ("50 ND-3.txt", "50 ND-3.txt: its name gives the nominal wavelength 50 nm, outside the usual 100 to 3000 nm; check it"),
+        ("600 ND-12.txt", "600 ND-12.txt: its name gives the filter ND 12, outside the usual 0 to 10; check it"),
+    ],
+)
+def test_an_unusual_name_is_warned_about_by_name(three_files, tmp_path, name, warning):
+    shutil.copy(three_files / "500 ND-3.txt", three_files / name)
+    ran = spectra(three_files, tmp_path / "o.h5")
+    assert ran.returncode == 0 and f"camchar: warning: {three_files / name}" in ran.stderr and warning in ran.stderr, ran.stderr
+    with h5py.File(tmp_path / "o.h5") as f:
+        assert any(warning in text for text in __import__("json").loads(f["camchar"].attrs["warnings"]))
+
+
+def test_a_hidden_file_is_not_a_measurement(three_files, tmp_path):
+    shutil.copy(three_files / "500 ND-3.txt", three_files / ".500 ND-3.txt")  # would read as 0.5 nm
+    shutil.copy(three_files / "500 ND-3.txt", three_files / "._800 ND-2.txt")  # a macOS resource fork
+    ran = spectra(three_files, tmp_path / "o.h5")
+    assert ran.returncode == 0 and "3 file(s) read" in ran.stderr, ran.stderr
+    with h5py.File(tmp_path / "o.h5") as f:
+        assert f["nominal_wavelength"][()].tolist() == [300.0, 500.0, 800.0]
