@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+import stat
 import warnings
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +24,7 @@ from camchar.core.bounds import ND, WAVELENGTH
 from camchar.core.errors import BadInput, CamcharWarning, shorten
 from camchar.core.spectrometer import SpectrometerFile, check_spectrometer_file
 from camchar.files.monochromator_spectra import MonochromatorSpectra
+from camchar.host.components import SpectrometerReader
 from camchar.host.guard import checked_type, component_error
 from camchar.pipeline.choice import ChosenComponent
 from camchar.spectra.choice import folder_entries
@@ -56,19 +59,61 @@ def check_folder(folder: Path) -> None:
 def files_in(folder: Path, reader: ChosenComponent) -> list[Path]:
     """The files of ``folder`` (not its subfolders, not hidden ones) that ``reader`` can open, by name.
 
+    An entry named as the reader's files that is not a regular file (a
+    folder, a named pipe, a link to a device or to nothing) is refused, never
+    opened: skipping it would drop a measurement without a word.
+
     Raises
     ------
     BadInput
-        When there is none: naming the reader, its suffixes and its pattern.
+        When there is none (naming the reader, its suffixes and its pattern), or an entry named as its files is
+        not a regular file.
     """
     check_folder(folder)
-    found = [path for path in folder_entries(folder) if path.is_file() and reader.component.can_open(path)]
+    found = []
+    for path in folder_entries(folder):
+        problem = _not_regular(path)
+        if problem is None:
+            if reader.component.can_open(path):
+                found.append(path)
+        elif _named_as_a_measurement(reader, path):
+            raise BadInput(path, problem)
     if not found:
         suffixes = ", ".join(reader.component.suffixes) or "any suffix"
         pattern = reader.component.config.get("pattern")
         named = f" named by the pattern {pattern!r}" if pattern else ""
         raise BadInput(folder, f"no file that the spectrometer reader '{reader.name}' reads ({suffixes}{named}); name another with --reader, or set {reader.name}.pattern")
     return found
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` (followed through links) is not a regular file, or ``None``; never opens it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        if path.is_symlink():
+            return "is a symbolic link that leads to no file (broken, or a loop); camchar reads spectrometer files only"
+        return "cannot be examined (it went away, or a permission is missing); camchar reads spectrometer files only"
+    if stat.S_ISREG(mode):
+        return None
+    return "is not a regular file (a folder, pipe or device); camchar reads spectrometer files only"
+
+
+def _named_as_a_measurement(reader: ChosenComponent, path: Path) -> bool:
+    """Whether ``path``'s name is one of ``reader``'s files, judged by the name alone (its suffix and pattern).
+
+    The reader's own ``can_open`` is not asked: a plugin's may open the
+    file, and a named pipe must never be opened.
+    """
+    component = reader.component.component
+    if path.suffix.lower() not in component.suffixes:
+        return False
+    try:
+        return SpectrometerReader.name_match(component, path) is not None
+    except ValueError:
+        return True
+    except Exception:  # noqa: BLE001 - a name the pattern cannot judge is no measurement's
+        return False
 
 
 def read_files(paths: Sequence[Path], reader: ChosenComponent) -> list[SpectrometerFile]:
@@ -174,6 +219,8 @@ def measurements(spectra: Sequence[SpectrometerFile]) -> list[Measurement]:
     groups: dict[tuple[float, float], list[SpectrometerFile]] = {}
     for spectrum in spectra:
         groups.setdefault((spectrum.nominal_wavelength, spectrum.optical_density), []).append(spectrum)
+    for files in groups.values():
+        _refuse_two_names(files)
     found = [Measurement(wavelength, density, tuple(files)) for (wavelength, density), files in groups.items()]
     for before, after in zip(found, found[1:]):
         if before.nominal_wavelength == after.nominal_wavelength:
@@ -183,6 +230,33 @@ def measurements(spectra: Sequence[SpectrometerFile]) -> list[Measurement]:
                 "the response needs one spectrum per nominal wavelength: keep one filter's files",
             )
     return found
+
+
+def _refuse_two_names(files: Sequence[SpectrometerFile]) -> None:
+    """Refuse two files of one measurement with one repeat number: only `` (N)`` names are repeats.
+
+    ``500.0 ND-3.txt`` beside ``500 ND-3.txt`` is the same measurement named
+    twice (a copy under another name, or a typo), not a documented repeat;
+    averaging them silently would count one file twice.
+
+    Raises
+    ------
+    BadInput
+        Naming both files.
+    """
+    seen: dict[int, SpectrometerFile] = {}
+    for spectrum in files:
+        earlier = seen.setdefault(spectrum.repeat, spectrum)
+        if earlier is spectrum:
+            continue
+        repeat = f", repeat {spectrum.repeat}" if spectrum.repeat > 1 else ""
+        free = max(seen) + 1
+        named = f"{re.sub(r' [(][0-9]+[)]$', '', earlier.path.stem)} ({free}){earlier.path.suffix}"
+        raise BadInput(
+            spectrum.path,
+            f"names the same measurement as {earlier.path.name} ({spectrum.nominal_wavelength:g} nm, ND{spectrum.optical_density:g}{repeat}); "
+            f"only a copy named with ' (N)' before the suffix is a repeat: remove one of them, or name a repeat {named}",
+        )
 
 
 def _check_range(spectrum: SpectrometerFile, folder: Path, parameters: SpectraParameters, centres: np.ndarray) -> None:

@@ -120,3 +120,41 @@ def test_a_hidden_file_is_not_a_measurement(three_files, tmp_path):
     assert ran.returncode == 0 and "3 file(s) read" in ran.stderr, ran.stderr
     with h5py.File(tmp_path / "o.h5") as f:
         assert f["nominal_wavelength"][()].tolist() == [300.0, 500.0, 800.0]
+
+
+# 3: entries that are not regular files; two names for one measurement
+
+
+def make_special(folder: Path, kind: str) -> Path:
+    entry = folder / "505 ND-3.txt"
+    if kind == "pipe":
+        __import__("os").mkfifo(entry)
+    elif kind == "loop":
+        entry.symlink_to(entry.name)
+    elif kind == "device":
+        entry.symlink_to("/dev/zero")
+    else:
+        entry.mkdir()
+    return entry
+
+
+@pytest.mark.parametrize("kind", ["pipe", "loop", "device", "folder"])
+def test_a_matching_entry_that_is_no_regular_file_is_refused_unopened(three_files, tmp_path, kind):
+    entry = make_special(three_files, kind)
+    line = refused(three_files, tmp_path / "o.h5")
+    expected = "is a symbolic link that leads to no file (broken, or a loop)" if kind == "loop" else "is not a regular file (a folder, pipe or device)"
+    assert f"{entry}: {expected}" in line
+
+
+def test_a_link_to_a_spectrometer_file_is_read(three_files, tmp_path):
+    (three_files / "500 ND-3.txt").rename(tmp_path / "elsewhere.txt")
+    (three_files / "500 ND-3.txt").symlink_to(tmp_path / "elsewhere.txt")
+    ran = spectra(three_files, tmp_path / "o.h5")
+    assert ran.returncode == 0 and "3 file(s) read" in ran.stderr, ran.stderr
+
+
+def test_two_names_of_one_measurement_are_refused_naming_both(three_files, tmp_path):
+    shutil.copy(three_files / "500 ND-3.txt", three_files / "500.0 ND-3.txt")
+    line = refused(three_files, tmp_path / "o.h5")
+    assert "500.0 ND-3.txt: names the same measurement as 500 ND-3.txt (500 nm, ND-3)" in line
+    assert "only a copy named with ' (N)' before the suffix is a repeat" in line and "500 ND-3 (2).txt" in line
