@@ -23,14 +23,115 @@ from camchar._version import __version__
 from camchar.core.bounds import ND, WAVELENGTH
 from camchar.core.errors import BadInput, CamcharWarning, shorten
 from camchar.core.spectrometer import SpectrometerFile, check_spectrometer_file
+from camchar.files.hdf5_values import MAX_ROWS, MAX_VALUES
 from camchar.files.monochromator_spectra import MonochromatorSpectra
 from camchar.host.components import SpectrometerReader
 from camchar.host.guard import checked_type, component_error
 from camchar.pipeline.choice import ChosenComponent
 from camchar.spectra.choice import folder_entries
-from camchar.spectra.method import CORRECTED, MIN_REPEATS, ORIGINAL, REPEATS, SpectraParameters, bin_edges, per_file
+from camchar.spectra.method import CORRECTED, ESTIMATES, MIN_REPEATS, ORIGINAL, REPEATS, SpectraParameters, bin_edges, per_file
 
-__all__ = ["Measurement", "check_folder", "files_in", "read_files", "check_plausible", "measurements", "compute_spectra", "spectra_of_folder"]
+__all__ = ["Flags", "SPECTRA_FLAGS", "FOLDER_FLAGS", "check_parameters", "check_sizes", "Measurement", "check_folder", "files_in", "read_files", "check_plausible", "measurements", "compute_spectra", "spectra_of_folder"]
+
+
+@attrs.frozen
+class Flags:
+    """How the user sets the step's parameters, for the advice in messages: ``camchar spectra``'s flags, or the folder reader's options.
+
+    Parameters
+    ----------
+    noise
+        What sets the noise estimate, before its value (``--noise ``, ``--option spectrometer-folder.noise=``).
+    range
+        What sets the first and last bin centre.
+    step
+        What sets the bin spacing.
+    grid
+        The bins as the user set them, a format of ``start``, ``stop`` and ``step``.
+    """
+
+    noise: str
+    range: str
+    step: str
+    grid: str
+
+    def bins(self, parameters: SpectraParameters) -> str:
+        """The bins as the user set them: ``--range 250 850 in steps of 1 nm``."""
+        return self.grid.format(start=parameters.start, stop=parameters.stop, step=parameters.step)
+
+
+#: ``camchar spectra``'s flags.
+SPECTRA_FLAGS = Flags("--noise ", "--range", "--step", "--range {start:g} {stop:g} in steps of {step:g} nm")
+#: The options of the folder reader of ``camchar response --source FOLDER`` (:mod:`camchar.spectra.source`).
+FOLDER_FLAGS = Flags(
+    "--option spectrometer-folder.noise=",
+    "--option spectrometer-folder.start and .stop",
+    "--option spectrometer-folder.step",
+    "--option spectrometer-folder.start, .stop and .step: {start:g} to {stop:g} nm in steps of {step:g} nm",
+)
+#: The docs' section on the limits of a file camchar reads.
+_LIMITS_DOC = "docs/file-format.md#limits"
+
+
+def check_parameters(parameters: SpectraParameters, flags: Flags = SPECTRA_FLAGS) -> None:
+    """Refuse a step that is not positive, a range that is empty or reversed, an unknown estimate, or more bins than camchar reads.
+
+    The bins are held to the MonochromatorSpectra reader's limit
+    (:data:`~camchar.files.hdf5_values.MAX_ROWS` per spectrum): the step
+    never writes a file its own reader would refuse.
+
+    Raises
+    ------
+    BadInput
+        Naming the flag (or option).
+    """
+    if not parameters.step > 0:
+        raise BadInput(None, f"{flags.step} must be a positive number of nm, got {parameters.step:g}")
+    if not parameters.stop > parameters.start:
+        raise BadInput(None, f"{flags.range} needs the first bin centre below the last, got {parameters.start:g} and {parameters.stop:g}")
+    steps = (parameters.stop - parameters.start) / parameters.step
+    if not steps < MAX_ROWS:
+        count = f"{1 + int(steps):,}" if steps < 1e18 else f"more than {MAX_ROWS:,}"
+        raise BadInput(
+            None,
+            f"{flags.bins(parameters)} makes {count} bins; camchar reads at most {MAX_ROWS:,} in a spectrum ({_LIMITS_DOC}): give a larger {flags.step}",
+        )
+    if parameters.noise not in ESTIMATES:
+        raise BadInput(None, f"{flags.noise.strip()} must be one of {', '.join(ESTIMATES)}, got {parameters.noise!r}")
+
+
+def check_sizes(folder: Path, nominal: int, bins: int, pixels: int, flags: Flags = SPECTRA_FLAGS) -> None:
+    """Refuse spectra larger than the MonochromatorSpectra reader reads (``docs/file-format.md#limits``).
+
+    Parameters
+    ----------
+    folder
+        The folder, named in the message.
+    nominal
+        The nominal wavelengths (rows).
+    bins
+        The new bins.
+    pixels
+        The spectrometer's pixels (``raw/``).
+
+    Raises
+    ------
+    BadInput
+        Naming the folder, the sizes and the limit.
+    """
+    if pixels > MAX_ROWS:
+        raise BadInput(folder, f"the files hold {pixels:,} pixels; camchar reads at most {MAX_ROWS:,} in a spectrum ({_LIMITS_DOC})")
+    if nominal > MAX_ROWS:
+        raise BadInput(folder, f"the files give {nominal:,} nominal wavelengths; camchar reads at most {MAX_ROWS:,} ({_LIMITS_DOC})")
+    for values, what, advice in (
+        (nominal * bins, f"{bins:,} bins make {nominal * bins:,} values", f"give a larger {flags.step}"),
+        (nominal * pixels, f"{pixels:,} pixels make {nominal * pixels:,} raw values", "split the folder"),
+    ):
+        if values > MAX_VALUES:
+            raise BadInput(
+                folder,
+                f"{nominal:,} nominal wavelengths x {what}; camchar reads at most {MAX_VALUES:,} in one dataset ({_LIMITS_DOC}): {advice}",
+            )
 
 
 @attrs.frozen
@@ -259,7 +360,7 @@ def _refuse_two_names(files: Sequence[SpectrometerFile]) -> None:
         )
 
 
-def _check_range(spectrum: SpectrometerFile, folder: Path, parameters: SpectraParameters, centres: np.ndarray) -> None:
+def _check_range(spectrum: SpectrometerFile, folder: Path, parameters: SpectraParameters, centres: np.ndarray, flags: Flags) -> None:
     """Refuse new bins that reach beyond the measured (light) pixels' bins, or fewer than 3 of them.
 
     Raises
@@ -275,11 +376,11 @@ def _check_range(spectrum: SpectrometerFile, folder: Path, parameters: SpectraPa
         raise BadInput(
             folder,
             f"the range {parameters.start:g} to {parameters.stop:g} nm (bins from {new[0]:g} to {new[-1]:g} nm) reaches beyond the measured "
-            f"wavelengths, {measured[0]:g} to {measured[-1]:g} nm (after the dark pixels); choose a --range inside them",
+            f"wavelengths, {measured[0]:g} to {measured[-1]:g} nm (after the dark pixels); choose a range inside them ({flags.range})",
         )
 
 
-def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameters: SpectraParameters) -> MonochromatorSpectra:
+def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameters: SpectraParameters, flags: Flags = SPECTRA_FLAGS) -> MonochromatorSpectra:
     """The source spectra of the checked, sorted ``spectra``, by the original's method and the chosen noise estimate.
 
     Repeated files of one measurement are averaged (irradiance and raw
@@ -294,8 +395,9 @@ def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameter
     """
     first = spectra[0]
     centres = parameters.centres()
-    _check_range(first, folder, parameters, centres)
+    _check_range(first, folder, parameters, centres, flags)
     rows = measurements(spectra)
+    check_sizes(folder, len(rows), centres.size, first.wavelength.size, flags)
     if first.dark_pixels[1] <= first.dark_pixels[0] and not (parameters.noise == REPEATS and all(len(row.files) >= MIN_REPEATS for row in rows)):
         raise BadInput(
             folder,
@@ -360,7 +462,7 @@ def _combine(rows: Sequence[Measurement], values: np.ndarray, computed, noise: s
     return {"irradiance": np.stack(irradiance), "std": np.stack(std), "raw": np.stack(raw), "repeats_used": repeats_used}
 
 
-def spectra_of_folder(folder: Path, reader: ChosenComponent, parameters: SpectraParameters) -> MonochromatorSpectra:
+def spectra_of_folder(folder: Path, reader: ChosenComponent, parameters: SpectraParameters, flags: Flags = SPECTRA_FLAGS) -> MonochromatorSpectra:
     """Read the folder's spectrometer files with ``reader`` and compute their source spectra.
 
     Raises
@@ -370,4 +472,5 @@ def spectra_of_folder(folder: Path, reader: ChosenComponent, parameters: Spectra
     PluginError
         When the reader breaks its contract.
     """
-    return compute_spectra(folder, read_files(files_in(folder, reader), reader), parameters)
+    check_parameters(parameters, flags)
+    return compute_spectra(folder, read_files(files_in(folder, reader), reader), parameters, flags)

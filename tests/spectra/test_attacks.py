@@ -158,3 +158,29 @@ def test_two_names_of_one_measurement_are_refused_naming_both(three_files, tmp_p
     line = refused(three_files, tmp_path / "o.h5")
     assert "500.0 ND-3.txt: names the same measurement as 500 ND-3.txt (500 nm, ND-3)" in line
     assert "only a copy named with ' (N)' before the suffix is a repeat" in line and "500 ND-3 (2).txt" in line
+
+
+# 4: nothing the MonochromatorSpectra reader would refuse is written
+
+
+def test_more_bins_than_the_reader_reads_are_refused_up_front(three_files, tmp_path):
+    line = refused(three_files, tmp_path / "big.h5", "--step", "0.005")
+    assert "--range 250 850 in steps of 0.005 nm makes 120,001 bins; camchar reads at most 100,000 in a spectrum (docs/file-format.md#limits): give a larger --step" in line
+
+
+def test_more_values_than_the_reader_reads_are_refused(tmp_path):
+    from camchar.core.errors import BadInput
+    from camchar.spectra.folder import check_sizes
+
+    check_sizes(tmp_path, nominal=100, bins=100_000, pixels=3648)
+    with pytest.raises(BadInput, match=r"101 nominal wavelengths x 100,000 bins make 10,100,000 values; camchar reads at most 10,000,000 in one dataset"):
+        check_sizes(tmp_path, nominal=101, bins=100_000, pixels=3648)
+    with pytest.raises(BadInput, match=r"2,742 nominal wavelengths x 3,648 pixels make 10,002,816 raw values"):
+        check_sizes(tmp_path, nominal=2742, bins=601, pixels=3648)
+    with pytest.raises(BadInput, match=r"the files hold 100,001 pixels; camchar reads at most 100,000"):
+        check_sizes(tmp_path, nominal=1, bins=601, pixels=100_001)
+
+
+def test_a_folder_source_with_too_many_bins_is_refused(three_files, tmp_path):
+    line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", "--option", "spectrometer-folder.step=0.001", *FIT))
+    assert "--option spectrometer-folder.start, .stop and .step: 250 to 850 nm in steps of 0.001 nm makes 600,001 bins; camchar reads at most 100,000" in line
