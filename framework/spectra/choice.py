@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from camchar.core.errors import BadInput
+from camchar.core.errors import BadInput, shorten
 from camchar.host.guard import guarded
 from camchar.host.kinds import SPECTROMETER_READERS
 from camchar.host.options import OptionValue
@@ -62,4 +62,35 @@ def choose_spectrometer_reader(
     if registered is None:
         known = ", ".join(f"{entry.name} ({' '.join(entry.component.suffixes) or 'any suffix'})" for entry in components.of_kind(SPECTROMETER_READERS.key))
         raise BadInput(folder, f"no file in it that a spectrometer reader reads (by suffix and file-name pattern); readers: {known or 'none'}")
-    return configure(registered, given.get(registered.name, {}))
+    chosen = configure(registered, given.get(registered.name, {}))
+    _check_dark_options(chosen, given.get(registered.name, {}))
+    return chosen
+
+
+def _check_dark_options(chosen: ChosenComponent, given: Mapping[str, OptionValue]) -> None:
+    """Refuse ``dark_start`` and ``dark_stop`` options that give no dark pixels by mistake, or only one.
+
+    ``dark_stop`` 0 (with ``dark_start`` 0) means no dark pixels; any other
+    ``dark_stop`` at or below ``dark_start`` is a mistake, not a wish for
+    none. One dark pixel has no variance: the noise estimates would be 0.
+
+    Raises
+    ------
+    BadInput
+        At the option that was given last (its settings line, or its ``--option``).
+    """
+    config = chosen.component.config
+    if "dark_start" not in config or "dark_stop" not in config:
+        return
+    start, stop = int(config["dark_start"]), int(config["dark_stop"])
+    if stop - start >= 2 or (start == 0 and stop == 0):
+        return
+    given_value = given.get("dark_stop") or given.get("dark_start")
+    where, line = (given_value.source, given_value.line) if given_value is not None else (None, None)
+    flag = f"{shorten(given_value.flag, 60)}: " if given_value is not None and where is None and given_value.flag else ""
+    label = f"options dark_start {start} and dark_stop {stop} of spectrometer reader '{chosen.name}'"
+    if stop <= start:
+        problem = f"{label} give no dark pixels: dark_stop must be above dark_start (or both 0: no dark pixels)"
+    else:
+        problem = f"{label} give 1 dark pixel: a variance needs at least 2, and the noise estimates start from the dark pixels' variance"
+    raise BadInput(where, f"{flag}{problem}", line)

@@ -404,6 +404,8 @@ def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameter
             f"the files have no dark pixels, from which the {parameters.noise} noise estimate starts; give the reader's dark_start and "
             f"dark_stop options, or measure each wavelength {MIN_REPEATS} times and use --noise repeats",
         )
+    if first.dark_pixels[1] - first.dark_pixels[0] == 1:
+        raise BadInput(folder, f"the files have 1 dark pixel (pixel {first.dark_pixels[0]}): a variance needs at least 2, and the noise estimates start from it")
     values = np.stack([spectrum.values for spectrum in spectra])
     computed = per_file(values, first.wavelength, first.dark_pixels, [spectrum.optical_density for spectrum in spectra], centres)
     per_row = _combine(rows, values, computed, parameters.noise)

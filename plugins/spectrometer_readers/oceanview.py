@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from camchar.api.files import plain_number
 from camchar.api import BadInput, SpectrometerFile, SpectrometerReader, check_spectrometer_file, hookimpl, shorten
 
 __all__ = ["OceanViewReader"]
@@ -123,7 +124,7 @@ def _columns(path: Path, data: str, first_line: int) -> tuple[np.ndarray, np.nda
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        plain_number(text)
     except ValueError:
         return False
     return True

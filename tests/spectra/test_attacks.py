@@ -184,3 +184,55 @@ def test_more_values_than_the_reader_reads_are_refused(tmp_path):
 def test_a_folder_source_with_too_many_bins_is_refused(three_files, tmp_path):
     line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", "--option", "spectrometer-folder.step=0.001", *FIT))
     assert "--option spectrometer-folder.start, .stop and .step: 250 to 850 nm in steps of 0.001 nm makes 600,001 bins; camchar reads at most 100,000" in line
+
+
+# 5: numbers read strictly; a dark variance from at least 2 pixels
+
+
+def csv_folder(folder: Path) -> Path:
+    """Three CSV spectra (300, 500, 700 nm through ND-2) on 400 pixels from 200 to 900 nm."""
+    folder.mkdir()
+    wavelength = np.linspace(200, 900, 400)
+    rng = np.random.default_rng(5)
+    for nominal in (300, 500, 700):
+        values = 100 * np.exp(-0.5 * ((wavelength - nominal) / 10) ** 2) + rng.normal(0, 1, wavelength.size)
+        rows = "".join(f"{float(w)!r},{float(v)!r}\n" for w, v in zip(wavelength, values))
+        (folder / f"{nominal} ND-2.csv").write_text("wavelength,irradiance\n" + rows)
+    return folder
+
+
+def test_a_csv_spectrum_value_python_would_bend_is_refused(tmp_path):
+    folder = csv_folder(tmp_path / "csv")
+    path = folder / "500 ND-2.csv"
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5].split(",")[0] + ",1_0"
+    path.write_text("\n".join(lines) + "\n")
+    assert f"{path}:6: " in refused(folder, tmp_path / "o.h5", "--option", "csv-spectrum.dark_stop=10")
+
+
+def test_one_dark_pixel_is_refused(tmp_path):
+    folder = csv_folder(tmp_path / "csv")
+    line = refused(folder, tmp_path / "o.h5", "--option", "csv-spectrum.dark_start=5", "--option", "csv-spectrum.dark_stop=6")
+    assert "--option csv-spectrum.dark_stop=6: options dark_start 5 and dark_stop 6 of spectrometer reader 'csv-spectrum' give 1 dark pixel" in line
+    assert "a variance needs at least 2" in line
+
+
+@pytest.mark.parametrize(("start", "stop"), [("6", "5"), ("5", "5"), ("5", "0")])
+def test_dark_pixels_that_end_before_they_start_are_an_option_error(tmp_path, start, stop):
+    folder = csv_folder(tmp_path / "csv")
+    line = refused(folder, tmp_path / "o.h5", "--option", f"csv-spectrum.dark_start={start}", "--option", f"csv-spectrum.dark_stop={stop}")
+    assert f"options dark_start {start} and dark_stop {stop} of spectrometer reader 'csv-spectrum' give no dark pixels" in line
+    assert "dark_stop must be above dark_start (or both 0: no dark pixels)" in line
+
+
+def test_dark_pixels_in_a_settings_file_are_named_at_their_line(tmp_path):
+    from camchar.core.errors import BadInput
+    from camchar.host.manager import build_host
+    from camchar.host.options import OptionValue
+    from camchar.spectra.choice import choose_spectrometer_reader
+
+    folder = csv_folder(tmp_path / "csv")
+    given = {"csv-spectrum": {"dark_start": OptionValue(5, "settings.yml", 7), "dark_stop": OptionValue(6, "settings.yml", 8)}}
+    with pytest.raises(BadInput) as raised:
+        choose_spectrometer_reader(build_host().components, folder, None, given)
+    assert (str(raised.value.path), raised.value.line) == ("settings.yml", 8)

@@ -1,0 +1,40 @@
+"""Attacks on ``camchar simulate --sensitivities`` and ``--source-spectra``: one line naming the file, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_in_process
+
+SMALL = ("--size", "16x12", "--quiet")
+
+
+def error_line(ran) -> str:
+    assert ran.returncode == 2, ran.stderr
+    lines = [line for line in ran.stderr.splitlines() if line.startswith("camchar: error:")]
+    assert len(lines) == 1 and "Traceback" not in ran.stderr, ran.stderr
+    return lines[0]
+
+
+def sensitivities(path: Path, value: str) -> Path:
+    path.write_text(f"wavelength,R,G,B\n380,0,0.1,{value}\n500,0.5,1,0.5\n780,1,0.1,0\n")
+    return path
+
+
+@pytest.mark.parametrize("value", ["1_0", "0x1", " 1 0", "1e", "½", "١"])
+def test_a_number_python_would_bend_is_refused(tmp_path, value):
+    line = error_line(run_in_process("simulate", tmp_path / "sim", *SMALL, "--sensitivities", sensitivities(tmp_path / "camera.csv", value)))
+    assert "camera.csv:2: 380, 0, 0.1, " in line and "are not all numbers" in line
+    assert not (tmp_path / "sim").exists()
+
+
+def test_plain_numbers():
+    from camchar.core.numbers import plain_number
+
+    assert [plain_number(text) for text in ("1", " -2.5 ", "+.5", "1e3", "1.E-3", "7.")] == [1.0, -2.5, 0.5, 1000.0, 0.001, 7.0]
+    assert all(text != text for text in [plain_number("nan")])  # NaN, for the callers' own "not finite" messages
+    for text in ("1_0", "0x10", "", ".", "1e", "e3", "١", "inf_", "1 0"):
+        with pytest.raises(ValueError):
+            plain_number(text)
