@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Mapping
 
 from camchar.core.errors import BadInput, shorten
+from camchar.core.spectrometer import pattern_problem
 from camchar.host.guard import guarded
 from camchar.host.kinds import SPECTROMETER_READERS
 from camchar.host.options import OptionValue
@@ -63,8 +64,33 @@ def choose_spectrometer_reader(
         known = ", ".join(f"{entry.name} ({' '.join(entry.component.suffixes) or 'any suffix'})" for entry in components.of_kind(SPECTROMETER_READERS.key))
         raise BadInput(folder, f"no file in it that a spectrometer reader reads (by suffix and file-name pattern); readers: {known or 'none'}")
     chosen = configure(registered, given.get(registered.name, {}))
+    _check_pattern_option(chosen, given.get(registered.name, {}))
     _check_dark_options(chosen, given.get(registered.name, {}))
     return chosen
+
+
+def _option_error(given_value: OptionValue | None, problem: str) -> BadInput:
+    """``problem`` at the option's settings line, or after its ``--option`` flag."""
+    if given_value is None:
+        return BadInput(None, problem)
+    flag = f"{shorten(given_value.flag, 60)}: " if given_value.source is None and given_value.flag else ""
+    return BadInput(given_value.source, f"{flag}{problem}", given_value.line)
+
+
+def _check_pattern_option(chosen: ChosenComponent, given: Mapping[str, OptionValue]) -> None:
+    """Refuse a ``pattern`` option that is no regular expression, or lacks the groups the names are read by.
+
+    Raises
+    ------
+    BadInput
+        At the option (:func:`camchar.core.spectrometer.pattern_problem` says what is wrong).
+    """
+    pattern = chosen.component.config.get("pattern")
+    if not isinstance(pattern, str):
+        return
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        raise _option_error(given.get("pattern"), f"option 'pattern' of spectrometer reader '{chosen.name}' {problem}")
 
 
 def _check_dark_options(chosen: ChosenComponent, given: Mapping[str, OptionValue]) -> None:
@@ -85,12 +111,9 @@ def _check_dark_options(chosen: ChosenComponent, given: Mapping[str, OptionValue
     start, stop = int(config["dark_start"]), int(config["dark_stop"])
     if stop - start >= 2 or (start == 0 and stop == 0):
         return
-    given_value = given.get("dark_stop") or given.get("dark_start")
-    where, line = (given_value.source, given_value.line) if given_value is not None else (None, None)
-    flag = f"{shorten(given_value.flag, 60)}: " if given_value is not None and where is None and given_value.flag else ""
     label = f"options dark_start {start} and dark_stop {stop} of spectrometer reader '{chosen.name}'"
     if stop <= start:
         problem = f"{label} give no dark pixels: dark_stop must be above dark_start (or both 0: no dark pixels)"
     else:
         problem = f"{label} give 1 dark pixel: a variance needs at least 2, and the noise estimates start from the dark pixels' variance"
-    raise BadInput(where, f"{flag}{problem}", line)
+    raise _option_error(given.get("dark_stop") or given.get("dark_start"), problem)

@@ -236,3 +236,31 @@ def test_dark_pixels_in_a_settings_file_are_named_at_their_line(tmp_path):
     with pytest.raises(BadInput) as raised:
         choose_spectrometer_reader(build_host().components, folder, None, given)
     assert (str(raised.value.path), raised.value.line) == ("settings.yml", 8)
+
+
+# 7: the file-name pattern, checked as an option
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("(", "is not a regular expression (missing ), unterminated subpattern at position 0)"),
+        (r"(\d)(\d)(\d)", "has 3 groups; it needs one or two, (the nominal wavelength) and (the optical density)"),
+        (r"[\d.]+ ND-[\d.]+\.txt", "has no groups; it needs one or two"),
+        (r"(?P<density>-[\d.]+)", "has a group named density but none named wavelength"),
+    ],
+)
+def test_a_pattern_the_reader_cannot_use_is_an_option_error(three_files, tmp_path, pattern, problem):
+    line = refused(three_files, tmp_path / "o.h5", "--option", f"oceanview.pattern={pattern}")
+    assert f"--option oceanview.pattern={pattern}: option 'pattern' of spectrometer reader 'oceanview' {problem}" in line
+
+
+def test_named_groups_take_any_order(three_files, tmp_path):
+    for path in list(three_files.iterdir()):
+        wavelength, density = path.stem.split(" ND")
+        path.rename(three_files / f"ND{density}_{wavelength}nm.txt")
+    ran = spectra(three_files, tmp_path / "o.h5", "--reader", "oceanview", "--option", r"oceanview.pattern=ND(?P<density>-[\d.]+)_(?P<wavelength>[\d.]+)nm\.txt")
+    assert ran.returncode == 0, ran.stderr
+    with h5py.File(tmp_path / "o.h5") as f:
+        assert f["nominal_wavelength"][()].tolist() == [300.0, 500.0, 800.0]
+        assert f["raw/optical_density"][()].tolist() == [-2.0, -3.0, -2.0]
