@@ -38,3 +38,43 @@ def test_plain_numbers():
     for text in ("1_0", "0x10", "", ".", "1e", "e3", "١", "inf_", "1 0"):
         with pytest.raises(ValueError):
             plain_number(text)
+
+
+# 8: source spectra whose photon counts overflow
+
+
+def scaled_spectra(path: Path, factor: float) -> Path:
+    import shutil
+
+    import h5py
+
+    from conftest import DATA
+
+    shutil.copy(DATA / "monochromator-2022-10-11.h5", path)
+    with h5py.File(path, "r+") as f:
+        f["irradiance"][...] = f["irradiance"][()] * factor
+    return path
+
+
+def test_source_spectra_that_overflow_are_refused_naming_the_file(tmp_path):
+    source = scaled_spectra(tmp_path / "huge.h5", 1e300)
+    line = error_line(run_in_process("simulate", tmp_path / "sim", *SMALL, "--wavelengths", "400,500", "--source-spectra", source))
+    assert f"camchar: error: {source}: the integral of the spectrum at nominal wavelength" in line
+    assert "is not a finite number (the irradiance overflows the arithmetic); give the source spectra in other units" in line
+    assert not (tmp_path / "sim").exists()
+
+
+def test_a_numpy_message_is_never_shown_as_the_users_problem(tmp_path, monkeypatch):
+    import camchar.simulation.sweep as sweep
+
+    def broken(*args, **kwargs):
+        raise ValueError("lam value too large")
+
+    monkeypatch.setattr(sweep, "simulate_sweep", broken)
+    ran = run_in_process("simulate", tmp_path / "sim", *SMALL)
+    assert ran.returncode == 1 and "internal error" in ran.stderr and "camchar simulate: lam value too large" not in ran.stderr, ran.stderr
+
+
+def test_an_odd_size_for_a_bayer_sensor_is_still_the_users_problem(tmp_path):
+    line = error_line(run_in_process("simulate", tmp_path / "sim", "--size", "15x12", "--quiet", "--format", "dng"))
+    assert "camchar simulate: a Bayer sensor needs an even size, got 15 x 12" in line
