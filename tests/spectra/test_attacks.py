@@ -264,3 +264,16 @@ def test_named_groups_take_any_order(three_files, tmp_path):
     with h5py.File(tmp_path / "o.h5") as f:
         assert f["nominal_wavelength"][()].tolist() == [300.0, 500.0, 800.0]
         assert f["raw/optical_density"][()].tolist() == [-2.0, -3.0, -2.0]
+
+
+# 9: a settings file's output over the spectra camchar wrote
+
+
+def test_an_output_named_by_settings_over_camchars_spectra_says_what_they_are(three_files, tmp_path):
+    from camchar.core.errors import BadInput
+    from camchar.pipeline.ownership import refuse_a_foreign_file
+
+    assert spectra(three_files, tmp_path / "mono.h5", "-q").returncode == 0
+    with pytest.raises(BadInput) as raised:
+        refuse_a_foreign_file(tmp_path / "mono.h5", "samples")
+    assert "exists and is camchar's source spectra output, not samples; an output named by the settings replaces only" in raised.value.problem
