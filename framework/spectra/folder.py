@@ -293,8 +293,14 @@ def _check_together(spectra: Sequence[SpectrometerFile]) -> None:
     for spectrum in spectra[1:]:
         if spectrum.spectrometer != first.spectrometer:
             problem = f"is from spectrometer {shorten(spectrum.spectrometer, 60)!r}, but {first.path.name} from {shorten(first.spectrometer, 60)!r}"
-        elif spectrum.wavelength.shape != first.wavelength.shape or not np.array_equal(spectrum.wavelength, first.wavelength):
+        elif spectrum.wavelength.shape != first.wavelength.shape:
             problem = f"has another pixel grid ({_grid(spectrum)}) than {first.path.name} ({_grid(first)})"
+        elif not np.array_equal(spectrum.wavelength, first.wavelength):
+            pixel = int(np.argmax(spectrum.wavelength != first.wavelength))
+            problem = (
+                f"has another pixel grid than {first.path.name}: pixel {pixel} is at {float(spectrum.wavelength[pixel])!r} nm, "
+                f"and at {float(first.wavelength[pixel])!r} nm in {first.path.name}"
+            )
         elif spectrum.units != first.units:
             problem = f"is in {shorten(spectrum.units, 30)!r}, but {first.path.name} in {shorten(first.units, 30)!r}"
         elif spectrum.dark_pixels != first.dark_pixels:

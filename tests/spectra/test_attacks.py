@@ -277,3 +277,21 @@ def test_an_output_named_by_settings_over_camchars_spectra_says_what_they_are(th
     with pytest.raises(BadInput) as raised:
         refuse_a_foreign_file(tmp_path / "mono.h5", "samples")
     assert "exists and is camchar's source spectra output, not samples; an output named by the settings replaces only" in raised.value.problem
+
+
+# 10: pixel-grid messages that say what differs
+
+
+def test_a_nudged_pixel_is_named_with_both_wavelengths(three_files, tmp_path):
+    set_pixel(three_files / "500 ND-3.txt", 1000, "1150.5", wavelength="389.672")
+    line = refused(three_files, tmp_path / "o.h5")
+    expected = "500 ND-3.txt: has another pixel grid than 300 ND-2.txt: pixel 1000 is at 389.672 nm, and at 389.671 nm in 300 ND-2.txt"
+    assert expected in line, line
+
+
+def test_a_truncated_file_is_called_truncated(three_files, tmp_path):
+    path = three_files / "500 ND-3.txt"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:1399]) + "\n")
+    line = refused(three_files, tmp_path / "o.h5")
+    assert f"{path}: has 1385 pixel rows, and its header says 3648 (Number of Pixels in Spectrum): truncated?" in line
