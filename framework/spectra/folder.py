@@ -404,17 +404,25 @@ def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameter
     _check_range(first, folder, parameters, centres, flags)
     rows = measurements(spectra)
     check_sizes(folder, len(rows), centres.size, first.wavelength.size, flags)
-    if first.dark_pixels[1] <= first.dark_pixels[0] and not (parameters.noise == REPEATS and all(len(row.files) >= MIN_REPEATS for row in rows)):
+    short = [row for row in rows if len(row.files) < MIN_REPEATS]
+    if first.dark_pixels[1] <= first.dark_pixels[0] and not (parameters.noise == REPEATS and not short):
+        if parameters.noise == REPEATS:
+            raise BadInput(
+                folder,
+                f"the files have no dark pixels, and {_short_of_repeats(short)} {'has' if len(short) == 1 else 'have'} fewer than {MIN_REPEATS} files, "
+                f"whose noise is the {CORRECTED} estimate, which starts from the dark pixels; give the reader's dark_start and dark_stop options, "
+                f"or measure {'that wavelength' if len(short) == 1 else 'those wavelengths'} {MIN_REPEATS} times",
+            )
         raise BadInput(
             folder,
             f"the files have no dark pixels, from which the {parameters.noise} noise estimate starts; give the reader's dark_start and "
-            f"dark_stop options, or measure each wavelength {MIN_REPEATS} times and use --noise repeats",
+            f"dark_stop options, or measure each wavelength {MIN_REPEATS} times and use {flags.noise}{REPEATS}",
         )
     if first.dark_pixels[1] - first.dark_pixels[0] == 1:
         raise BadInput(folder, f"the files have 1 dark pixel (pixel {first.dark_pixels[0]}): a variance needs at least 2, and the noise estimates start from it")
     values = np.stack([spectrum.values for spectrum in spectra])
     computed = per_file(values, first.wavelength, first.dark_pixels, [spectrum.optical_density for spectrum in spectra], centres)
-    per_row = _combine(rows, values, computed, parameters.noise)
+    per_row = _combine(rows, values, computed, parameters.noise, flags)
     last = spectra[-1]
     return MonochromatorSpectra(
         nominal_wavelength=np.array([row.nominal_wavelength for row in rows]),
@@ -441,7 +449,13 @@ def compute_spectra(folder: Path, spectra: Sequence[SpectrometerFile], parameter
     )
 
 
-def _combine(rows: Sequence[Measurement], values: np.ndarray, computed, noise: str) -> dict:
+def _short_of_repeats(rows: Sequence[Measurement], shown: int = 5) -> str:
+    """The nominal wavelengths of ``rows`` with their numbers of files: ``400 nm (2 files), 505 nm (1 file)``, the first ``shown``."""
+    named = ", ".join(f"{row.nominal_wavelength:g} nm ({len(row.files)} file{'s' if len(row.files) > 1 else ''})" for row in rows[:shown])
+    return named + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+
+
+def _combine(rows: Sequence[Measurement], values: np.ndarray, computed, noise: str, flags: Flags = SPECTRA_FLAGS) -> dict:
     """Per row: the mean of its files' spectra and raw values, and its standard deviation by ``noise``."""
     irradiance, std, raw = [], [], []
     repeats_used = 0
@@ -462,8 +476,8 @@ def _combine(rows: Sequence[Measurement], values: np.ndarray, computed, noise: s
     if noise == REPEATS and repeats_used < len(rows):
         warnings.warn(
             CamcharWarning(
-                f"--noise repeats: {len(rows) - repeats_used} of {len(rows)} nominal wavelength(s) have fewer than {MIN_REPEATS} files; "
-                f"their noise is the {CORRECTED} estimate"
+                f"{flags.noise}{REPEATS}: {len(rows) - repeats_used} of {len(rows)} nominal wavelength(s) have fewer than {MIN_REPEATS} files; "
+                f"their noise is the {CORRECTED} estimate: {_short_of_repeats([row for row in rows if len(row.files) < MIN_REPEATS])}"
             ),
             stacklevel=3,
         )

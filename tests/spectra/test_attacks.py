@@ -295,3 +295,32 @@ def test_a_truncated_file_is_called_truncated(three_files, tmp_path):
     path.write_text("\n".join(lines[:1399]) + "\n")
     line = refused(three_files, tmp_path / "o.h5")
     assert f"{path}: has 1385 pixel rows, and its header says 3648 (Number of Pixels in Spectrum): truncated?" in line
+
+
+# 11: noise advice that names the wavelengths, and the flags of the command that ran
+
+
+def test_repeats_without_dark_pixels_name_the_wavelengths_short_of_repeats(tmp_path):
+    folder = csv_folder(tmp_path / "csv")
+    for nominal, copies in ((300, 3), (500, 2), (700, 3)):
+        for copy in range(2, copies + 1):
+            shutil.copy(folder / f"{nominal} ND-2.csv", folder / f"{nominal} ND-2 ({copy}).csv")
+    line = refused(folder, tmp_path / "o.h5", "--noise", "repeats")
+    assert "the files have no dark pixels, and 500 nm (2 files) has fewer than 3 files" in line
+    assert "--noise repeats" not in line.split("500 nm")[1]
+
+
+def test_the_repeats_warning_names_the_wavelengths(three_files, tmp_path):
+    ran = spectra(three_files, tmp_path / "o.h5", "--noise", "repeats")
+    assert ran.returncode == 0
+    assert "their noise is the corrected estimate: 300 nm (1 file), 500 nm (1 file), 800 nm (1 file)" in ran.stderr, ran.stderr
+
+
+def test_a_folder_source_advises_the_folder_readers_options(tmp_path):
+    folder = csv_folder(tmp_path / "csv")
+    line = error_line(run_in_process("response", REFERENCE_H5, "--source", folder, "-o", tmp_path / "rf.h5", *FIT))
+    assert "measure each wavelength 3 times and use --option spectrometer-folder.noise=repeats" in line
+    beyond = error_line(
+        run_in_process("response", REFERENCE_H5, "--source", folder, "-o", tmp_path / "rf.h5", "--option", "spectrometer-folder.start=100", "--option", "csv-spectrum.dark_stop=10", *FIT)
+    )
+    assert "choose a range inside them (--option spectrometer-folder.start and .stop)" in beyond
