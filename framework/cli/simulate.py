@@ -85,9 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source-spectra",
         type=Path,
-        metavar="FILE",
-        help="a lab's source spectra (MonochromatorSpectra .h5) as the sweep's light, instead of the simulated monochromator; "
-        "the wavelengths default to the file's",
+        metavar="SOURCE",
+        help="a lab's source spectra as the sweep's light, instead of the simulated monochromator: a MonochromatorSpectra .h5 file, or "
+        "anything camchar response --source reads (a folder of spectrometer files too); the wavelengths default to the spectra's",
     )
     parser.add_argument(
         "--spectra-format",
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Simulate, with a progress bar over the images."""
     from fractions import Fraction
 
-    from camchar.core.errors import BadInput
+    from camchar.core.errors import BadInput, write_failure
     from camchar.files.folder_output import folder_output
     from camchar.simulation.camera import CameraModel
     from camchar.simulation.refusal import SimulationRefused
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace, reporter) -> None:
     except SimulationRefused as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     except OSError as exc:
-        raise BadInput(exc.filename or args.outdir, f"cannot write the simulated sweep ({exc.strerror or exc})") from None
+        raise BadInput(exc.filename or args.outdir, f"cannot write the simulated sweep ({write_failure(exc, args.outdir)})") from None
     exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
     darks = f" and {plan.dark_frames * len(plan.exposures)} dark frames" if plan.dark_frames else ""
     n_images = len(plan.wavelengths) * len(plan.exposures) * plan.frames_per_exposure

@@ -197,10 +197,10 @@ def check_spectrometer_file(spectrum: SpectrometerFile) -> None:
     wavelength, values = spectrum.wavelength, spectrum.values
     if wavelength.ndim != 1 or values.shape != wavelength.shape:
         fail(f"wavelength and values must be two lists of one length, got shapes {wavelength.shape} and {values.shape}")
-    for name, array in (("wavelength", wavelength), ("values", values)):
+    for name, array in (("wavelengths", wavelength), ("values", values)):
         bad = ~np.isfinite(array)
         if bad.any():
-            fail(f"{int(bad.sum())} NaN or infinite {name}(s), the first at pixel {int(np.argmax(bad))}")
+            fail(f"its {name} hold {int(bad.sum())} NaN or infinite value(s), the first at pixel {int(np.argmax(bad))}")
     start, stop = spectrum.dark_pixels
     if not 0 <= start <= stop <= wavelength.size:
         fail(f"dark pixels {start} to {stop} are not inside its {wavelength.size} pixels")

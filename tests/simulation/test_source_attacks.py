@@ -78,3 +78,34 @@ def test_a_numpy_message_is_never_shown_as_the_users_problem(tmp_path, monkeypat
 def test_an_odd_size_for_a_bayer_sensor_is_still_the_users_problem(tmp_path):
     line = error_line(run_in_process("simulate", tmp_path / "sim", "--size", "15x12", "--quiet", "--format", "dng"))
     assert "camchar simulate: a Bayer sensor needs an even size, got 15 x 12" in line
+
+
+# 12: a full disk named as such
+
+
+def test_a_short_write_on_a_full_disk_says_so(tmp_path, monkeypatch):
+    import os
+
+    import camchar.simulation.sweep as sweep
+
+    def short_write(*args, **kwargs):
+        raise OSError("2304 requested and 1904 written")  # numpy's tofile: no errno
+
+    class Full:
+        f_bavail, f_frsize = 0, 4096
+
+    monkeypatch.setattr(sweep, "simulate_sweep", short_write)
+    monkeypatch.setattr(os, "statvfs", lambda path: Full())
+    line = error_line(run_in_process("simulate", tmp_path / "sim", *SMALL))
+    assert "cannot write the simulated sweep (No space left on device)" in line
+
+
+def test_a_short_write_with_space_left_keeps_its_words(tmp_path, monkeypatch):
+    import camchar.simulation.sweep as sweep
+
+    def short_write(*args, **kwargs):
+        raise OSError("2304 requested and 1904 written")
+
+    monkeypatch.setattr(sweep, "simulate_sweep", short_write)
+    line = error_line(run_in_process("simulate", tmp_path / "sim", *SMALL))
+    assert "cannot write the simulated sweep (2304 requested and 1904 written)" in line

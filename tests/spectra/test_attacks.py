@@ -324,3 +324,24 @@ def test_a_folder_source_advises_the_folder_readers_options(tmp_path):
         run_in_process("response", REFERENCE_H5, "--source", folder, "-o", tmp_path / "rf.h5", "--option", "spectrometer-folder.start=100", "--option", "csv-spectrum.dark_stop=10", *FIT)
     )
     assert "choose a range inside them (--option spectrometer-folder.start and .stop)" in beyond
+
+
+# 12: smaller ones
+
+
+def test_an_output_that_is_the_folder_suggests_a_name_beside_it(three_files, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = error_line(run_in_process("spectra", "spectra", "-o", "spectra"))
+    assert "'spectra' is a folder; give a file name such as spectra.h5" in line
+
+
+def test_a_source_folder_named_dot_is_shown_by_its_name(three_files, tmp_path, monkeypatch):
+    monkeypatch.chdir(three_files)
+    ran = run_in_process("response", REFERENCE_H5, "--source", ".", "-o", tmp_path / "rf.h5", "--method", "ols", "--bootstrap", "2", "--seed", "7")
+    assert ran.returncode == 0, ran.stderr
+    assert f"{REFERENCE_H5.name} + spectra -> " in ran.stderr, ran.stderr
+
+
+def test_a_spectrometer_value_that_is_not_finite_is_worded_once(three_files, tmp_path):
+    set_pixel(three_files / "500 ND-3.txt", 1000, "nan")
+    assert "500 ND-3.txt: its values hold 1 NaN or infinite value(s), the first at pixel 1000" in refused(three_files, tmp_path / "o.h5")

@@ -63,7 +63,7 @@ def test_a_file_without_the_data_line(three_files, tmp_path):
 
 def test_nan_in_a_file_is_refused(three_files, tmp_path):
     rewrite(three_files / "500 ND-3.txt", "180.077\t1150.54884375", "180.077\tnan")
-    assert "500 ND-3.txt: 1 NaN or infinite values(s), the first at pixel 4" in refused(run_in_process, three_files, "-o", tmp_path / "o.h5")
+    assert "500 ND-3.txt: its values hold 1 NaN or infinite value(s), the first at pixel 4" in refused(run_in_process, three_files, "-o", tmp_path / "o.h5")
 
 
 def test_mixed_spectrometers(three_files, tmp_path):
