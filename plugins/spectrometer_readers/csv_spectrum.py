@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from camchar.api.files import plain_number
 from camchar.api import BadInput, SpectrometerFile, SpectrometerReader, check_spectrometer_file, hookimpl, shorten
+from camchar.api.files import plain_number
 
 __all__ = ["CsvSpectrumReader"]
 
