@@ -23,7 +23,7 @@ def sensitivities(path: Path, value: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("value", ["1_0", "0x1", " 1 0", "1e", "½", "١"])
+@pytest.mark.parametrize("value", ["1_0", *(pytest.param(value, marks=pytest.mark.slow) for value in ("0x1", " 1 0", "1e", "½", "١"))])
 def test_a_number_python_would_bend_is_refused(tmp_path, value):
     line = error_line(run_in_process("simulate", tmp_path / "sim", *SMALL, "--sensitivities", sensitivities(tmp_path / "camera.csv", value)))
     assert "camera.csv:2: 380, 0, 0.1, " in line and "are not all numbers" in line
@@ -100,6 +100,7 @@ def test_a_short_write_on_a_full_disk_says_so(tmp_path, monkeypatch):
     assert "cannot write the simulated sweep (No space left on device)" in line
 
 
+@pytest.mark.slow
 def test_a_short_write_with_space_left_keeps_its_words(tmp_path, monkeypatch):
     import camchar.simulation.sweep as sweep
 

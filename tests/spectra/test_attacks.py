@@ -39,7 +39,7 @@ def refused(folder: Path, output: Path, *args: object) -> str:
 # 6: a relative source folder
 
 
-@pytest.mark.parametrize("written", ["spectra", "./spectra", "spectra/", "sim1/spectra"])
+@pytest.mark.parametrize("written", [pytest.param(name, marks=pytest.mark.slow) for name in ("spectra", "./spectra", "spectra/")] + ["sim1/spectra"])
 def test_a_relative_source_folder_is_read(three_files, tmp_path, monkeypatch, written):
     if written.startswith("sim1"):
         (tmp_path / "sim1").mkdir()
@@ -69,6 +69,7 @@ def test_a_spectrum_that_overflows_is_refused_not_written(three_files, tmp_path)
     assert f"{three_files}: the result's irradiance would hold" in line and "NaN or infinite value(s)" in line
 
 
+@pytest.mark.slow
 def test_a_spectrum_that_overflows_is_refused_as_a_source(three_files, tmp_path):
     set_pixel(three_files / "300 ND-2.txt", 1000, "1e307")
     line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", *FIT))
@@ -83,8 +84,8 @@ def test_a_spectrum_that_overflows_is_refused_as_a_source(three_files, tmp_path)
     ("name", "problem"),
     [
         ("0 ND-3.txt", "0 ND-3.txt: its name gives the nominal wavelength 0 nm, outside the possible range 1 to 1e+06 nm"),
-        ("5000000 ND-3.txt", "5000000 ND-3.txt: its name gives the nominal wavelength 5e+06 nm, outside the possible range 1 to 1e+06 nm"),
-        ("600 ND-25.txt", "600 ND-25.txt: its name gives the filter ND 25, outside the possible range 0 to 20"),
+        pytest.param("5000000 ND-3.txt", "5000000 ND-3.txt: its name gives the nominal wavelength 5e+06 nm, outside the possible range 1 to 1e+06 nm", marks=pytest.mark.slow),
+        pytest.param("600 ND-25.txt", "600 ND-25.txt: its name gives the filter ND 25, outside the possible range 0 to 20", marks=pytest.mark.slow),
     ],
 )
 def test_an_impossible_name_is_refused(three_files, tmp_path, name, problem):
@@ -92,12 +93,14 @@ def test_an_impossible_name_is_refused(three_files, tmp_path, name, problem):
     assert problem in refused(three_files, tmp_path / "o.h5")
 
 
+@pytest.mark.slow
 def test_a_positive_density_from_a_pattern_is_refused(three_files, tmp_path):
     shutil.copy(three_files / "500 ND-3.txt", three_files / "600 ND3.txt")
     line = refused(three_files, tmp_path / "o.h5", "--option", r"oceanview.pattern=([\d.]+) ND(-?[\d.]+)\.txt")
     assert "600 ND3.txt: its name gives the optical density 3, and a filter's is written negative (ND-3)" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "warning"),
     [
@@ -113,6 +116,7 @@ def test_an_unusual_name_is_warned_about_by_name(three_files, tmp_path, name, wa
         assert any(warning in text for text in __import__("json").loads(f["camchar"].attrs["warnings"]))
 
 
+@pytest.mark.slow
 def test_a_hidden_file_is_not_a_measurement(three_files, tmp_path):
     shutil.copy(three_files / "500 ND-3.txt", three_files / ".500 ND-3.txt")  # would read as 0.5 nm
     shutil.copy(three_files / "500 ND-3.txt", three_files / "._800 ND-2.txt")  # a macOS resource fork
@@ -138,7 +142,7 @@ def make_special(folder: Path, kind: str) -> Path:
     return entry
 
 
-@pytest.mark.parametrize("kind", ["pipe", "loop", "device", "folder"])
+@pytest.mark.parametrize("kind", ["pipe", *(pytest.param(kind, marks=pytest.mark.slow) for kind in ("loop", "device", "folder"))])
 def test_a_matching_entry_that_is_no_regular_file_is_refused_unopened(three_files, tmp_path, kind):
     entry = make_special(three_files, kind)
     line = refused(three_files, tmp_path / "o.h5")
@@ -146,6 +150,7 @@ def test_a_matching_entry_that_is_no_regular_file_is_refused_unopened(three_file
     assert f"{entry}: {expected}" in line
 
 
+@pytest.mark.slow
 def test_a_link_to_a_spectrometer_file_is_read(three_files, tmp_path):
     (three_files / "500 ND-3.txt").rename(tmp_path / "elsewhere.txt")
     (three_files / "500 ND-3.txt").symlink_to(tmp_path / "elsewhere.txt")
@@ -181,6 +186,7 @@ def test_more_values_than_the_reader_reads_are_refused(tmp_path):
         check_sizes(tmp_path, nominal=1, bins=601, pixels=100_001)
 
 
+@pytest.mark.slow
 def test_a_folder_source_with_too_many_bins_is_refused(three_files, tmp_path):
     line = error_line(run_in_process("response", REFERENCE_H5, "--source", three_files, "-o", tmp_path / "rf.h5", "--option", "spectrometer-folder.step=0.001", *FIT))
     assert "--option spectrometer-folder.start, .stop and .step: 250 to 850 nm in steps of 0.001 nm makes 600,001 bins; camchar reads at most 100,000" in line
@@ -201,6 +207,7 @@ def csv_folder(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_csv_spectrum_value_python_would_bend_is_refused(tmp_path):
     folder = csv_folder(tmp_path / "csv")
     path = folder / "500 ND-2.csv"
@@ -217,7 +224,7 @@ def test_one_dark_pixel_is_refused(tmp_path):
     assert "a variance needs at least 2" in line
 
 
-@pytest.mark.parametrize(("start", "stop"), [("6", "5"), ("5", "5"), ("5", "0")])
+@pytest.mark.parametrize(("start", "stop"), [("6", "5"), pytest.param("5", "5", marks=pytest.mark.slow), pytest.param("5", "0", marks=pytest.mark.slow)])
 def test_dark_pixels_that_end_before_they_start_are_an_option_error(tmp_path, start, stop):
     folder = csv_folder(tmp_path / "csv")
     line = refused(folder, tmp_path / "o.h5", "--option", f"csv-spectrum.dark_start={start}", "--option", f"csv-spectrum.dark_stop={stop}")
@@ -225,6 +232,7 @@ def test_dark_pixels_that_end_before_they_start_are_an_option_error(tmp_path, st
     assert "dark_stop must be above dark_start (or both 0: no dark pixels)" in line
 
 
+@pytest.mark.slow
 def test_dark_pixels_in_a_settings_file_are_named_at_their_line(tmp_path):
     from camchar.core.errors import BadInput
     from camchar.host.manager import build_host
@@ -246,8 +254,8 @@ def test_dark_pixels_in_a_settings_file_are_named_at_their_line(tmp_path):
     [
         ("(", "is not a regular expression (missing ), unterminated subpattern at position 0)"),
         (r"(\d)(\d)(\d)", "has 3 groups; it needs one or two, (the nominal wavelength) and (the optical density)"),
-        (r"[\d.]+ ND-[\d.]+\.txt", "has no groups; it needs one or two"),
-        (r"(?P<density>-[\d.]+)", "has a group named density but none named wavelength"),
+        pytest.param(r"[\d.]+ ND-[\d.]+\.txt", "has no groups; it needs one or two", marks=pytest.mark.slow),
+        pytest.param(r"(?P<density>-[\d.]+)", "has a group named density but none named wavelength", marks=pytest.mark.slow),
     ],
 )
 def test_a_pattern_the_reader_cannot_use_is_an_option_error(three_files, tmp_path, pattern, problem):
@@ -255,6 +263,7 @@ def test_a_pattern_the_reader_cannot_use_is_an_option_error(three_files, tmp_pat
     assert f"--option oceanview.pattern={pattern}: option 'pattern' of spectrometer reader 'oceanview' {problem}" in line
 
 
+@pytest.mark.slow
 def test_named_groups_take_any_order(three_files, tmp_path):
     for path in list(three_files.iterdir()):
         wavelength, density = path.stem.split(" ND")
@@ -300,6 +309,7 @@ def test_a_truncated_file_is_called_truncated(three_files, tmp_path):
 # 11: noise advice that names the wavelengths, and the flags of the command that ran
 
 
+@pytest.mark.slow
 def test_repeats_without_dark_pixels_name_the_wavelengths_short_of_repeats(tmp_path):
     folder = csv_folder(tmp_path / "csv")
     for nominal, copies in ((300, 3), (500, 2), (700, 3)):
@@ -316,6 +326,7 @@ def test_the_repeats_warning_names_the_wavelengths(three_files, tmp_path):
     assert "their noise is the corrected estimate: 300 nm (1 file), 500 nm (1 file), 800 nm (1 file)" in ran.stderr, ran.stderr
 
 
+@pytest.mark.slow
 def test_a_folder_source_advises_the_folder_readers_options(tmp_path):
     folder = csv_folder(tmp_path / "csv")
     line = error_line(run_in_process("response", REFERENCE_H5, "--source", folder, "-o", tmp_path / "rf.h5", *FIT))
@@ -335,6 +346,7 @@ def test_an_output_that_is_the_folder_suggests_a_name_beside_it(three_files, tmp
     assert "'spectra' is a folder; give a file name such as spectra.h5" in line
 
 
+@pytest.mark.slow
 def test_a_source_folder_named_dot_is_shown_by_its_name(three_files, tmp_path, monkeypatch):
     monkeypatch.chdir(three_files)
     ran = run_in_process("response", REFERENCE_H5, "--source", ".", "-o", tmp_path / "rf.h5", "--method", "ols", "--bootstrap", "2", "--seed", "7")
@@ -342,6 +354,7 @@ def test_a_source_folder_named_dot_is_shown_by_its_name(three_files, tmp_path, m
     assert f"{REFERENCE_H5.name} + spectra -> " in ran.stderr, ran.stderr
 
 
+@pytest.mark.slow
 def test_a_spectrometer_value_that_is_not_finite_is_worded_once(three_files, tmp_path):
     set_pixel(three_files / "500 ND-3.txt", 1000, "nan")
     assert "500 ND-3.txt: its values hold 1 NaN or infinite value(s), the first at pixel 1000" in refused(three_files, tmp_path / "o.h5")
