@@ -11,6 +11,7 @@ A stable part of the plugin API, like :mod:`camchar.api` (``docs/plugins/api.md`
 says what that promises); the modules these functions live in are private.
 """
 
+from camchar.core.numbers import plain_number
 from camchar.files.hdf5_values import Extent, read_attribute, read_attributes, read_numbers
 from camchar.files.samples_h5 import write_samples_h5
 from camchar.results._optional import require
@@ -28,4 +29,5 @@ __all__ = [
     "channel_names",
     "require_rgb",
     "write_response_workbook",
+    "plain_number",
 ]

@@ -8,21 +8,29 @@ from typing import Callable
 
 from camchar.core.errors import shown
 
-__all__ = ["output_file", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
+__all__ = ["output_file", "output_file_beside", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
 
 
-def output_file(text: str):
-    """An argparse type: an output file name (not empty; not a folder, a device or a name ending in a dot)."""
+def output_file(text: str, beside: bool = False):
+    """An argparse type: an output file name (not empty; not a folder, a device or a name ending in a dot).
+
+    ``beside``: for a folder, suggest a file beside it rather than in it (``output_file_beside``).
+    """
     from pathlib import Path
 
     from camchar.core.paths import output_name_problem
 
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty; give a file name such as out.h5")
-    problem = output_name_problem(text)
+    problem = output_name_problem(text, beside=beside)
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{shown(text)} {problem}")
     return Path(text)
+
+
+def output_file_beside(text: str):
+    """An argparse type: :func:`output_file`, suggesting a file beside a folder (for a step that reads a folder)."""
+    return output_file(text, beside=True)
 
 
 def fraction(text: str) -> float:

@@ -45,7 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help="a samples file (.h5, from camchar stats) or a settings file (.yml); several, or folders (searched for settings files), make a batch",
     )
-    parser.add_argument("--source", type=Path, help="the source spectra file (default for a settings file: its source_spectra + .h5)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        metavar="SPECTRA",
+        help="the source spectra: a file, or a folder (of spectrometer files, turned into spectra as camchar spectra does; "
+        "or one a spectra reader claims); default for a settings file: its source_spectra as written, else with .h5 appended",
+    )
     parser.add_argument(
         "-o",
         "--output",

@@ -85,9 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source-spectra",
         type=Path,
-        metavar="FILE",
-        help="a lab's source spectra (MonochromatorSpectra .h5) as the sweep's light, instead of the simulated monochromator; "
-        "the wavelengths default to the file's",
+        metavar="SOURCE",
+        help="a lab's source spectra as the sweep's light, instead of the simulated monochromator: a MonochromatorSpectra .h5 file, or "
+        "anything camchar response --source reads (a folder of spectrometer files too); the wavelengths default to the spectra's",
     )
     parser.add_argument(
         "--spectra-format",
@@ -101,9 +101,10 @@ def run(args: argparse.Namespace, reporter) -> None:
     """Simulate, with a progress bar over the images."""
     from fractions import Fraction
 
-    from camchar.core.errors import BadInput
+    from camchar.core.errors import BadInput, write_failure
     from camchar.files.folder_output import folder_output
     from camchar.simulation.camera import CameraModel
+    from camchar.simulation.refusal import SimulationRefused
     from camchar.simulation.sensitivities import read_sensitivities_csv
     from camchar.simulation.sweep import DNG_PEAK_RATE, SweepPlan, centre_roi, simulate_sweep, sweep_entries
 
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace, reporter) -> None:
             frames_per_exposure=args.frames_per_exposure,
             dark_frames=args.dark_frames,
         )
-    except ValueError as exc:
+    except SimulationRefused as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     if not roi.fits(height, width):
         raise BadInput(None, f"--roi {roi.as_list()} does not fit inside the {width} x {height} image")
@@ -140,10 +141,10 @@ def run(args: argparse.Namespace, reporter) -> None:
         with folder_output(args.outdir, sweep_entries(source)) as folder, reporter.live(), reporter.step("simulating", plan.image_count) as progress:
             simulate_sweep(folder, camera, plan, args.format, progress=lambda done, total: progress.advance(), source=source)
         settings_path = args.outdir / "settings.yml"
-    except ValueError as exc:
+    except SimulationRefused as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None
     except OSError as exc:
-        raise BadInput(exc.filename or args.outdir, f"cannot write the simulated sweep ({exc.strerror or exc})") from None
+        raise BadInput(exc.filename or args.outdir, f"cannot write the simulated sweep ({write_failure(exc, args.outdir)})") from None
     exposures = ", ".join(str(Fraction(t)) for t in plan.exposures)
     darks = f" and {plan.dark_frames * len(plan.exposures)} dark frames" if plan.dark_frames else ""
     n_images = len(plan.wavelengths) * len(plan.exposures) * plan.frames_per_exposure
@@ -168,9 +169,38 @@ def _lab_spectra(args: argparse.Namespace):
     if args.spectra_format != "h5":
         raise BadInput(None, "--source-spectra is written back as the MonochromatorSpectra file spectra.h5; OceanView files (--spectra-format oceanview) are only simulated from the model monochromator")
     spectra = load_spectra(args.source_spectra)
-    if not (spectra.irradiance.sum(axis=1) > 0).any():
-        raise BadInput(args.source_spectra, "no spectrum holds any light (every integral is 0 or less)")
+    _check_integrals(args.source_spectra, spectra)
     return spectra
+
+
+def _check_integrals(path: Path, spectra) -> None:
+    """Refuse spectra without light, or whose integrals over wavelength (the photons they give) overflow.
+
+    The simulation scales the light by the brightest spectrum's integral, so
+    any units do, as long as the integrals are finite numbers: an irradiance
+    of 1e300 overflows them, and the photon counts would be NaN.
+
+    Raises
+    ------
+    BadInput
+        Naming the file and the first spectrum whose integral is not finite.
+    """
+    import numpy as np
+
+    from camchar.core.errors import BadInput
+    from camchar.simulation.monochromator import bin_widths
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        integrals = (spectra.irradiance * bin_widths(spectra.wavelength)).sum(axis=1)
+    bad = np.flatnonzero(~np.isfinite(integrals))
+    if bad.size:
+        raise BadInput(
+            path,
+            f"the integral of the spectrum at nominal wavelength {spectra.nominal_wavelength[bad[0]]:g} nm is not a finite number "
+            "(the irradiance overflows the arithmetic); give the source spectra in other units",
+        )
+    if not (integrals > 0).any():
+        raise BadInput(path, "no spectrum holds any light (every integral is 0 or less)")
 
 
 def _wavelengths_of(spectra) -> tuple[int | float, ...] | None:
@@ -211,12 +241,13 @@ def _source(args: argparse.Namespace, spectra, wavelengths):
     """
     from camchar.core.errors import BadInput
     from camchar.simulation.monochromator import DEFAULT_BANDWIDTH, FileSource, Monochromator, MonochromatorSource
+    from camchar.simulation.refusal import SimulationRefused
 
     if spectra is None:
         monochromator = Monochromator(bandwidth=args.bandwidth or DEFAULT_BANDWIDTH)
         try:
             return MonochromatorSource(monochromator, tuple(wavelengths), args.spectra_format)
-        except ValueError as exc:
+        except SimulationRefused as exc:
             raise BadInput(None, f"camchar simulate: {exc}") from None
     missing = sorted(set(wavelengths) - set(spectra.nominal_wavelength.tolist()))
     if missing:

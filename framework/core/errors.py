@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["BadInput", "PluginError", "CamcharWarning", "Stopped", "ENVIRONMENT_ERRNOS", "environment_problem", "location", "one_line", "shorten", "shown"]
+__all__ = ["BadInput", "PluginError", "CamcharWarning", "Stopped", "ENVIRONMENT_ERRNOS", "environment_problem", "write_failure", "location", "one_line", "shorten", "shown"]
 
 #: The longest piece of user-supplied text echoed in a message.
 ECHO_LIMIT = 80
@@ -142,6 +142,32 @@ def environment_problem(exc: BaseException) -> BadInput | None:
     if not isinstance(exc, OSError) or exc.errno not in ENVIRONMENT_ERRNOS:
         return None
     return BadInput(exc.filename, f"{os.strerror(exc.errno)} ({'reading or writing this file' if exc.filename else 'a file camchar or a plugin used'})")
+
+
+def write_failure(exc: OSError, where: str | os.PathLike[str]) -> str:
+    """Why writing into ``where`` failed, in words: the system's for ``exc``'s error number, else "No space left on device" when that is the cause.
+
+    A short write without an error number (numpy's ``tofile``: "2304
+    requested and 1904 written") usually means a full disk; when the file
+    system of ``where`` (or its nearest existing parent) has no space left,
+    that is said, else ``exc``'s own words.
+    """
+    if exc.errno:
+        return os.strerror(exc.errno)
+    folder = os.path.abspath(where)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    try:
+        space = os.statvfs(folder)
+        if space.f_bavail * space.f_frsize < _FULL:
+            return os.strerror(errno.ENOSPC)
+    except (OSError, AttributeError):  # no statvfs (Windows), or the folder went away
+        pass
+    return exc.strerror or shorten(str(exc), 120)
+
+
+#: Less free space than this (bytes) counts as a full disk for a short write.
+_FULL = 1 << 20
 
 
 class Stopped(SystemExit):

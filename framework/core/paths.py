@@ -42,7 +42,7 @@ def with_home(text: str) -> Path | None:
         return None
 
 
-def output_name_problem(written: str, path: Path | None = None) -> str | None:
+def output_name_problem(written: str, path: Path | None = None, beside: bool = False) -> str | None:
     """Why ``written`` cannot name an output file, or ``None`` when it can.
 
     An output name is made a file name by adding a suffix when it has none
@@ -56,6 +56,9 @@ def output_name_problem(written: str, path: Path | None = None) -> str | None:
         The name as the user wrote it (``-o``, or ``output:`` in a settings file).
     path
         Where it points, when not simply ``written`` (relative to a settings file's folder).
+    beside
+        For a folder, suggest a file beside it (``spectra.h5``) rather than in it: for a step whose input is a
+        folder, where an output inside it is refused.
 
     Returns
     -------
@@ -63,7 +66,8 @@ def output_name_problem(written: str, path: Path | None = None) -> str | None:
         The problem, to follow the quoted name in a message (``is a folder; ...``).
     """
     path = Path(written) if path is None else path
-    folder_example = f"{written.rstrip(''.join(_SEPARATORS)) or written}/out.h5"
+    folder = written.rstrip("".join(_SEPARATORS)) or written
+    folder_example = f"{folder}.h5" if beside and folder not in (".", "..", os.sep) else f"{folder}/out.h5"
     try:
         mode = os.stat(path).st_mode
     except OSError:

@@ -15,7 +15,7 @@ import numpy as np
 
 from camchar.core.errors import BadInput
 
-__all__ = ["SpectrometerFile", "NameMatch", "ORIGINAL_PATTERN", "match_name", "check_spectrometer_file"]
+__all__ = ["SpectrometerFile", "NameMatch", "ORIGINAL_PATTERN", "match_name", "pattern_problem", "check_spectrometer_file"]
 
 #: The original ``monochromator.py``'s file-name pattern, matched at the start of the name: nominal
 #: wavelength, then the neutral-density filter as a negative optical density (``500 ND-2.5.txt``).
@@ -55,7 +55,8 @@ def match_name(pattern: str, name: str) -> NameMatch | None:
 
     ``pattern`` is matched at the start of the name (``re.match``, as the
     original did); its first group is the nominal wavelength, its second,
-    if any, the optical density. A name that matches only without a repeat
+    if any, the optical density; or, when it names them, the groups
+    ``wavelength`` and ``density`` (:func:`pattern_problem` says which patterns qualify). A name that matches only without a repeat
     marker `` (N)`` before its suffix is the N-th repeat of that measurement.
 
     Parameters
@@ -77,12 +78,42 @@ def match_name(pattern: str, name: str) -> NameMatch | None:
         found = re.match(pattern, name)
     if found is None or not found.groups():
         return None
-    numbers = [found.group(1), found.group(2) if len(found.groups()) > 1 and found.group(2) is not None else "0"]
+    if "wavelength" in found.re.groupindex:
+        numbers = [found.group("wavelength"), found.groupdict().get("density") or "0"]
+    else:
+        numbers = [found.group(1), found.group(2) if len(found.groups()) > 1 and found.group(2) is not None else "0"]
     try:
         wavelength, density = (float(number) for number in numbers)
     except ValueError:
         raise ValueError(f"the name matches the file-name pattern, but {' and '.join(map(repr, numbers))} are not both numbers") from None
     return NameMatch(wavelength, density, repeat)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    r"""Why ``pattern`` cannot be a file-name pattern (``... is not a regular expression (...)``), or ``None``.
+
+    A pattern has one or two groups, the nominal wavelength and then the
+    optical density, or names them ``(?P<wavelength>...)`` and, if any,
+    ``(?P<density>...)``, in any order and beside other groups. Other
+    unnamed groups would be taken for one of the two: ``(\d)(\d)(\d)``
+    would read ``310 ND-2.txt`` as 3 nm through ND 1.
+    """
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, OverflowError, RecursionError) as problem:
+        return f"is not a regular expression ({problem})"
+    names = compiled.groupindex
+    if "wavelength" in names:
+        return None
+    if "density" in names:
+        return "has a group named density but none named wavelength: name both, (?P<wavelength>...) and (?P<density>...)"
+    if compiled.groups in (1, 2):
+        return None
+    count = "no groups" if compiled.groups == 0 else f"{compiled.groups} groups"
+    return (
+        f"has {count}; it needs one or two, (the nominal wavelength) and (the optical density), or groups named "
+        "(?P<wavelength>...) and (?P<density>...); write any other group as (?:...)"
+    )
 
 
 @attrs.frozen(eq=False)
@@ -166,10 +197,10 @@ def check_spectrometer_file(spectrum: SpectrometerFile) -> None:
     wavelength, values = spectrum.wavelength, spectrum.values
     if wavelength.ndim != 1 or values.shape != wavelength.shape:
         fail(f"wavelength and values must be two lists of one length, got shapes {wavelength.shape} and {values.shape}")
-    for name, array in (("wavelength", wavelength), ("values", values)):
+    for name, array in (("wavelengths", wavelength), ("values", values)):
         bad = ~np.isfinite(array)
         if bad.any():
-            fail(f"{int(bad.sum())} NaN or infinite {name}(s), the first at pixel {int(np.argmax(bad))}")
+            fail(f"its {name} hold {int(bad.sum())} NaN or infinite value(s), the first at pixel {int(np.argmax(bad))}")
     start, stop = spectrum.dark_pixels
     if not 0 <= start <= stop <= wavelength.size:
         fail(f"dark pixels {start} to {stop} are not inside its {wavelength.size} pixels")

@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from camchar.core.errors import BadInput, shorten
+from camchar.core.errors import BadInput, shorten, write_failure
 
 __all__ = ["atomic_output", "check_output_path", "process_is_gone", "remove_stale_temporaries", "TEMPORARY_MARK", "MAX_NAME_BYTES"]
 
@@ -130,8 +130,7 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         _sync(temporary)
         os.replace(temporary, path)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or shorten(str(exc), 120))
-        raise BadInput(path, f"cannot write the output ({reason})") from None
+        raise BadInput(path, f"cannot write the output ({write_failure(exc, path.parent)})") from None
     finally:
         for leftover in path.parent.glob(glob.escape(temporary.stem) + "*"):
             with contextlib.suppress(OSError):

@@ -84,6 +84,13 @@ class MonochromatorSpectra:
     nonlinearity_correction: bool | None = None
     provenance: dict[str, Any] = attrs.field(factory=dict)
 
+    def fields(self) -> dict[str, Any]:
+        """The numbers the file holds, by name: what the pipeline's check of a result (every number finite) looks at."""
+        return {
+            name: getattr(self, name)
+            for name in ("nominal_wavelength", "wavelength", "irradiance", "irradiance_std", "raw_wavelength", "raw_irradiance", "optical_density")
+        }
+
     def to_source_spectra(self) -> SourceSpectra:
         """The spectra as ``camchar response`` reads them from the file, with the file's attributes as metadata."""
         return SourceSpectra(

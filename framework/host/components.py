@@ -238,7 +238,7 @@ class SpectrometerReader(Component):
     def standard_options(dark_stop: int = 190, pattern: str = ORIGINAL_PATTERN) -> tuple[Option, ...]:
         """The options ``pattern``, ``dark_start`` and ``dark_stop``, with these defaults (the original's by default)."""
         return (
-            Option("pattern", str, pattern, "regular expression matched at the start of a file's name: (nominal wavelength) and (optical density, negative)"),
+            Option("pattern", str, pattern, "regular expression matched at the start of a file's name: (nominal wavelength) and (optical density, negative), or groups named wavelength and density"),
             Option("dark_start", int, 0, "first optically masked (dark) pixel", minimum=0),
             Option("dark_stop", int, dark_stop, "pixel after the last dark one (0: no dark pixels)", minimum=0),
         )

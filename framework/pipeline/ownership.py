@@ -44,6 +44,10 @@ _JSON_START = b'{"format": "camchar-results"'
 _CSV_PEEK = 1 << 16
 
 
+#: A result's name in messages, where it differs.
+_RESULT_WORDS = {"spectra": "source spectra"}
+
+
 def refuse_a_foreign_file(output: Path, result: str) -> None:
     """Refuse to replace an existing ``output`` that is not camchar's own output of ``result``.
 
@@ -66,7 +70,7 @@ def refuse_a_foreign_file(output: Path, result: str) -> None:
     if found == result:
         return
     if found is not None:
-        what = f"is camchar's {found} output, not {result}"
+        what = f"is camchar's {_RESULT_WORDS.get(found, found)} output, not {result}"
     elif _is_hdf5(output):
         what = "is an HDF5 file camchar did not write (no /camchar group: the original image_stats's, or another tool's)"
     else:
@@ -79,7 +83,7 @@ def refuse_a_foreign_file(output: Path, result: str) -> None:
 
 
 def output_result(path: Path) -> str | None:
-    """The result camchar wrote in ``path`` (``samples``, ``response``), or ``None`` when it is not camchar's output.
+    """The result camchar wrote in ``path`` (``samples``, ``response``, ``spectra``), or ``None`` when it is not camchar's output.
 
     Never raises: a file that cannot be read is not recognised.
     """
@@ -110,7 +114,7 @@ def _is_hdf5(path: Path) -> bool:
 
 
 def _hdf5_result(path: Path) -> str | None:
-    """``samples`` or ``response`` for an HDF5 file with camchar's provenance group; ``None`` otherwise."""
+    """``samples``, ``response`` or ``spectra`` for an HDF5 file with camchar's provenance group; ``None`` otherwise."""
     import h5py
 
     from camchar.files.hdf5_values import PROVENANCE_GROUP, RESPONSE, SAMPLES, SPECTRA, file_kinds
@@ -119,8 +123,7 @@ def _hdf5_result(path: Path) -> str | None:
         if not isinstance(f.get(PROVENANCE_GROUP), h5py.Group):
             return None
         kinds = file_kinds(f)
-    kind = next((kind for kind in (RESPONSE, SPECTRA, SAMPLES) if kind in kinds), None)
-    return kind if kind in (RESPONSE, SAMPLES) else None
+    return next((kind for kind in (RESPONSE, SPECTRA, SAMPLES) if kind in kinds), None)
 
 
 def _json_result(path: Path) -> str | None:

@@ -18,6 +18,7 @@ The inputs are small files, so they are compared by content
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -37,9 +38,11 @@ RECORD_FORMAT = 2
 def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     """The files reading ``source`` reads: what the reader reports, else ``source`` itself, or every file below a folder.
 
-    What a reader reports must be a non-empty list of existing regular files
-    (relative names are taken below a source folder): anything else would
-    leave the record blind to a change, and is the reader's fault.
+    What a reader reports must be a non-empty list of existing regular files:
+    absolute paths, paths built from ``source`` as given (``spectra/500
+    ND-2.txt`` for the source ``spectra``, whatever the current folder), or
+    names relative to the source folder (``500 ND-2.txt``); anything else
+    would leave the record blind to a change, and is the reader's fault.
 
     Raises
     ------
@@ -60,7 +63,7 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     for entry in listed:
         if not isinstance(entry, (str, Path)) or "\x00" in str(entry):
             raise component_error(reader.registered, f"returned {entry!r} among the files from files(), not a path")
-        path = Path(entry) if Path(entry).is_absolute() else root / entry
+        path = _reported_path(Path(entry), source, root)
         if not path.is_file():
             where = "" if Path(entry).is_absolute() else f" (relative names are taken in {root})"
             raise component_error(reader.registered, f"returned {str(entry)!r} from files(), which is not an existing file{where}")
@@ -68,6 +71,22 @@ def source_files(source: Path, reader: ChosenComponent) -> list[Path]:
     if not files:
         raise component_error(reader.registered, "returned no file from files(); return None to have the source recorded whole")
     return files
+
+
+def _reported_path(entry: Path, source: Path, root: Path) -> Path:
+    """The file a reader's ``files()`` entry names: absolute, built from ``source`` as given, or relative to ``root``.
+
+    A reader that lists a folder builds its paths from the path it was given
+    (``Path(path) / name``, ``Path(path).glob(...)``), which is relative when
+    the user typed a relative source; taking those below ``root`` again would
+    join the folder twice (``spectra/spectra/500 ND-2.txt``).
+    """
+    if entry.is_absolute():
+        return entry
+    given = Path(os.path.normpath(source)) if source.is_dir() else Path(os.path.normpath(source)).parent
+    if given != Path(".") and Path(os.path.normpath(entry)).is_relative_to(given) and entry.is_file():
+        return entry
+    return root / entry
 
 
 def fit_input_files(inputs: ResponseInputs, reader: ChosenComponent) -> list[Path]:

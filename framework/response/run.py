@@ -332,7 +332,7 @@ def run_response(
         spectra = read_spectra(inputs.source, chosen.reader)
     non_negative = options.non_negative or inputs.non_negative
     reporter.summary(
-        f"{inputs.samples.name} + {Path(inputs.source).name} -> {output}: method {chosen.method.name}"
+        f"{inputs.samples.name} + {Path(inputs.source).name or same_file_key(inputs.source).name} -> {output}: method {chosen.method.name}"
         f"{' (non-negative)' if non_negative else ''}, reader {chosen.reader.name}, "
         f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
     )

@@ -18,6 +18,7 @@ import math
 import attrs
 import numpy as np
 
+from camchar.simulation.refusal import SimulationRefused
 from camchar.simulation.sensitivities import TabulatedSensitivities
 
 __all__ = ["CameraModel", "CHANNEL_PEAKS_NM", "FULL_SCALE"]
@@ -31,20 +32,20 @@ MAX_SIDE = 20000
 def _check(name: str, value: float, low: float, high: float, strict: bool = False) -> None:
     """``ValueError`` unless ``low <= value <= high`` (``low < value`` when ``strict``) and finite."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name.replace('_', '-')} must be a finite number, got {value!r}")
+        raise SimulationRefused(f"{name.replace('_', '-')} must be a finite number, got {value!r}")
     if value < low or value > high or (strict and value == low):
         lower = f"above {low:g}" if strict else f"at least {low:g}"
-        raise ValueError(f"{name.replace('_', '-')} must be {lower} and at most {high:g}, got {value!r}")
+        raise SimulationRefused(f"{name.replace('_', '-')} must be {lower} and at most {high:g}, got {value!r}")
 
 
 def _check_count(name: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name.replace('_', '-')} must be an integer from {low} to {high}, got {value!r}")
+        raise SimulationRefused(f"{name.replace('_', '-')} must be an integer from {low} to {high}, got {value!r}")
 
 
 def _check_size(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_SIDE:
-        raise ValueError(f"image {name} must be an integer from 2 to {MAX_SIDE} pixels, got {value!r}")
+        raise SimulationRefused(f"image {name} must be an integer from 2 to {MAX_SIDE} pixels, got {value!r}")
 
 
 @attrs.frozen

@@ -35,6 +35,7 @@ import tifffile
 from camchar.core.frames import Region
 from camchar.simulation.camera import FULL_SCALE, CameraModel
 from camchar.simulation.layouts import BayerLayout, TiffLayout
+from camchar.simulation.refusal import SimulationRefused
 
 __all__ = ["FORMATS", "GreyLayout", "SweepFiles", "sweep_files", "write_png", "write_pnm", "decimal_text"]
 
@@ -192,7 +193,7 @@ def sweep_files(image_format: str, camera: CameraModel, exposures: tuple[Fractio
         For an unknown format, or a Bayer sensor of odd size.
     """
     if image_format not in FORMATS:
-        raise ValueError(f"image format must be one of {', '.join(FORMATS)}, got {image_format!r}")
+        raise SimulationRefused(f"image format must be one of {', '.join(FORMATS)}, got {image_format!r}")
     if image_format == "dng":
         layout: Any = BayerLayout(camera)
     elif image_format == "pgm":

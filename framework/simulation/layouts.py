@@ -10,6 +10,7 @@ import tifffile
 
 from camchar.core.frames import Region
 from camchar.simulation.camera import FULL_SCALE, CameraModel
+from camchar.simulation.refusal import SimulationRefused
 
 __all__ = ["TiffLayout", "BayerLayout", "BAYER_PATTERN"]
 
@@ -55,7 +56,7 @@ class BayerLayout:
 
     def __init__(self, camera: CameraModel):
         if camera.height % 2 or camera.width % 2:
-            raise ValueError(f"a Bayer sensor needs an even size, got {camera.width} x {camera.height}")
+            raise SimulationRefused(f"a Bayer sensor needs an even size, got {camera.width} x {camera.height}")
         self.shape = (camera.height, camera.width)
         self.black_level = float(round(camera.dark_offset))
         pattern = np.array(BAYER_PATTERN)

@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 
 from camchar.core.spectra import SourceSpectra
+from camchar.simulation.refusal import SimulationRefused
 from camchar.simulation.spectra_files import write_monochromator_h5, write_oceanview_files
 
 __all__ = [
@@ -67,7 +68,7 @@ def bin_widths(wavelength: np.ndarray) -> np.ndarray:
 def _check_bandwidth(value: float) -> None:
     low, high = BANDWIDTH_RANGE
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ValueError(f"bandwidth must be a number of nm from {low:g} to {high:g}, got {value!r}")
+        raise SimulationRefused(f"bandwidth must be a number of nm from {low:g} to {high:g}, got {value!r}")
 
 
 def _check_spectrometer_range(nominal: tuple[float, ...], bandwidth: float) -> None:
@@ -75,7 +76,7 @@ def _check_spectrometer_range(nominal: tuple[float, ...], bandwidth: float) -> N
     low, high = GRID_RANGE
     reach = OCEANVIEW_MARGIN_BANDWIDTHS * bandwidth
     if min(nominal) - reach < low or max(nominal) + reach > high:
-        raise ValueError(
+        raise SimulationRefused(
             f"OceanView files hold {low:g} to {high:g} nm as the spectrometer step reads them, and spectra {min(nominal):g} to "
             f"{max(nominal):g} nm of {bandwidth:g} nm bandwidth reach beyond: keep the wavelengths within "
             f"{low + reach:g} to {high - reach:g} nm, or write spectra.h5"

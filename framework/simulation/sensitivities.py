@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from camchar.core.errors import BadInput
+from camchar.core.numbers import plain_number
 
 __all__ = ["TabulatedSensitivities", "read_sensitivities_csv", "CHANNEL_COLUMNS"]
 
@@ -126,7 +127,7 @@ def _numbers(path: Path, line: int, cells: list[str], expected: int) -> list[flo
     if len(cells) != expected:
         raise BadInput(path, f"has {len(cells)} values, expected {expected} (wavelength, R, G, B)", line)
     try:
-        values = [float(cell) for cell in cells]
+        values = [plain_number(cell) for cell in cells]
     except ValueError:
         raise BadInput(path, f"{', '.join(cell.strip() for cell in cells)} are not all numbers", line) from None
     if not all(math.isfinite(value) for value in values):

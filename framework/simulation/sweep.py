@@ -29,6 +29,7 @@ from camchar.core.spectra import SourceSpectra
 from camchar.simulation.camera import CameraModel
 from camchar.simulation.formats import FORMATS, sweep_files
 from camchar.simulation.monochromator import bin_widths
+from camchar.simulation.refusal import SimulationRefused
 
 __all__ = [
     "FORMATS",
@@ -91,22 +92,22 @@ EXPOSURE_RANGE = (1e-6, 3600.0)
 
 def _check_wavelengths(wavelengths: tuple) -> None:
     if not wavelengths or len(wavelengths) > MAX_IMAGES:
-        raise ValueError(f"give from 1 to {MAX_IMAGES} wavelengths, got {len(wavelengths)}")
+        raise SimulationRefused(f"give from 1 to {MAX_IMAGES} wavelengths, got {len(wavelengths)}")
     if any(not 100 <= wavelength <= 20000 for wavelength in wavelengths):
-        raise ValueError("wavelengths must be from 100 to 20000 nm")
+        raise SimulationRefused("wavelengths must be from 100 to 20000 nm")
     if len(set(wavelengths)) != len(wavelengths):
-        raise ValueError("a wavelength is listed twice")
+        raise SimulationRefused("a wavelength is listed twice")
 
 
 def _check_exposures(exposures: tuple) -> None:
     low, high = EXPOSURE_RANGE
     if not exposures or any(not low <= exposure <= high for exposure in exposures):
-        raise ValueError(f"exposures must be from {low:g} to {high:g} s")
+        raise SimulationRefused(f"exposures must be from {low:g} to {high:g} s")
 
 
 def _check_count(name: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+        raise SimulationRefused(f"{name} must be an integer from {low} to {high}, got {value!r}")
 
 
 #: What :func:`simulate_sweep` writes into its folder (and, with a source, its spectra: :func:`sweep_entries`).
@@ -191,7 +192,7 @@ def simulate_sweep(
         The settings file.
     """
     if image_format not in FORMATS:
-        raise ValueError(f"image format must be one of {FORMATS}, got {image_format!r}")
+        raise SimulationRefused(f"image format must be one of {FORMATS}, got {image_format!r}")
     outdir = Path(outdir)
     image_dir = outdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
@@ -270,7 +271,7 @@ class _Light:
         if self.spectra is not None:
             missing = sorted(set(wavelengths) - set(self.spectra.nominal_wavelength.tolist()))
             if missing:
-                raise ValueError(f"the source spectra have no spectrum at {', '.join(f'{value:g}' for value in missing)} nm")
+                raise SimulationRefused(f"the source spectra have no spectrum at {', '.join(f'{value:g}' for value in missing)} nm")
             self.rows = {float(nominal): row for row, nominal in enumerate(self.spectra.nominal_wavelength)}
             self.weighted = self.camera.response(self.spectra.wavelength) * bin_widths(self.spectra.wavelength)[:, np.newaxis]
 
@@ -424,9 +425,9 @@ def parse_exposures(text: str) -> tuple[Fraction, ...]:
     try:
         exposures = tuple(Fraction(part.strip()) for part in text.split(","))
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"exposures must be comma-separated times in seconds such as 1/80,1/40, got {text!r}") from None
+        raise SimulationRefused(f"exposures must be comma-separated times in seconds such as 1/80,1/40, got {text!r}") from None
     if not exposures or any(t <= 0 for t in exposures):
-        raise ValueError(f"exposures must be positive, got {text!r}")
+        raise SimulationRefused(f"exposures must be positive, got {text!r}")
     return exposures
 
 
@@ -440,5 +441,5 @@ def parse_wavelengths(text: str) -> tuple[int, ...]:
             return tuple(range(start, stop + 1, step))
         return tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise ValueError(f"wavelengths must be start:stop:step or a comma-separated list, got {text!r}") from None
+        raise SimulationRefused(f"wavelengths must be start:stop:step or a comma-separated list, got {text!r}") from None
 

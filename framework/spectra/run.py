@@ -29,14 +29,10 @@ from camchar.pipeline.output import check_writer, refuse_an_input, write_result
 from camchar.runtime.progress import Reporter, silent
 from camchar.runtime.warning_log import recording_warnings
 from camchar.spectra.choice import choose_spectrometer_reader
-from camchar.spectra.folder import check_folder, compute_spectra, files_in, read_files
-from camchar.spectra.method import ESTIMATES, SpectraParameters
+from camchar.spectra.folder import check_folder, check_parameters, compute_spectra, files_in, read_files
+from camchar.spectra.method import SpectraParameters
 
-__all__ = ["SpectraOptions", "check_parameters", "run_spectra"]
-
-#: More bins than any spectrometer resolves: a step this small is a typo.
-MAX_BINS = 1_000_000
-
+__all__ = ["SpectraOptions", "run_spectra"]
 
 @attrs.frozen
 class SpectraOptions:
@@ -61,24 +57,6 @@ class SpectraOptions:
     reader: str | None = None
     writer: str | None = None
     options: dict[str, dict[str, OptionValue]] = attrs.field(factory=dict)
-
-
-def check_parameters(parameters: SpectraParameters) -> None:
-    """Refuse a step that is not positive, a range that is empty or reversed, too many bins, an unknown estimate.
-
-    Raises
-    ------
-    BadInput
-        Naming the flag.
-    """
-    if not parameters.step > 0:
-        raise BadInput(None, f"--step must be a positive number of nm, got {parameters.step:g}")
-    if not parameters.stop > parameters.start:
-        raise BadInput(None, f"--range MIN MAX needs MIN below MAX, got {parameters.start:g} {parameters.stop:g}")
-    if (parameters.stop - parameters.start) / parameters.step >= MAX_BINS:
-        raise BadInput(None, f"--range {parameters.start:g} {parameters.stop:g} in steps of {parameters.step:g} nm makes more than {MAX_BINS:,} bins; give a larger --step")
-    if parameters.noise not in ESTIMATES:
-        raise BadInput(None, f"--noise must be one of {', '.join(ESTIMATES)}, got {parameters.noise!r}")
 
 
 def _choose(components: Components, folder: Path, options: SpectraOptions) -> tuple[ChosenComponent, ChosenComponent]:
@@ -123,7 +101,7 @@ def run_spectra(folder: Path, components: Components, options: SpectraOptions, r
     if given:
         provenance["warnings"] = list(given)
     spectra = attrs.evolve(spectra, provenance=provenance)
-    write_result(spectra, writer, output)
+    write_result(spectra, writer, output, made_from=folder)
     reporter.summary(_summary(spectra, len(paths), reader, output, time.perf_counter() - started))
     return spectra
 

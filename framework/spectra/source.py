@@ -19,8 +19,9 @@ from camchar.host.kinds import SPECTRA_READERS
 from camchar.host.options import Option, OptionValue
 from camchar.host.registry import BUILT_IN, Components, PluginInfo, Registered
 from camchar.pipeline.choice import ChosenComponent
+from camchar.pipeline.output import check_finite_result
 from camchar.spectra.choice import choose_spectrometer_reader, reader_for_folder
-from camchar.spectra.folder import files_in, spectra_of_folder
+from camchar.spectra.folder import FOLDER_FLAGS, files_in, spectra_of_folder
 from camchar.spectra.method import ESTIMATES, SpectraParameters
 
 __all__ = ["SpectrometerFolderReader", "folder_source_reader"]
@@ -55,7 +56,8 @@ class SpectrometerFolderReader(SpectraReader):
     def read(self, path: Path) -> SourceSpectra:
         """The folder's source spectra, as ``camchar spectra`` with these options would write them."""
         parameters = SpectraParameters(self.config["start"], self.config["stop"], self.config["step"], self.config["noise"])
-        spectra = spectra_of_folder(Path(path), self.spectrometer, parameters)
+        spectra = spectra_of_folder(Path(path), self.spectrometer, parameters, FOLDER_FLAGS)
+        check_finite_result(spectra, Path(path))  # as camchar spectra refuses to write them: the folder's fault, not the reader's
         source = spectra.to_source_spectra()
         source.metadata.update(spectrometer_reader=self.spectrometer.provenance(), files=len(spectra.provenance["files"]))
         return source

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from camchar.api import BadInput, SpectrometerFile, SpectrometerReader, check_spectrometer_file, hookimpl, shorten
+from camchar.api.files import plain_number
 
 __all__ = ["CsvSpectrumReader"]
 
@@ -83,7 +84,7 @@ def _rows(path: Path, text: str) -> np.ndarray:
         try:
             if len(row) != 2:
                 raise ValueError
-            rows.append((float(row[0]), float(row[1])))
+            rows.append((plain_number(row[0]), plain_number(row[1])))
         except ValueError:
             if not rows and number == _first_line(text):
                 continue  # the columns' names

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from camchar.api import BadInput, SpectrometerFile, SpectrometerReader, check_spectrometer_file, hookimpl, shorten
+from camchar.api.files import plain_number
 
 __all__ = ["OceanViewReader"]
 
@@ -70,6 +71,7 @@ class OceanViewReader(SpectrometerReader):
         fields = _header(header)
         first_line = header.count("\n") + 1
         wavelength, values = _columns(path, data.partition(END)[0], first_line)
+        _check_pixel_count(path, fields, wavelength.size)
         spectrum = SpectrometerFile(
             path=path,
             wavelength=wavelength,
@@ -121,9 +123,27 @@ def _columns(path: Path, data: str, first_line: int) -> tuple[np.ndarray, np.nda
     return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
+#: The header field that declares the rows of spectral data.
+PIXELS = "Number of Pixels in Spectrum"
+
+
+def _check_pixel_count(path: Path, fields: dict[str, str], rows: int) -> None:
+    """Refuse a file with fewer or more pixel rows than its header declares: a truncated (or spliced) file."""
+    declared = fields.get(PIXELS)
+    if declared is None:
+        return
+    try:
+        count = int(declared)
+    except ValueError:
+        raise BadInput(path, f"'{PIXELS}' is {shorten(declared, 40)!r}, not an integer") from None
+    if count != rows:
+        hint = "truncated?" if rows < count else "two files joined?"
+        raise BadInput(path, f"has {rows} pixel rows, and its header says {count} ({PIXELS}): {hint}")
+
+
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        plain_number(text)
     except ValueError:
         return False
     return True

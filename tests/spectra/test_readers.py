@@ -91,7 +91,7 @@ def test_a_reader_returning_nan_is_blamed(tmp_path):
         run_spectra(tmp_path / "in", host.components, options)
     assert not isinstance(caught.value, BadInput)
     assert "spectrometer reader 'nan-example'" in str(caught.value) and "returned a spectrum from read() that fails camchar's checks" in str(caught.value)
-    assert "301 NaN or infinite values(s)" in str(caught.value)
+    assert "its values hold 301 NaN or infinite value(s)" in str(caught.value)
     assert not (tmp_path / "out.h5").exists()
 
 

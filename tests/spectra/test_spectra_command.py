@@ -63,7 +63,7 @@ def test_a_file_without_the_data_line(three_files, tmp_path):
 
 def test_nan_in_a_file_is_refused(three_files, tmp_path):
     rewrite(three_files / "500 ND-3.txt", "180.077\t1150.54884375", "180.077\tnan")
-    assert "500 ND-3.txt: 1 NaN or infinite values(s), the first at pixel 4" in refused(run_in_process, three_files, "-o", tmp_path / "o.h5")
+    assert "500 ND-3.txt: its values hold 1 NaN or infinite value(s), the first at pixel 4" in refused(run_in_process, three_files, "-o", tmp_path / "o.h5")
 
 
 def test_mixed_spectrometers(three_files, tmp_path):
@@ -75,7 +75,7 @@ def test_mixed_spectrometers(three_files, tmp_path):
 def test_mixed_pixel_grids(three_files, tmp_path):
     rewrite(three_files / "500 ND-3.txt", "179.217\t", "179.2\t")
     line = refused(run_in_process, three_files, "-o", tmp_path / "o.h5")
-    assert "500 ND-3.txt: has another pixel grid (3648 pixels, 179.2 to 886.877 nm) than 300 ND-2.txt (3648 pixels, 179.217 to 886.877 nm)" in line
+    assert "500 ND-3.txt: has another pixel grid than 300 ND-2.txt: pixel 0 is at 179.2 nm, and at 179.217 nm in 300 ND-2.txt" in line
 
 
 def test_one_wavelength_through_two_filters(three_files, tmp_path):
