@@ -206,11 +206,12 @@ class ResponseData:
 
 @attrs.frozen(eq=False)
 class EmvaParameter:
-    """One EMVA 1288 parameter: a value per channel and its units."""
+    """One EMVA 1288 parameter: a value per channel, its units and, when the file gives it, its standard error per channel."""
 
     name: str
     values: np.ndarray = attrs.field(converter=_frozen_array)
     units: str
+    standard_error: np.ndarray | None = attrs.field(default=None, converter=_optional_array)
 
 
 @attrs.frozen(eq=False)
@@ -518,7 +519,11 @@ class _Reader:
         for name in names:
             values = self.vector(f"/emva1288/{name}", group[name][0], channels)
             channels = values.shape[0]
-            parameters.append(EmvaParameter(name=name, values=values, units=_units(group[name][1].get("units"))))
+            attributes = group[name][1]
+            error = attributes.get("standard_error")
+            if error is not None and (np.shape(error) != values.shape or np.asarray(error).dtype.kind not in "iuf"):
+                raise self.fail(f"/emva1288/{name}: its standard_error attribute is not one number per channel ({values.shape[0]})")
+            parameters.append(EmvaParameter(name=name, values=values, units=_units(attributes.get("units")), standard_error=error))
         ptc: dict[str, Any] = {}
         if "ptc_mean" in group:
             stored_mean = group["ptc_mean"][0]
