@@ -434,10 +434,8 @@ def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
 
 
 def measured_span(response: ResponseData) -> tuple[float, float] | None:
-    """The wavelengths a response was fitted from (its samples' nominal span); ``None`` when the file holds no samples."""
-    if response.fit is None or not response.fit.wavelength.size:
-        return None
-    return float(np.min(response.fit.wavelength)), float(np.max(response.fit.wavelength))
+    """The wavelengths a response was fitted from (:attr:`ResponseData.measured_range`)."""
+    return response.measured_range
 
 
 def _shade_extrapolated(ax: "Axes", results: Sequence[Result]) -> None:

@@ -28,6 +28,7 @@ from camchar.files.hdf5_values import EMVA1288, RESPONSE, SAMPLES, decode_json_a
 from camchar.files.samples_h5 import read_samples_layout
 
 __all__ = [
+    "EXTRAPOLATED",
     "KINDS",
     "EmvaData",
     "EmvaParameter",
@@ -42,6 +43,9 @@ __all__ = [
 
 #: The kinds of result, in the order a file's primary kind is chosen.
 KINDS = ("samples", "response", "emva1288")
+
+#: What the tables show instead of an SNR where a response was not measured.
+EXTRAPOLATED = "extrapolated"
 
 #: EMVA 1288 parameters in the order they are shown, with the units the layout prescribes.
 EMVA_PARAMETERS = {
@@ -202,6 +206,27 @@ class ResponseData:
     def snr(self) -> np.ndarray:
         """``mean / std`` of the response, ``(W, C)``."""
         return _ratio(self.mean, self.std)
+
+    @property
+    def measured_range(self) -> tuple[float, float] | None:
+        """The span of wavelengths the response was fitted from (its samples' nominal wavelengths); ``None`` without them."""
+        if self.fit is None or not self.fit.wavelength.size:
+            return None
+        return float(np.min(self.fit.wavelength)), float(np.max(self.fit.wavelength))
+
+    @property
+    def extrapolated(self) -> np.ndarray:
+        """``(W,)``: True at the wavelengths outside :attr:`measured_range`, where nothing was measured."""
+        span = self.measured_range
+        if span is None:
+            return np.zeros(self.wavelength.shape, dtype=bool)
+        return (self.wavelength < span[0]) | (self.wavelength > span[1])
+
+    def snr_or_extrapolated(self) -> np.ndarray:
+        """``(W, C)`` objects: the SNR, or the word ``"extrapolated"`` where nothing was measured (an SNR there would mislead)."""
+        values = self.snr.astype(object)
+        values[self.extrapolated] = EXTRAPOLATED
+        return values
 
 
 @attrs.frozen(eq=False)

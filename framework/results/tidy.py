@@ -8,7 +8,8 @@ Tables (the ``table`` column):
 
 - ``samples``: a CameraSamples file's mean, noise and SNR per nominal
   wavelength, with the selected exposure time and image number when known;
-- ``response``: a CameraResponse file's response and its std per wavelength;
+- ``response``: a CameraResponse file's response and its std per wavelength,
+  and its SNR, or ``extrapolated`` outside the wavelengths it was fitted from;
 - ``fit``: the samples a response was fitted to, and the fit's estimates.
 """
 
@@ -46,7 +47,7 @@ def _result_rows(result: Result) -> Iterator[dict[str, Any]]:
         columns = {
             column_name("response_mean", response.units): response.mean,
             column_name("response_std", response.units): response.std,
-            "snr": response.snr,
+            "snr": response.snr_or_extrapolated(),
         }
         yield from _rows(base, "response", column_name("wavelength", response.wavelength_units), response.wavelength, result.channels, columns)
         if (fit := response.fit) is not None:

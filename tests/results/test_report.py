@@ -77,11 +77,12 @@ def page(tmp_path_factory, request) -> tuple[str, Page]:
 
 def test_one_inline_svg_per_figure(page):
     text, parsed = page
-    # the samples file: 4 panels and photon transfer; the response: 3 panels
-    assert len(parsed.figures) == 4 + 1 + 3
+    # the samples file: 6 panels (signal, log, noise in DN and in electrons, SNR, exposure) and photon transfer
+    # with its residuals; the response: 3 panels
+    assert len(parsed.figures) == 6 + 2 + 3
     assert all(figure == {"svg": 1, "caption": True} for figure in parsed.figures)
     assert text.count("<svg") == len(parsed.figures)
-    assert [attributes["id"] for tag, attributes in parsed.tags if tag == "figure"] == [f"figure-{n}" for n in range(1, 9)]
+    assert [attributes["id"] for tag, attributes in parsed.tags if tag == "figure"] == [f"figure-{n}" for n in range(1, 12)]
     assert 'id="comparison"' not in text  # one file of each kind: nothing to compare
     assert [attributes["href"] for tag, attributes in parsed.tags if tag == "a"] == ["#file-1", "#file-2"]
 
