@@ -168,18 +168,27 @@ def channel_colour(name: str, others: Sequence[str] = ()) -> str:
 
 
 def display_names(results: Sequence[Result]) -> list[str]:
-    """Names telling overlaid results apart: labels, with the file name added where labels repeat."""
+    """Names telling overlaid results apart: labels, with as much of the file's path as tells files of one label apart."""
     names = [result.name for result in results]
-    counts = {name: names.count(name) for name in names}
     unique = []
     for index, (result, name) in enumerate(zip(results, names)):
-        if counts[name] > 1:
-            tail = result.path.name if result.path is not None else f"#{index + 1}"
-            name = f"{name} ({tail})"
+        if names.count(name) > 1:
+            others = [other.path for other, other_name in zip(results, names) if other_name == name and other is not result]
+            name = f"{name} ({_distinct_tail(result.path, others) if result.path is not None else f'#{index + 1}'})"
         unique.append(name)
-    if len(set(unique)) < len(unique):  # the same file twice, or files of one name in two folders
-        unique = [f"{name} #{index + 1}" for index, name in enumerate(unique)]
+    if len(set(unique)) < len(unique):  # the same file twice
+        unique = [f"{name} #{index + 1}" if unique.count(name) > 1 else name for index, name in enumerate(unique)]
     return unique
+
+
+def _distinct_tail(path: Path, others: Sequence[Path | None]) -> str:
+    """The shortest end of ``path`` (``images.h5``, ``b/images.h5``, ...) that no other path ends with; the whole path when none is."""
+    parts = path.parts
+    for count in range(1, len(parts) + 1):
+        tail = parts[-count:]
+        if not any(other is not None and other.parts[-count:] == tail for other in others):
+            return str(Path(*tail))
+    return str(path)
 
 
 def _mathsafe(text: str) -> str:
