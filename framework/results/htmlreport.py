@@ -251,16 +251,16 @@ def _tables_html(summary: dict[str, Any]) -> str:
     triple = (("mean", "mean", 5), ("std", "std", 5), ("snr", "SNR", 4))
     if "samples" in tables:
         units = tables["samples"]["units"]
-        parts.append("<h3>Samples per wavelength</h3>" + _wavelength_table(summary, "samples", triple, f"mean and std in {units or 'the file’s units'}; SNR = mean / std"))
+        parts.append("<h3>Samples per wavelength</h3>" + _wavelength_table(summary, "samples", triple, f"mean and std in {display_units(units) or 'the file’s units'}; SNR = mean / std"))
     if "response" in tables:
         units = tables["response"]["units"]
-        parts.append("<h3>Response per wavelength</h3>" + _wavelength_table(summary, "response", triple, f"mean and std in {units or 'the file’s units'}"))
+        parts.append("<h3>Response per wavelength</h3>" + _wavelength_table(summary, "response", triple, f"mean and std in {display_units(units) or 'the file’s units'}; SNR = mean / std, “extrapolated” outside the measured samples"))
     if "fit" in tables:
         fit = tables["fit"]
         quantities = (("mean", "measured", 5), ("std", "noise", 4), ("estimate_mean", "estimate", 5), ("estimate_std", "est. std", 4), ("residual", "residual", 4))
         parts.append(
             f"<details><summary>Fit at {len(fit['rows'])} nominal wavelengths</summary>"
-            + _wavelength_table(summary, "fit", quantities, f"measured and estimated in {fit['units'] or 'the file’s units'}")
+            + _wavelength_table(summary, "fit", quantities, f"measured and estimated in {display_units(fit['units']) or 'the file’s units'}")
             + "</details>"
         )
     return "".join(parts)
