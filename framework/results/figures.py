@@ -16,6 +16,7 @@ deterministic: the same input gives the same bytes.
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -568,9 +569,20 @@ def draw_ptc(ax: "Axes", results: Sequence[Result]) -> None:
     with_points = [trace.result for trace in traces]
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _major_labels_only(ax)
     ax.set_xlabel(axis_label("Mean signal, dark subtracted", _common_units(with_points, "mean signals", lambda r: _emva(r).ptc_mean_units)))
     ax.set_ylabel(axis_label("Temporal variance", _common_units(with_points, "variances", lambda r: _emva(r).ptc_variance_units)))
     ax.set_title("Photon transfer, log–log")
+
+
+def _major_labels_only(ax: "Axes") -> None:
+    """On log axes spanning a decade or more, label the powers of ten only: minor labels crowd a small panel."""
+    from matplotlib.ticker import NullFormatter
+
+    for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        low, high = sorted(limits)
+        if low > 0 and high / low >= 10:
+            axis.set_minor_formatter(NullFormatter())
 
 
 def draw_ptc_residuals(ax: "Axes", results: Sequence[Result]) -> None:
@@ -589,6 +601,7 @@ def draw_ptc_residuals(ax: "Axes", results: Sequence[Result]) -> None:
             ax.plot(mean, relative, linestyle="none", marker=trace.marker, color=colour, markersize=3, label=f"{trace.name}: {channel}")
     ax.axhline(0, color="#555555", linewidth=0.6, zorder=1, label="_zero")
     ax.set_xscale("log")
+    _major_labels_only(ax)
     with_points = [trace.result for trace in traces]
     ax.set_xlabel(axis_label("Mean signal, dark subtracted", _common_units(with_points, "mean signals", lambda r: _emva(r).ptc_mean_units)))
     ax.set_ylabel("(variance − fit) / fit [%]")
@@ -629,7 +642,7 @@ def band_meaning(results: Sequence[Result]) -> str:
     """What a response's band is: the spread of the bootstrap over the samples' noise, which leaves out the fit's bias."""
     draws = {_response(result).draws for result in results}
     count = f"{draws.pop()} " if len(draws) == 1 and None not in draws else ""
-    return f"band: ± std of {count}bootstrap draws of the samples' noise; leaves out the fit's bias"
+    return f"band: ± std of {count}bootstrap draws: noise only, no bias"
 
 
 def _channel_key(results: Sequence[Result], kind: str) -> list[tuple[Any, str]]:
@@ -660,10 +673,10 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
     if "response" in panels:
         key.append((Patch(color="#555555", alpha=0.2, linewidth=0), band_meaning(results)))
         if any(measured_span(_response(result)) is not None for result in results):
-            key.append((Patch(color="#9e9e9e", alpha=0.35, linewidth=0), "extrapolated: outside the measured samples"))
+            key.append((Patch(color="#9e9e9e", alpha=0.35, linewidth=0), "extrapolated: not measured"))
     if key:
         longest = max(len(label) for _, label in key)
-        figure.legend(*zip(*key), loc="outside lower center", ncols=min(len(key), 3 if longest > 40 else 6))
+        figure.legend(*zip(*key), loc="outside lower center", ncols=2 if longest > 30 else min(len(key), 6))
     if len(results) > 1:
         files = []
         for index, name in enumerate(display_names(results)):
@@ -671,7 +684,8 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
             colour = NEUTRAL_CYCLE[index % len(NEUTRAL_CYCLE)] if panels == ("exposure",) else "#222222"
             files.append((Line2D([], [], color=colour, linestyle=linestyle, marker=marker if panels == ("exposure",) else None), _mathsafe(name)))
         longest = max(len(name) for name in display_names(results))
-        figure.legend(*zip(*files), loc="outside upper center", ncols=1 if longest > 45 else 2 if longest > 25 else 4)
+        key = figure.legend(*zip(*files), loc="outside upper center", ncols=1 if longest > 45 else 2 if longest > 25 else 4)
+        key.set_title(_mathsafe(_wrapped_title(figure, results)), prop={"weight": "bold", "size": 10.0})  # a suptitle would overlap the key
 
 
 def figure_title(results: Sequence[Result]) -> str:
@@ -680,11 +694,20 @@ def figure_title(results: Sequence[Result]) -> str:
     if len(results) == 1:
         result = results[0]
         return " — ".join(filter(None, (cameras[0], result.path.name if result.path is not None else None)))
-    return f"{', '.join(cameras)} — {len(results)} files"
+    if len(cameras) == 1:
+        return f"{cameras[0]} — {len(results)} files"
+    return f"{len(results)} files of {len(cameras)} cameras: {'; '.join(cameras)}"
 
 
 def _title(figure: "Figure", results: Sequence[Result]) -> None:
-    figure.suptitle(_mathsafe(figure_title(results)), x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+    """The figure's title; several files have it above their key instead (:func:`_legend`)."""
+    if len(results) == 1:
+        figure.suptitle(_mathsafe(_wrapped_title(figure, results)), x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+
+
+def _wrapped_title(figure: "Figure", results: Sequence[Result]) -> str:
+    """:func:`figure_title` in lines that fit the figure's width (about 9 bold characters an inch)."""
+    return textwrap.fill(figure_title(results), width=int(figure.get_figwidth() * 9))
 
 
 def _mosaic(kind: str, results: Sequence[Result]) -> list[list[str]]:

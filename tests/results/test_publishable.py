@@ -302,8 +302,8 @@ def test_the_response_figure_shades_and_labels_the_extrapolated_range(tmp_path):
     assert extents == [(round(left, 6), nominal.min()), (nominal.max(), round(right, 6))]
     assert [text.get_text() for text in ax.texts] == ["extrapolated", "extrapolated"]
     key = [text.get_text() for text in figure.legends[0].get_texts()]
-    assert "band: ± std of 100 bootstrap draws of the samples' noise; leaves out the fit's bias" in key
-    assert "extrapolated: outside the measured samples" in key
+    assert "band: ± std of 100 bootstrap draws: noise only, no bias" in key
+    assert "extrapolated: not measured" in key
     assert ax.get_ylabel() == "Sensitivity [(counts/s)/(µW/cm²/nm)]"
     assert figure.get_suptitle() == "Synthetic camera — r.h5"
 
