@@ -675,8 +675,7 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
         if any(measured_span(_response(result)) is not None for result in results):
             key.append((Patch(color="#9e9e9e", alpha=0.35, linewidth=0), "extrapolated: not measured"))
     if key:
-        longest = max(len(label) for _, label in key)
-        figure.legend(*zip(*key), loc="outside lower center", ncols=2 if longest > 30 else min(len(key), 6))
+        figure.legend(*zip(*key), loc="outside lower center", ncols=_columns([label for _, label in key], figure.get_figwidth()))
     if len(results) > 1:
         files = []
         for index, name in enumerate(display_names(results)):
@@ -686,6 +685,16 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
         longest = max(len(name) for name in display_names(results))
         key = figure.legend(*zip(*files), loc="outside upper center", ncols=1 if longest > 45 else 2 if longest > 25 else 4)
         key.set_title(_mathsafe(_wrapped_title(figure, results)), prop={"weight": "bold", "size": 10.0})  # a suptitle would overlap the key
+
+
+def _columns(labels: Sequence[str], width: float) -> int:
+    """The most legend columns (at most 6) whose labels fit ``width`` inches, at about 15 characters an inch and 5 for each line sample."""
+    for count in range(min(len(labels), 6), 1, -1):
+        rows = -(-len(labels) // count)  # matplotlib fills the columns one after the other
+        columns = [labels[start : start + rows] for start in range(0, len(labels), rows)]
+        if sum(5 + max(len(label) for label in column) for column in columns) <= 15 * width:
+            return count
+    return 1
 
 
 def figure_title(results: Sequence[Result]) -> str:
