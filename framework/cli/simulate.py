@@ -139,7 +139,9 @@ def run(args: argparse.Namespace, reporter) -> None:
     source = _source(args, spectra, plan.wavelengths)
     try:
         with folder_output(args.outdir, sweep_entries(source)) as folder, reporter.live(), reporter.step("simulating", plan.image_count) as progress:
-            simulate_sweep(folder, camera, plan, args.format, progress=lambda done, total: progress.advance(), source=source)
+            simulate_sweep(
+                folder, camera, plan, args.format, progress=lambda done, total: progress.advance(), source=source, label=Path(args.outdir).resolve().name
+            )
         settings_path = args.outdir / "settings.yml"
     except SimulationRefused as exc:
         raise BadInput(None, f"camchar simulate: {exc}") from None

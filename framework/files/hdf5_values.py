@@ -72,7 +72,7 @@ PROVENANCE_GROUP = "camchar"
 #: The group holding the EMVA 1288 parameters in a samples file.
 EMVA_GROUP = "emva1288"
 #: Provenance attributes that camchar writes as JSON text (decoded on reading when they hold JSON).
-JSON_ATTRIBUTES = ("inputs", "normalisation", "options", "parameters", "software")
+JSON_ATTRIBUTES = ("exposure_brackets", "inputs", "normalisation", "options", "parameters", "software")
 
 #: The kinds of camchar file, as :func:`file_kind` names them.
 SAMPLES = "samples"

@@ -326,48 +326,61 @@ def run_response(
         raise BadInput(output, f"is inside the source folder {source}, whose files the spectra reader reads: choose an output outside it")
     refuse_an_input(output, fit_input_files(inputs, chosen.reader), "an input of this fit (the samples, the source spectra or the settings)", "the response")
     check_writer(chosen.writer, output)
-    samples = read_samples(inputs.samples)
-    record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit
-    with recording_warnings() as given:
-        spectra = read_spectra(inputs.source, chosen.reader)
     non_negative = options.non_negative or inputs.non_negative
-    reporter.summary(
-        f"{inputs.samples.name} + {Path(inputs.source).name or same_file_key(inputs.source).name} -> {output}: method {chosen.method.name}"
-        f"{' (non-negative)' if non_negative else ''}, reader {chosen.reader.name}, "
-        f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
-    )
     started = time.perf_counter()
-    with reporter.live(), recording_warnings() as fitting:
-        result = fit_response(
-            samples,
-            spectra,
-            chosen.method.component,
-            n_draws=options.draws,
-            seed=options.seed,
-            target_r2=options.target_r2,
-            bandwidth=options.bandwidth,
-            non_negative=non_negative,
-            progress=_progress(reporter),
-            source_scale=options.source_scale,
-            samples_file=inputs.samples,
-            source_file=inputs.source,
-        )
-    left_out = np.setdiff1d(np.asarray(samples.nom_wl), result.nominal_wavelength)
-    if left_out.size:
+    with reporter.live():
+        with reporter.step("reading the samples and the source spectra", 2) as reading:
+            samples = read_samples(inputs.samples)
+            record = response_record(inputs, options, chosen)  # the inputs as they are now, before the fit
+            reading.advance(1)
+            with recording_warnings() as given:
+                spectra = read_spectra(inputs.source, chosen.reader)
+            reading.advance(1)
         reporter.summary(
-            f"samples at {left_out.size} nominal wavelength(s) ({_listed(left_out)} {result.wavelength_units}) have no source spectrum "
-            f"(matching is exact) and are left out of the fit"
+            f"{inputs.samples.name} + {Path(inputs.source).name or same_file_key(inputs.source).name} -> {output}: method {chosen.method.name}"
+            f"{' (non-negative)' if non_negative else ''}, reader {chosen.reader.name}, "
+            f"{options.draws} bootstrap draw{'s' if options.draws != 1 else ''}"
         )
+        left_out = _left_out(samples, spectra)
+        if left_out:
+            reporter.summary(left_out)
+        with recording_warnings() as fitting:
+            result = fit_response(
+                samples,
+                spectra,
+                chosen.method.component,
+                n_draws=options.draws,
+                seed=options.seed,
+                target_r2=options.target_r2,
+                bandwidth=options.bandwidth,
+                non_negative=non_negative,
+                progress=_progress(reporter),
+                source_scale=options.source_scale,
+                samples_file=inputs.samples,
+                source_file=inputs.source,
+            )
     response = result.to_camera_response(inputs=_inputs_record(inputs, chosen.reader))
     response.provenance.update(_components_record(chosen))
     if spectra.metadata:
         response.provenance["source_metadata"] = json.dumps(spectra.metadata, sort_keys=True, default=str)
     response.provenance[RECORD_KEY] = record_text(record)
-    if given or fitting:
-        response.provenance["warnings"] = [*given, *(text for text in fitting if text not in given)]
+    recorded = [*([left_out] if left_out else []), *given, *(text for text in fitting if text not in given)]
+    if recorded:  # the line about samples left out is kept with the warnings: the file says what the fit did not use
+        response.provenance["warnings"] = recorded
     write_result(response, chosen.writer, output, made_from=inputs.samples)
     reporter.summary(_summary(result, output, time.perf_counter() - started))
     return output
+
+
+def _left_out(samples: CameraSamples, spectra: SourceSpectra) -> str | None:
+    """The line saying which samples have no source spectrum at their nominal wavelength (the fit leaves them out); ``None`` when all have one."""
+    left_out = np.setdiff1d(np.asarray(samples.nom_wl), spectra.nominal_wavelength)
+    if not left_out.size:
+        return None
+    return (
+        f"samples at {left_out.size} nominal wavelength(s) ({_listed(left_out)} {spectra.wavelength_units}) have no source spectrum "
+        "(matching is exact) and are left out of the fit"
+    )
 
 
 def _listed(values: np.ndarray, shown: int = 5) -> str:
@@ -419,12 +432,12 @@ def _progress(reporter: Reporter) -> Callable[[str, int, int], None]:
         if state.get("stage") != stage:
             if "context" in state:
                 state["context"].__exit__(None, None, None)
-            title = "choosing alpha" if stage == "alpha" else "bootstrap draws"
+            title = "choosing alpha: fits tried" if stage == "alpha" else "bootstrap draws"
             state["context"] = reporter.step(title, total or None)
             state["bar"] = state["context"].__enter__()
             state["stage"] = stage
             state["done"] = 0
-        state["bar"].advance(max(0, done - state["done"]), f"{done}/{total}" if total else f"{done} fits")
+        state["bar"].advance(max(0, done - state["done"]))  # the bar's own column shows the count: once
         state["done"] = done
         if total and done >= total and "context" in state:
             state.pop("context").__exit__(None, None, None)

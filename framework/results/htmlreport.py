@@ -17,9 +17,10 @@ from typing import Any, Sequence
 from camchar._version import __version__
 from camchar.core.errors import BadInput
 from camchar.files.atomic import atomic_output
-from camchar.results.figures import PANELS, display_names, panel_figure, style
+from camchar.results.figures import PANELS, display_names, noise_units, panel_figure, style
 from camchar.results.model import Result, read_result
-from camchar.results.summary import format_number, measured_facts, provenance_facts, summarise
+from camchar.results.summary import format_number, measured_facts, parameter_text, provenance_facts, summarise
+from camchar.results.units import display_units
 
 __all__ = ["write_report", "render_report", "figure_svg"]
 
@@ -31,11 +32,17 @@ CAPTIONS = {
     "signal": "Mean signal per channel against wavelength; the band is ± the temporal noise.",
     "signal-log": "The same on a logarithmic axis, to show the weak ends of the spectrum.",
     "snr": "Signal-to-noise ratio, mean / temporal noise, per channel.",
-    "exposure": "Exposure time of the frame selected at each wavelength.",
-    "response": "Spectral response per channel; the band is ± the bootstrap standard deviation.",
+    "noise": "Temporal noise of each sample in DN at the exposure it was taken with (the stored noise per second times that exposure time).",
+    "noise-electrons": "The same noise in electrons: DN divided by each channel's system gain K.",
+    "exposure": "Exposure times of each bracket: the one selected (line), those offered (rings) and those overexposed (crosses).",
+    "response": (
+        "Spectral response per channel; the band is ± the standard deviation of the bootstrap over the samples' noise, which "
+        "leaves out the fit's bias (docs/response.md: how often it covers the truth); grey: extrapolated, outside the measured samples."
+    ),
     "fit": "Measured samples (points, ± noise) and the fitted response's estimates of them (lines, ± std).",
-    "residuals": "Measured minus estimated samples; error bars are the measured noise.",
-    "ptc": "Photon transfer: temporal variance against dark-subtracted mean, with the fitted gain line.",
+    "residuals": "Relative residuals, (measured − estimate) / measured; the bands are ± the samples' relative noise.",
+    "ptc": "Photon transfer on log–log axes: temporal variance against dark-subtracted mean, with the fitted gain line; K ± its standard error in the key.",
+    "ptc-residuals": "The photon-transfer points' relative distance from the gain line.",
 }
 
 _CSS = """
@@ -173,7 +180,7 @@ def _facts(pairs: Sequence[tuple[str, Any]]) -> str:
 
 
 def _units(units: str | None) -> str:
-    return f" [{units}]" if units else ""
+    return f" [{display_units(units)}]" if units else ""
 
 
 def _table(head: str, body: list[str], caption: str | None = None, long: bool = False, compact: bool = False) -> str:
@@ -212,8 +219,8 @@ def _merit_html(summary: dict[str, Any]) -> str:
         part = merit["emva1288"]
         head = '<tr><th class="left">parameter</th><th class="left">units</th>' + "".join(f"<th>{_e(channel)}</th>" for channel in channels) + "</tr>"
         body = [
-            f'<tr><td class="left">{_e(item["name"].replace("_", " "))}</td><td class="left">{_e(item["units"])}</td>'
-            + "".join(f"<td>{format_number(item['values'][channel])}</td>" for channel in channels)
+            f'<tr><td class="left">{_e(item["name"].replace("_", " "))}</td><td class="left">{_e(display_units(item["units"]))}</td>'
+            + "".join(f"<td>{_e(parameter_text(item, channel))}</td>" for channel in channels)
             + "</tr>"
             for item in part["parameters"]
         ]
@@ -244,16 +251,16 @@ def _tables_html(summary: dict[str, Any]) -> str:
     triple = (("mean", "mean", 5), ("std", "std", 5), ("snr", "SNR", 4))
     if "samples" in tables:
         units = tables["samples"]["units"]
-        parts.append("<h3>Samples per wavelength</h3>" + _wavelength_table(summary, "samples", triple, f"mean and std in {units or 'the file’s units'}; SNR = mean / std"))
+        parts.append("<h3>Samples per wavelength</h3>" + _wavelength_table(summary, "samples", triple, f"mean and std in {display_units(units) or 'the file’s units'}; SNR = mean / std"))
     if "response" in tables:
         units = tables["response"]["units"]
-        parts.append("<h3>Response per wavelength</h3>" + _wavelength_table(summary, "response", triple, f"mean and std in {units or 'the file’s units'}"))
+        parts.append("<h3>Response per wavelength</h3>" + _wavelength_table(summary, "response", triple, f"mean and std in {display_units(units) or 'the file’s units'}; SNR = mean / std, “extrapolated” outside the measured samples"))
     if "fit" in tables:
         fit = tables["fit"]
         quantities = (("mean", "measured", 5), ("std", "noise", 4), ("estimate_mean", "estimate", 5), ("estimate_std", "est. std", 4), ("residual", "residual", 4))
         parts.append(
             f"<details><summary>Fit at {len(fit['rows'])} nominal wavelengths</summary>"
-            + _wavelength_table(summary, "fit", quantities, f"measured and estimated in {fit['units'] or 'the file’s units'}")
+            + _wavelength_table(summary, "fit", quantities, f"measured and estimated in {display_units(fit['units']) or 'the file’s units'}")
             + "</details>"
         )
     return "".join(parts)
@@ -294,11 +301,13 @@ def _panels_for(result: Result) -> list[str]:
     for kind in result.kinds:
         for panel in PANELS[kind]:
             # each panel is of its kind, whose part is present
-            if panel == "exposure" and (result.samples is None or result.samples.exposure_time is None):
+            if panel in ("exposure", "noise") and (result.samples is None or result.samples.exposure_time is None):
+                continue
+            if panel == "noise-electrons" and noise_units([result], electrons=True) is None:
                 continue
             if panel in ("fit", "residuals") and (result.response is None or result.response.fit is None):
                 continue
-            if panel == "ptc" and (result.emva is None or result.emva.ptc_mean is None):
+            if panel in ("ptc", "ptc-residuals") and (result.emva is None or result.emva.ptc_mean is None):
                 continue
             panels.append(panel)
     return panels
@@ -308,6 +317,7 @@ def _result_section(number: int, result: Result, title: str, summary: dict[str, 
     kinds = " + ".join(summary["kinds"])
     panels = _panels_for(result)
     figure_html = "".join(figures([result], panel, title) for panel in panels)
+    absent = "".join(f'<p class="none">{_e(line)}</p>' for line in summary["absent"])
     warnings = ""
     if summary["warnings"]:
         items = "".join(f"<li>{_e(text)}</li>" for text in summary["warnings"])
@@ -316,7 +326,7 @@ def _result_section(number: int, result: Result, title: str, summary: dict[str, 
         f'<section class="result" id="file-{number}">'
         f'<h2>{_e(title)} <span class="kind">{_e(kinds)}</span></h2>'
         f"{_facts(measured_facts(summary))}{warnings}{_merit_html(summary)}"
-        f'<h3>Figures</h3><div class="figures">{figure_html}</div>'
+        f'<h3>Figures</h3>{absent}<div class="figures">{figure_html}</div>'
         f"{_tables_html(summary)}{_provenance_html(summary)}</section>"
     )
 

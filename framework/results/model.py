@@ -28,6 +28,7 @@ from camchar.files.hdf5_values import EMVA1288, RESPONSE, SAMPLES, decode_json_a
 from camchar.files.samples_h5 import read_samples_layout
 
 __all__ = [
+    "EXTRAPOLATED",
     "KINDS",
     "EmvaData",
     "EmvaParameter",
@@ -42,6 +43,9 @@ __all__ = [
 
 #: The kinds of result, in the order a file's primary kind is chosen.
 KINDS = ("samples", "response", "emva1288")
+
+#: What the tables show instead of an SNR where a response was not measured.
+EXTRAPOLATED = "extrapolated"
 
 #: EMVA 1288 parameters in the order they are shown, with the units the layout prescribes.
 EMVA_PARAMETERS = {
@@ -203,14 +207,36 @@ class ResponseData:
         """``mean / std`` of the response, ``(W, C)``."""
         return _ratio(self.mean, self.std)
 
+    @property
+    def measured_range(self) -> tuple[float, float] | None:
+        """The span of wavelengths the response was fitted from (its samples' nominal wavelengths); ``None`` without them."""
+        if self.fit is None or not self.fit.wavelength.size:
+            return None
+        return float(np.min(self.fit.wavelength)), float(np.max(self.fit.wavelength))
+
+    @property
+    def extrapolated(self) -> np.ndarray:
+        """``(W,)``: True at the wavelengths outside :attr:`measured_range`, where nothing was measured."""
+        span = self.measured_range
+        if span is None:
+            return np.zeros(self.wavelength.shape, dtype=bool)
+        return (self.wavelength < span[0]) | (self.wavelength > span[1])
+
+    def snr_or_extrapolated(self) -> np.ndarray:
+        """``(W, C)`` objects: the SNR, or the word ``"extrapolated"`` where nothing was measured (an SNR there would mislead)."""
+        values = self.snr.astype(object)
+        values[self.extrapolated] = EXTRAPOLATED
+        return values
+
 
 @attrs.frozen(eq=False)
 class EmvaParameter:
-    """One EMVA 1288 parameter: a value per channel and its units."""
+    """One EMVA 1288 parameter: a value per channel, its units and, when the file gives it, its standard error per channel."""
 
     name: str
     values: np.ndarray = attrs.field(converter=_frozen_array)
     units: str
+    standard_error: np.ndarray | None = attrs.field(default=None, converter=_optional_array)
 
 
 @attrs.frozen(eq=False)
@@ -518,7 +544,11 @@ class _Reader:
         for name in names:
             values = self.vector(f"/emva1288/{name}", group[name][0], channels)
             channels = values.shape[0]
-            parameters.append(EmvaParameter(name=name, values=values, units=_units(group[name][1].get("units"))))
+            attributes = group[name][1]
+            error = attributes.get("standard_error")
+            if error is not None and (np.shape(error) != values.shape or np.asarray(error).dtype.kind not in "iuf"):
+                raise self.fail(f"/emva1288/{name}: its standard_error attribute is not one number per channel ({values.shape[0]})")
+            parameters.append(EmvaParameter(name=name, values=values, units=_units(attributes.get("units")), standard_error=error))
         ptc: dict[str, Any] = {}
         if "ptc_mean" in group:
             stored_mean = group["ptc_mean"][0]

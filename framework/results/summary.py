@@ -21,8 +21,9 @@ from rich.text import Text
 
 from camchar.results._values import json_safe
 from camchar.results.model import Result, read_result
+from camchar.results.units import display_units
 
-__all__ = ["summarise", "render_summary", "show", "summary_json", "format_number", "measured_facts", "provenance_facts"]
+__all__ = ["absent_figures", "parameter_text", "summarise", "render_summary", "show", "summary_json", "format_number", "measured_facts", "provenance_facts", "readable"]
 
 #: Components whose name and plugin a camchar file records, in pipeline order.
 _ROLES = ("loader", "selector", "noise_model", "writer", "method")
@@ -62,6 +63,7 @@ def summarise(result: Result | str | Path) -> dict[str, Any]:
         "provenance": _provenance(result),
         "figures_of_merit": _figures_of_merit(result),
         "tables": _tables(result),
+        "absent": absent_figures(result),
         "warnings": list(result.warnings),
     }
 
@@ -164,7 +166,12 @@ def _figures_of_merit(result: Result) -> dict[str, Any]:
         merit["emva1288"] = {
             "note": _plain_text(result.provenance.get("emva1288_note")),
             "parameters": [
-                {"name": item.name, "units": item.units, "values": dict(zip(result.channels, json_safe(item.values)))}
+                {
+                    "name": item.name,
+                    "units": item.units,
+                    "values": dict(zip(result.channels, json_safe(item.values))),
+                    "standard_errors": None if item.standard_error is None else dict(zip(result.channels, json_safe(item.standard_error))),
+                }
                 for item in emva.parameters
             ],
             "gain_line": None
@@ -175,6 +182,31 @@ def _figures_of_merit(result: Result) -> dict[str, Any]:
             },
         }
     return merit
+
+
+def absent_figures(result: Result) -> list[str]:
+    """A line for each figure the file cannot give, saying why (the EMVA 1288 step's own note included)."""
+    lines = []
+    if result.samples is not None and result.emva is None:
+        lines.append(
+            "No photon-transfer figure and no noise in electrons: the file holds no EMVA 1288 data "
+            "(camchar stats computes it when the sweep has two frames at an exposure and dark frames)."
+        )
+    if result.samples is not None and result.samples.exposure_time is None:
+        lines.append("No exposure or noise-at-exposure figure: the file records no exposure times.")
+    if result.response is not None and result.response.fit is None:
+        lines.append("No fit or residual figure, and no extrapolated range marked: the response file holds no fitted samples (/samples group).")
+    if result.emva is not None and (note := result.provenance.get("emva1288_note")):
+        lines.append(f"EMVA 1288: {note}.")
+    return lines
+
+
+def parameter_text(item: dict[str, Any], channel: str) -> str:
+    """An EMVA 1288 parameter of one channel as ``value ± standard error`` (the value alone when the file gives no error)."""
+    errors = item.get("standard_errors")
+    if not errors or errors.get(channel) is None:
+        return format_number(item["values"][channel])
+    return f"{format_number(item['values'][channel], 4)} ± {format_number(errors[channel], 2)}"
 
 
 def _channel_rows(wavelength: np.ndarray, channels: tuple[str, ...], columns: dict[str, np.ndarray]) -> list[dict[str, Any]]:
@@ -218,7 +250,8 @@ def _tables(result: Result) -> dict[str, Any]:
         tables["response"] = {
             "wavelength_units": response.wavelength_units,
             "units": response.units,
-            "rows": _channel_rows(response.wavelength, result.channels, {"mean": response.mean, "std": response.std, "snr": response.snr}),
+            "measured_range": None if response.measured_range is None else list(response.measured_range),
+            "rows": _channel_rows(response.wavelength, result.channels, {"mean": response.mean, "std": response.std, "snr": response.snr_or_extrapolated()}),
         }
         if (fit := response.fit) is not None:
             tables["fit"] = {
@@ -262,13 +295,15 @@ def format_number(value: Any, digits: int = 5) -> str:
     """A number for reading: ``digits`` significant digits, integers whole, ``–`` for none."""
     if value is None:
         return "–"
+    if isinstance(value, str):  # a word in place of a number (``extrapolated``)
+        return value
     if isinstance(value, int):
         return str(value)
     return format(value, f".{digits}g")
 
 
 def _units_note(units: str | None) -> str:
-    return f" [{units}]" if units else ""
+    return f" [{display_units(units)}]" if units else ""
 
 
 def _key_values(pairs: Iterable[tuple[str, Any]]) -> Table:
@@ -308,18 +343,108 @@ def measured_facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def provenance_facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
-    """How the file was made, as (name, text) pairs; empty for a file of the original tools."""
+    """How the file was made, as (name, text) pairs of readable lines; empty for a file of the original tools.
+
+    Nothing is shown as JSON: components with their plugins and options as
+    ``name: value``, inputs as file names with short hashes, numbers rounded.
+    """
     provenance = summary["provenance"]
     if not any(provenance.values()):
         return []
+    other = {key: _decoded(value) for key, value in provenance["other"].items()}
+    options = _role_options(other)
     pairs = [("camchar", provenance["camchar_version"])]
     for item in provenance["components"]:
         plugin = f"({item['plugin']})" if item["plugin"] else None
-        pairs.append((item["role"].replace("_", " "), " ".join(filter(None, (item["name"], plugin)))))
+        settings = readable(options.get(item["role"])) if options.get(item["role"]) else None
+        text = " ".join(filter(None, (item["name"], plugin)))
+        pairs.append((item["role"].replace("_", " "), f"{text}; options {settings}" if settings else text))
     pairs.append(("settings file", provenance["settings_file"]))
-    for key, value in provenance["other"].items():
-        pairs.append((key.replace("_", " "), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
+    for key, value in other.items():
+        pairs += _readable_lines(key, value)
     return [(key, str(value)) for key, value in pairs if value not in (None, "")]
+
+
+#: How ``saturation_source`` values read.
+_SATURATION_SOURCES = {
+    "loader": "the loader's full scale",
+    "white_level": "white_level in the settings",
+    "detected pile-up": "a pile-up of values found in the frames",
+}
+
+
+def _decoded(value: Any) -> Any:
+    """A provenance value, with JSON text (``{...}``, ``[...]``) decoded so that it reads as lines."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _role_options(other: dict[str, Any]) -> dict[str, Any]:
+    """The options of each component by role (``options`` of a samples file, ``component_options`` of a response), taken out of ``other``."""
+    for key in ("component_options", "options"):
+        value = other.get(key)
+        if isinstance(value, dict) and value and all(isinstance(item, dict) for item in value.values()):
+            del other[key]
+            return value
+    return {}
+
+
+def readable(value: Any) -> str:
+    """A provenance value as text for reading: ``name: value`` pairs, short hashes and paths, numbers to 5 digits.
+
+    Parameters
+    ----------
+    value
+        Any value a provenance holds (decoded JSON included).
+
+    Returns
+    -------
+    str
+        One line; ``none`` for an empty mapping or list.
+    """
+    if isinstance(value, dict):
+        if set(value) >= {"path", "sha256"}:
+            return f"{Path(str(value['path'])).name} (sha256 {str(value['sha256'])[:12]})"
+        return ", ".join(f"{key}: {readable(item)}" for key, item in value.items()) or "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(readable(item) for item in value) or "none"
+    if isinstance(value, bool) or value is None:
+        return {True: "yes", False: "no", None: "–"}[value]
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def _readable_lines(key: str, value: Any) -> list[tuple[str, str]]:
+    """The lines one provenance entry reads as: a line per input, per part of a mapping of mappings, or one line."""
+    name = key.replace("_", " ")
+    if key == "saturation_source":
+        return [("saturation level from", _SATURATION_SOURCES.get(str(value), str(value)))]
+    if key == "seconds" and isinstance(value, (int, float)):
+        return [("run time", f"{value:.1f} s")]
+    if key == "exposure_brackets" and isinstance(value, list):
+        return [("exposure brackets", _brackets_line(value))]
+    if key == "partner_number" and isinstance(value, list):
+        return [("pairs", f"{len(value)} selected frames with a second frame at their exposure (EMVA 1288)")]
+    if key == "software" and isinstance(value, dict):
+        return [("software", ", ".join(f"{package} {version}" for package, version in value.items()))]
+    if isinstance(value, dict) and value and all(isinstance(item, dict) for item in value.values()):
+        singular = name[:-1] if name.endswith("s") else name
+        return [(f"{singular} {part.replace('_', ' ')}", readable(item)) for part, item in value.items()]
+    return [(name, readable(value))]
+
+
+def _brackets_line(brackets: list[Any]) -> str:
+    """``61 brackets of 3 frames; 38 frames overexposed; 0 brackets skipped``."""
+    entries = [item for item in brackets if isinstance(item, dict)]
+    offered = sum(len(item.get("offered") or ()) for item in entries)
+    overexposed = sum(len(item.get("overexposed") or ()) for item in entries)
+    skipped = sum(1 for item in entries if item.get("selected") is None)
+    return f"{len(entries)} brackets, {offered} frames offered, {overexposed} overexposed, {skipped} brackets without a usable frame"
 
 
 def _heading(summary: dict[str, Any]) -> Group:
@@ -386,13 +511,13 @@ def _merit_tables(summary: dict[str, Any]) -> list[Table]:
     if "emva1288" in merit:
         part = merit["emva1288"]
         table = _table("EMVA 1288", caption=part["note"])
-        _column(table, "parameter", right=False)
+        table.add_column(Text("parameter"), overflow="fold")  # folds before the values do: "± error" must stay whole
         _column(table, "units", right=False)
         channels = summary["measured"]["channels"]
         for channel in channels:
             _column(table, channel)
         for item in part["parameters"]:
-            table.add_row(Text(item["name"].replace("_", " ")), Text(item["units"]), *(format_number(item["values"][channel]) for channel in channels))
+            table.add_row(Text(item["name"].replace("_", " ")), Text(display_units(item["units"])), *(parameter_text(item, channel) for channel in channels))
         tables.append(table)
     return tables
 
@@ -470,6 +595,9 @@ def render_summary(summary: dict[str, Any], console: Console) -> None:
     if "fit" in tables:
         console.print()
         console.print(Text(f"Fit at {len(tables['fit']['rows'])} wavelengths: samples, estimates and residuals in --json", style="dim"))
+    for line in summary["absent"]:
+        console.print()
+        console.print(Text(line, style="dim"))
     if summary["warnings"]:
         console.print()
         console.print(Text("Warnings recorded during the run", style="bold yellow"))

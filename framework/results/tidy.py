@@ -8,7 +8,8 @@ Tables (the ``table`` column):
 
 - ``samples``: a CameraSamples file's mean, noise and SNR per nominal
   wavelength, with the selected exposure time and image number when known;
-- ``response``: a CameraResponse file's response and its std per wavelength;
+- ``response``: a CameraResponse file's response and its std per wavelength,
+  and its SNR, or ``extrapolated`` outside the wavelengths it was fitted from;
 - ``fit``: the samples a response was fitted to, and the fit's estimates.
 """
 
@@ -17,14 +18,15 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator, Sequence
 
 from camchar.results._values import plain
+from camchar.results.figures import display_names
 from camchar.results.model import Result
 from camchar.results.units import column_name
 
-__all__ = ["tidy_table"]
+__all__ = ["tidy_table", "unique_labels"]
 
 
-def _result_rows(result: Result) -> Iterator[dict[str, Any]]:
-    base = {"file": "" if result.path is None else str(result.path), "label": result.label}
+def _result_rows(result: Result, label: str) -> Iterator[dict[str, Any]]:
+    base = {"file": "" if result.path is None else str(result.path), "label": label}
     if (samples := result.samples) is not None:
         exposure = column_name("exposure_time", samples.exposure_time_units)
 
@@ -46,7 +48,7 @@ def _result_rows(result: Result) -> Iterator[dict[str, Any]]:
         columns = {
             column_name("response_mean", response.units): response.mean,
             column_name("response_std", response.units): response.std,
-            "snr": response.snr,
+            "snr": response.snr_or_extrapolated(),
         }
         yield from _rows(base, "response", column_name("wavelength", response.wavelength_units), response.wavelength, result.channels, columns)
         if (fit := response.fit) is not None:
@@ -82,6 +84,17 @@ def _rows(
             }
 
 
+def unique_labels(results: Sequence[Result]) -> list[str]:
+    """Each result's label; where two files share one, each with its path's distinguishing end (``sim (a/images.h5)``).
+
+    A table keyed by label (a pandas pivot) would otherwise average two
+    files as one.
+    """
+    labels = [result.label for result in results]
+    named = display_names(results)
+    return [named[index] if labels.count(label) > 1 else label for index, label in enumerate(labels)]
+
+
 def tidy_table(results: Sequence[Result]) -> tuple[list[str], list[dict[str, Any]]]:
     """The tidy table of ``results``.
 
@@ -94,7 +107,9 @@ def tidy_table(results: Sequence[Result]) -> tuple[list[str], list[dict[str, Any
     -------
     columns : list of str
         Column names in order of first appearance: ``file``, ``label``,
-        ``table``, the wavelength, ``channel``, then the quantities.
+        ``table``, the wavelength, ``channel``, then the quantities. The
+        ``label`` of files that share one names each file too
+        (:func:`unique_labels`), so that no table keyed by label mixes them.
     rows : list of dict
         One per file, table, wavelength and channel; a row lacks the columns
         that do not apply to it. Values are Python numbers and strings,
@@ -102,8 +117,8 @@ def tidy_table(results: Sequence[Result]) -> tuple[list[str], list[dict[str, Any
     """
     columns: dict[str, None] = {}
     rows = []
-    for result in results:
-        for row in _result_rows(result):
+    for result, label in zip(results, unique_labels(results)):
+        for row in _result_rows(result, label):
             columns.update(dict.fromkeys(row))
             rows.append(row)
     return list(columns), rows

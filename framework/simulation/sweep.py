@@ -156,6 +156,7 @@ def simulate_sweep(
     image_format: str = "tiff",
     progress: Callable[[int, int], None] | None = None,
     source: Source | None = None,
+    label: str | None = None,
 ) -> Path:
     """Photograph a monochromator sweep with the simulated camera.
 
@@ -185,6 +186,10 @@ def simulate_sweep(
         wavelength of the camera's sensitivity times its spectrum. ``None``:
         a line source at each nominal wavelength (the camera's response there,
         times ``peak_rate``), and no spectra are written.
+    label
+        The sweep's label in the settings, which every result made from it
+        carries; by default the name of ``outdir``, so that sweeps compared
+        are told apart.
 
     Returns
     -------
@@ -253,7 +258,8 @@ def simulate_sweep(
 
     files.finish(image_dir)
     settings_path = outdir / "settings.yml"
-    _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"), source)
+    label = label if label is not None else Path(outdir).resolve().name
+    _write_settings(settings_path, camera, plan, images, files.image_name, darks, files.exposure_section("images"), source, label)
     _write_truth(outdir / "truth.h5", truth, camera, plan, layout.channel_names)
     if source is not None:
         _write_sensitivity(outdir / "truth.h5", light, _channel_gains(camera, layout, plan, defects, gain))
@@ -364,12 +370,13 @@ def _write_settings(
     darks: dict[str, list[int]],
     exposure: dict | None = None,
     source: Source | None = None,
+    label: str = "simulated sweep",
 ) -> None:
     settings = {
         "camera": "camchar simulated camera",
         "lens": "none",
         "settings": f"conversion gain {camera.conversion_gain} counts/e-, read noise {camera.read_noise} counts",
-        "label": "simulated sweep",
+        "label": label,
         "ND": 0.0,
         "roi": plan.roi.as_list() if plan.roi is not None else None,
         "image_dir": "images",

@@ -67,6 +67,7 @@ def assemble_samples(
         "channel_names": list(frames[0].metadata["channel_names"]),
         "dark_frames": sum(len(numbers) for numbers in settings.dark.values()) if settings.dark else None,
         "warnings": list(dict.fromkeys([*settings.warnings, *warnings_given])) or None,
+        "exposure_brackets": _exposure_brackets(selection),
         **_partner_numbers(frames),
         **_levels(settings, rules, clipping, selection.channel_names),
         **_per_frame_metadata(frames, ("iso", "capture_time")),
@@ -92,6 +93,22 @@ def _levels(settings: Settings, rules: Rules, clipping: Clipping | None, channel
     if rules.mask is not None:
         record["masked_pixels"] = int(rules.mask.any(axis=2).sum())
     return record
+
+
+def _exposure_brackets(selection: Selection) -> str:
+    """Each bracket's offered exposure times, the overexposed ones and the one selected (``null`` when skipped), as JSON text."""
+    brackets = []
+    for outcome in selection.outcomes:
+        records = outcome.records
+        brackets.append(
+            {
+                "wavelength": float(outcome.bracket.wavelength),
+                "offered": [record.exposure_time for record in records],
+                "overexposed": [record.exposure_time for record in records if record.overexposed],
+                "selected": None if outcome.selected is None else float(outcome.selected.exposure_time),
+            }
+        )
+    return json.dumps(brackets)
 
 
 def add_input_record(samples: CameraSamples, record: Mapping[str, Any]) -> CameraSamples:

@@ -111,8 +111,9 @@ def test_report_on_a_desktop(real_report, artefacts, tmp_path):
     assert [url for url in requests(events) if not url.startswith(("file:", "data:"))] == []
     assert layout["title"].startswith("camchar report: ")
     figures = layout["figures"]
-    # comparison: 4 samples panels + 3 response panels; sweep 4 + photon transfer; Nikon 4; each response 3
-    assert len(figures) == 7 + 5 + 4 + 3 + 3
+    # comparison: 5 samples panels (no noise in electrons: the Nikon file has no gain K) + 3 response panels;
+    # sweep 6 + photon transfer and its residuals; Nikon 5; each response 3
+    assert len(figures) == 8 + 8 + 5 + 3 + 3
     assert layout["pageWidth"] <= layout["viewport"]  # nothing sticks out sideways
     image = Image.open(io.BytesIO(shot)).convert("RGB")
     for figure in figures:

@@ -58,11 +58,13 @@ def test_log_snr_and_exposure_panels(camchar_file):
     assert np.array_equal(data_lines(snr_ax)[2].get_ydata(), mean[:, 2] / std[:, 2])
     assert snr_ax.get_ylabel() == "SNR (mean / noise)"
     (exposure_ax,) = panel_figure([camchar_file], "exposure").axes
-    (line,) = data_lines(exposure_ax)
+    line = next(line for line in data_lines(exposure_ax) if line.get_label().endswith(": selected"))
     assert np.array_equal(line.get_ydata(), h5_value(camchar_file, "exposure_time"))
     assert exposure_ax.get_ylabel() == "Exposure time [s]"
     tick_labels = [label.get_text() for label in exposure_ax.get_yticklabels()]
-    assert tick_labels == [format(value, ".4g") for value in np.unique(h5_value(camchar_file, "exposure_time"))]
+    offered = next(line for line in data_lines(exposure_ax) if line.get_label().endswith(": offered"))
+    assert tick_labels == [format(value, ".4g") for value in np.unique(offered.get_ydata())]  # every exposure offered
+    assert set(h5_value(camchar_file, "exposure_time")) <= set(offered.get_ydata())
 
 
 def test_bayer_channels_are_two_greens(bayer_file):
@@ -74,13 +76,13 @@ def test_bayer_channels_are_two_greens(bayer_file):
 
 def test_overlay_of_two_files(camchar_file):
     figure = overview_figure([camchar_file, NIKON])
-    assert sorted(figure.axes, key=lambda ax: ax.get_title("left")) and len(figure.axes) == 4
+    assert len(figure.axes) == 5  # signal, log, noise, SNR, exposure (no gain K: no noise in electrons)
     signal = next(ax for ax in figure.axes if ax.get_title("left") == "Mean signal ± noise")
     lines = data_lines(signal)
     assert len(lines) == 6
     assert {line.get_linestyle() for line in lines[:3]} == {"-"} and {line.get_linestyle() for line in lines[3:]} == {"--"}
     assert [to_hex(line.get_color()) for line in lines] == [RED, GREEN, BLUE] * 2
-    assert legend_texts(figure) == [["R", "G", "B"], ["fixture sweep", "Nikon D810 UV 60mm"]]
+    assert legend_texts(figure) == [["R", "G", "B", "offered", "overexposed"], ["fixture sweep", "Nikon D810 UV 60mm"]]
     assert {ax.get_xlabel() for ax in figure.axes} == {"Wavelength [nm]"}
 
 
@@ -97,12 +99,12 @@ def test_files_of_one_label_are_told_apart():
 def test_response_figure():
     figure = overview_figure([RESPONSE])
     axes = {ax.get_title("left"): ax for ax in figure.axes}
-    assert list(axes) == ["Spectral response ± std", "Samples (points) and fit (lines)", "Fit residuals"]
+    assert list(axes) == ["Spectral response ± std", "Samples (points) and fit (lines)", "Relative residuals ± the samples' noise"]
     response = axes["Spectral response ± std"]
     lines = data_lines(response)
     assert len(lines) == 3
     assert np.array_equal(lines[0].get_ydata(), h5_value(RESPONSE, "response_mean")[:, 0])
-    assert response.get_ylabel() == "Sensitivity [(counts/s)/(uW/cm2/nm)]"
+    assert response.get_ylabel() == "Sensitivity [(counts/s)/(µW/cm²/nm)]"
     band = [item for item in response.collections if isinstance(item, PolyCollection)]
     assert len(band) == 3
     top = band[0].get_paths()[0].vertices[:, 1].max()
@@ -115,27 +117,30 @@ def test_response_figure():
     assert np.array_equal(data_line.get_ydata(), h5_value(RESPONSE, "samples/mean")[:, 1])
     heights = [segment[1, 1] - segment[0, 1] for segment in bars.get_segments()]
     assert heights == pytest.approx(2 * h5_value(RESPONSE, "samples/std")[:, 1])
-    residuals = axes["Fit residuals"]
-    residual_line = next(container for container in residuals.containers if container.get_label().endswith(": B"))[0]
-    expected = h5_value(RESPONSE, "samples/mean")[:, 2] - h5_value(RESPONSE, "samples/estimate_mean")[:, 2]
-    assert np.array_equal(residual_line.get_ydata(), expected)
-    assert residuals.get_ylabel() == "Measured − estimate [counts/s]"
-    assert legend_texts(figure) == [["R", "G", "B", "measured ± noise", "fit estimate ± std"]]
+    residuals = axes["Relative residuals ± the samples' noise"]
+    residual_line = next(line for line in data_lines(residuals) if line.get_label().endswith(": B"))
+    measured = h5_value(RESPONSE, "samples/mean")[:, 2]
+    expected = 100 * (measured - h5_value(RESPONSE, "samples/estimate_mean")[:, 2]) / measured
+    assert np.allclose(residual_line.get_ydata(), expected, rtol=1e-12)
+    assert residuals.get_ylabel() == "(measured − estimate) / measured [%]"
+    assert legend_texts(figure)[0][:5] == ["R", "G", "B", "measured ± noise", "fit estimate ± std"]
 
 
 def test_photon_transfer_figure(emva_file):
     figure = overview_figure([emva_file], kind="emva1288")
-    (ax,) = figure.axes
+    ax, residuals = figure.axes
     assert ax.get_xlabel() == "Mean signal, dark subtracted [DN]" and ax.get_ylabel() == "Temporal variance [DN²]"
+    assert (ax.get_xscale(), ax.get_yscale(), residuals.get_xscale()) == ("log", "log", "log")
     points = [line for line in data_lines(ax) if line.get_label().endswith("points")]
     fits = [line for line in data_lines(ax) if line.get_label().endswith("gain fit")]
     assert len(points) == len(fits) == 3
-    assert np.array_equal(points[0].get_xdata(), h5_value(emva_file, "emva1288/ptc_mean")[:, 0])
+    stored = h5_value(emva_file, "emva1288/ptc_mean")[:, 0]
+    assert np.array_equal(points[0].get_xdata(), stored[stored > 0])  # a log axis shows the points above 0
     offset = h5_value(emva_file, "emva1288/ptc_offset")
     for column, line in enumerate(fits):
         x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
         assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(EMVA_TRUTH["system_gain"][0][column])
-        assert y[0] == pytest.approx(offset[column]) and x[0] == 0
+        assert y[0] - EMVA_TRUTH["system_gain"][0][column] * x[0] == pytest.approx(offset[column])
     assert legend_texts(figure) == [["R: K = 0.5 DN/e-", "G: K = 0.5 DN/e-", "B: K = 0.52 DN/e-"]]
 
 
@@ -158,8 +163,8 @@ def test_plot_files_saves_the_overview(tmp_path):
     output = plot_files([RESPONSE], tmp_path / "response.svg")
     root = ElementTree.parse(output).getroot()  # well-formed XML
     texts = {"".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text")}
-    assert {"Sensitivity [(counts/s)/(uW/cm2/nm)]", "Wavelength [nm]", "Nominal wavelength [nm]", "Fit residuals", "R", "G", "B"} <= texts
-    assert root.get("viewBox") == "0 0 720 518.4"  # 10 x 7.2 inches
+    assert {"Sensitivity [(counts/s)/(µW/cm²/nm)]", "Wavelength [nm]", "Nominal wavelength [nm]", "Relative residuals ± the samples' noise", "R", "G", "B"} <= texts
+    assert root.get("viewBox") == "0 0 720 547.2"  # 10 x 7.6 inches
 
 
 @pytest.mark.slow

@@ -77,11 +77,12 @@ def page(tmp_path_factory, request) -> tuple[str, Page]:
 
 def test_one_inline_svg_per_figure(page):
     text, parsed = page
-    # the samples file: 4 panels and photon transfer; the response: 3 panels
-    assert len(parsed.figures) == 4 + 1 + 3
+    # the samples file: 6 panels (signal, log, noise in DN and in electrons, SNR, exposure) and photon transfer
+    # with its residuals; the response: 3 panels
+    assert len(parsed.figures) == 6 + 2 + 3
     assert all(figure == {"svg": 1, "caption": True} for figure in parsed.figures)
     assert text.count("<svg") == len(parsed.figures)
-    assert [attributes["id"] for tag, attributes in parsed.tags if tag == "figure"] == [f"figure-{n}" for n in range(1, 9)]
+    assert [attributes["id"] for tag, attributes in parsed.tags if tag == "figure"] == [f"figure-{n}" for n in range(1, 12)]
     assert 'id="comparison"' not in text  # one file of each kind: nothing to compare
     assert [attributes["href"] for tag, attributes in parsed.tags if tag == "a"] == ["#file-1", "#file-2"]
 
@@ -135,7 +136,7 @@ def test_file_text_is_escaped(tmp_path):
     assert hostile in " ".join(parsed.text)  # shown as text
     assert "&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in text and "&lt;/li&gt;&lt;script&gt;alert(3)" in text
     assert not [tag for tag, _ in parsed.tags if tag in ("script", "img", "i", "b")]
-    assert len(parsed.figures) == 4 and "<nav>" not in text and 'id="comparison"' not in text  # one file: no comparison
+    assert len(parsed.figures) == 5 and "<nav>" not in text and 'id="comparison"' not in text  # one file: no comparison
 
 
 def test_written_atomically(camchar_file, tmp_path):
@@ -170,8 +171,9 @@ def test_files_of_a_kind_are_compared_first(camchar_file, bayer_file, monkeypatc
     text = render_report([camchar_file, bayer, response])
     parsed = parse(text)
     both = ["fixture sweep", "bayer sweep"]
-    assert drawn[:4] == [(both, panel) for panel in ("signal", "signal-log", "snr", "exposure")]
-    assert [panel for names, panel in drawn[4:]] == ["signal", "signal-log", "snr", "exposure"] * 2 + ["response", "fit", "residuals"]
-    assert len(parsed.figures) == 15
+    samples_panels = ("signal", "signal-log", "noise", "snr", "exposure")  # no gain K in these files: no noise in electrons
+    assert drawn[:5] == [(both, panel) for panel in samples_panels]
+    assert [panel for names, panel in drawn[5:]] == list(samples_panels) * 2 + ["response", "fit", "residuals"]
+    assert len(parsed.figures) == 18
     assert text.index('id="comparison"') < text.index('id="file-1"')
     assert [attributes["href"] for tag, attributes in parsed.tags if tag == "a"] == ["#comparison", "#file-1", "#file-2", "#file-3"]

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from camchar.results import read_result, show, summarise
 from camchar.results.summary import format_number
+from camchar.results.units import display_units
 
 from .conftest import EMVA_TRUTH, NIKON, RESPONSE, h5_attr, h5_value, write_samples
 
@@ -143,7 +144,7 @@ def test_tables_fit_80_columns_and_show_the_numbers(fixture, request):
     assert (f"one wavelength in {stride} of {len(rows)} shown" in text) == (stride > 1)
     rows = rows[::stride]
     title = "Samples per wavelength" if table == "samples" else "Response per wavelength"
-    assert f"{title} [{summary['tables'][table]['units']}]" in text
+    assert f"{title} [{display_units(summary['tables'][table]['units'])}]" in text  # shown with unit symbols
     lines = iter(text.splitlines())
     for row in rows:  # every shown number, whole and in order: none was wrapped or cut
         for position, (channel, values) in enumerate(row["channels"].items()):
