@@ -24,12 +24,14 @@ import numpy as np
 from camchar.host.components import Solver
 from camchar.host.problem import ResponseProblem
 
-__all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES"]
+__all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES", "KEPT_DRAWS"]
 
 #: Largest size of one batch of source draws.
 BATCH_BYTES = 16 * 2**20
 #: Source draws up to this size are made in one call; more are made batch by batch.
 IN_MEMORY_BYTES = 256 * 2**20
+#: The first this many draws of the response are kept (for the uncertainty of what is computed from it: ``camchar colour``).
+KEPT_DRAWS = 1000
 
 
 @attrs.frozen(eq=False)
@@ -44,6 +46,8 @@ class BootstrapResult:
         ``X_i w_i`` over the draws, ``(M, C)``.
     n_draws : int
         Number of draws; 0 for one plain fit on the means (std zero).
+    draws : numpy.ndarray or None
+        The first :data:`KEPT_DRAWS` draws of the response, ``(D, W, C)``; ``None`` for one plain fit.
     """
 
     response_mean: np.ndarray
@@ -51,6 +55,7 @@ class BootstrapResult:
     estimate_mean: np.ndarray
     estimate_std: np.ndarray
     n_draws: int
+    draws: np.ndarray | None = None
 
 
 class _Moments:
@@ -160,12 +165,14 @@ def bootstrap(
     if batch is None:
         batch = max(1, BATCH_BYTES // (8 * X.size))
     weights, estimates = _Moments(), _Moments()
+    kept: list[np.ndarray] = []
     done = 0
     problem.report("bootstrap", 0, n_draws)
     for X_draws, y_draws in draw_batches(problem, n_draws, seed, batch):
         w = solver.solve(X_draws, y_draws)
         weights.add(w)
         estimates.add(X_draws @ w)
+        kept.append(w[: max(0, KEPT_DRAWS - done)])
         done += X_draws.shape[0]
         problem.report("bootstrap", done, n_draws)
-    return BootstrapResult(weights.mean, weights.std(), estimates.mean, estimates.std(), n_draws)
+    return BootstrapResult(weights.mean, weights.std(), estimates.mean, estimates.std(), n_draws, np.concatenate(kept))

@@ -52,6 +52,8 @@ class ResponseResult:
         R² of ``estimate_mean`` for ``samples_mean``, averaged over channels.
     n_draws : int
         Bootstrap draws (0: one plain fit on the means, std zero).
+    draws : numpy.ndarray or None
+        The first draws of the response (at most ``KEPT_DRAWS``), ``(D, W, C)``; ``None`` for one plain fit.
     method : str
         The method's name.
     parameters : dict
@@ -84,6 +86,7 @@ class ResponseResult:
     source_scale: float
     samples_scale: float
     metadata: dict
+    draws: np.ndarray | None = None
 
     @property
     def alpha(self) -> float:
@@ -128,6 +131,7 @@ class ResponseResult:
             "normalisation": {"source_scale": self.source_scale, "samples_scale": self.samples_scale},
             "software": _library_versions(),
             "seconds": self.metadata.get("seconds"),
+            "response_draws": self.draws,
         }
         return response
 
@@ -319,6 +323,7 @@ def fit_response(
         estimate_std=statistics.estimate_std * matched.samples_scale,
         r2=r2,
         n_draws=statistics.n_draws,
+        draws=None if statistics.draws is None else statistics.draws * response_scale,
         method=chosen.name,
         parameters=dict(solver.parameters),
         options={
