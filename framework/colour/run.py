@@ -36,7 +36,7 @@ from camchar.runtime.warning_log import recording_warnings
 __all__ = ["ColourOptions", "run_colour", "default_output", "sensitivities_on_grid"]
 
 #: What ``--method`` records: the search of :func:`~camchar.colour.matrices.fit_idt`.
-METHOD = "lowest mean ΔE2000 of matrix_idt's answer and 4 random starts (BFGS)"
+METHOD = "lowest mean ΔE2000 of matrix_idt's answer and 4 random starts (BFGS); each draw from the reported IDT"
 
 
 @attrs.frozen
@@ -130,7 +130,7 @@ def run_colour(response_path: Path, options: ColourOptions, reporter: Reporter |
     started = time.perf_counter()
     fit = fit_idt(sensitivities, refs)
     with reporter.live():
-        spread = spread_over_draws(np.empty((0, GRID.size, 3)) if draws is None else draws, refs, reporter)
+        spread = spread_over_draws(np.empty((0, GRID.size, 3)) if draws is None else draws, refs, fit.idt_matrix, reporter)
     colour = _contents(fit, spread, refs.illuminant, options.training)
     provenance = {
         "version": __version__,

@@ -2,9 +2,10 @@
 
 ``camchar response`` keeps its first draws (``/camchar/response_draws``);
 each draw is a response the data allow, so the spread of the matrices fitted
-to them, by the very procedure of the reported matrix, is the matrices'
-uncertainty, with no assumption about how the response's errors are
-correlated across wavelengths.
+to them is the matrices' uncertainty, with no assumption about how the
+response's errors are correlated across wavelengths. Each draw is fitted by
+one search from the reported IDT (:func:`~camchar.colour.matrices.refit_idt`),
+which reaches the matrix the reported IDT's six starts would give it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from camchar.colour.matrices import ColourFit, fit_idt
+from camchar.colour.matrices import ColourFit, refit_idt
 from camchar.colour.references import References
 from camchar.runtime.progress import Reporter
 
@@ -43,12 +44,12 @@ class Spread:
     draws: int
 
 
-def spread_over_draws(draws: np.ndarray, references: References, reporter: Reporter) -> Spread:
-    """Fit every draw ``(D, G, 3)`` (on the references' grid) and take the spread of what the fits give."""
+def spread_over_draws(draws: np.ndarray, references: References, start: np.ndarray, reporter: Reporter) -> Spread:
+    """Fit every draw ``(D, G, 3)`` (on the references' grid) from the IDT ``start`` and take the spread of what the fits give."""
     fits: list[ColourFit] = []
     with reporter.step("colour fits of the bootstrap draws", len(draws)) as bar:
         for draw in draws:
-            fits.append(fit_idt(draw, references))
+            fits.append(refit_idt(draw, references, start))
             bar.advance(1)
     if not fits:
         zeros = np.zeros((3, 3))

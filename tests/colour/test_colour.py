@@ -40,6 +40,7 @@ def test_lab_and_ciede2000_are_colour_sciences():
     np.testing.assert_allclose(ciede2000(lab, other), colour.delta_E(lab, other, method="CIE 2000"), atol=1e-10)
 
 
+@pytest.mark.slow  # matrix_idt runs its own search
 def test_the_training_colours_camera_rgb_is_matrix_idts_with_the_white_at_1():
     refs = references("D65", "rawtoaces")
     camera = colour.characterisation.MSDS_CAMERA_SENSITIVITIES["Nikon 5100 (NPL)"]
@@ -56,6 +57,7 @@ def _white_only(refs):
     return attrs.evolve(refs, reflectances=np.ones((GRID.size, 1)))
 
 
+@pytest.mark.slow  # matrix_idt's search and ours
 @pytest.mark.parametrize("noise", [0.0, 0.01])
 def test_the_idt_is_never_worse_than_matrix_idts(noise):
     """On the NPL camera and on a noisy copy: mean ΔE2000 of the training colours, both matrices on the same camera RGB."""
@@ -100,6 +102,7 @@ def test_colour_writes_the_matrices_their_std_and_the_delta_e(run, tmp_path):
     assert shown.returncode == 0 and "IDT" in shown.stdout and "±" in shown.stdout
 
 
+@pytest.mark.slow  # a whole fit, as the test above
 def test_a_response_without_draws_gives_an_unknown_std_with_a_warning(run, tmp_path):
     ran = run("colour", npl_response(tmp_path / "r.h5", draws=0), "-o", tmp_path / "c.h5")
     assert ran.returncode == 0, ran.stderr
