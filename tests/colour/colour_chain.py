@@ -46,13 +46,13 @@ def write_npl_csv(path: Path) -> Path:
     return path
 
 
-def simulated_colour(folder: Path, seed: int, *flags: object, colour_flags: tuple = ()) -> Path:
+def simulated_colour(folder: Path, seed: int, *flags: object, response_flags: tuple = (), colour_flags: tuple = ()) -> Path:
     """simulate (the NPL camera) -> stats -> response -> colour in ``folder``; the colour file."""
     folder.mkdir(parents=True)
     camchar("simulate", folder / "sweep", "--sensitivities", write_npl_csv(folder / "npl.csv"), "--seed", seed, *flags)
     settings = folder / "sweep" / "settings.yml"
     camchar("stats", settings)
-    camchar("response", settings, "--seed", seed)
+    camchar("response", settings, "--seed", seed, *response_flags)
     output = folder / "colour.h5"
     camchar("colour", folder / "sweep" / "settings response.h5", "-o", output, *colour_flags)
     return output
