@@ -53,7 +53,8 @@ def show_colour(path: str | Path, console: Console, as_json: bool = False) -> No
 
 
 def _plus_minus(value: float, std: float | None) -> str:
-    return f"{value:.3f}" if std is None else f"{value:.3f} ± {std:.3f}"
+    """``value ± std``, the std to two significant digits (a small one never reads 0.000); the value alone when the std is unknown."""
+    return f"{value:.3f}" if std is None else f"{value:.3f} ± {std:.2g}"
 
 
 def _matrix_table(title: str, matrix: list[list[float]], std: list[list[float | None]]) -> Table:

@@ -98,3 +98,9 @@ def test_a_report_of_a_response_and_a_colour_file_has_both(tmp_path):
     assert ran.returncode == 0, ran.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.index('id="file-1"') < page.index('id="colour-1"') < page.index("</main>")
+
+
+def test_show_gives_a_small_std_its_digits(tmp_path):
+    shown = run_in_process("show", colour_file(tmp_path / "c.h5"))
+    assert shown.returncode == 0, shown.stderr
+    assert "0.799 ± 0.00081" in shown.stdout and "1.301 ± 0.00093" in shown.stdout and "0.000 " not in shown.stdout
