@@ -29,9 +29,10 @@ ALLOWED = {
     "results": {"core", "files"},
     "spectra": {"core", "host", "files", "runtime", "pipeline"},
     "response": {"core", "host", "files", "runtime", "settings", "pipeline", "spectra"},
+    "colour": {"core", "files", "runtime", "pipeline"},
     "compat": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "pipeline"},
     "testing": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "pipeline"},
-    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline", "spectra"},
+    "cli": {"core", "host", "settings", "files", "numerics", "runtime", "stats", "simulation", "results", "response", "pipeline", "spectra", "colour"},
     # the public API re-exports the contract and, in its namespaces, the helpers the built-in plugins share
     "api": {"core", "host", "files", "numerics", "response", "results"},
 }

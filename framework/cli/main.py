@@ -27,7 +27,7 @@ from camchar.numerics import fast_path
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: The commands, each a module ``camchar.cli.<name>``, in the order ``--help`` lists them.
-COMMANDS = ("stats", "validate", "spectra", "response", "show", "plot", "report", "export", "simulate", "demo", "plugins")
+COMMANDS = ("stats", "validate", "spectra", "response", "colour", "show", "plot", "report", "export", "simulate", "demo", "plugins")
 
 
 class UsageError(Exception):

@@ -10,8 +10,9 @@ from camchar.cli.arguments import output_file
 HELP = "draw figures of one or several result files (PNG, SVG or PDF; needs camchar[plot])"
 DESCRIPTION = (
     "Draw the figures of result files: samples (mean and noise, SNR, selected exposure), a response "
-    "(sensitivity with its band, fit, residuals), EMVA 1288 (photon transfer). Several files are drawn on "
-    "one figure for comparison. The output's suffix picks the format."
+    "(sensitivity with its band, fit, residuals), EMVA 1288 (photon transfer), colour (the matrices with their "
+    "std, the training colours' ΔE2000). Several files are drawn on one figure for comparison. The output's "
+    "suffix picks the format."
 )
 
 KINDS = ("samples", "response", "emva1288")  # camchar.results.model.KINDS, not imported here: --help stays fast
@@ -26,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Draw and save the figure."""
-    from camchar.results.figures import plot_files
+    from camchar.results.colour_figures import plot_files
 
     output = args.output or args.files[0].with_suffix(".png")
     written = plot_files(args.files, output, kind=args.kind)

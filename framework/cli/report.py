@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Write the report."""
-    from camchar.results.htmlreport import write_report
+    from camchar.results.colour_report import write_report
 
     written = write_report(args.files, args.output)
     reporter.summary(f"wrote {written} ({len(args.files)} file{'s' if len(args.files) != 1 else ''})")

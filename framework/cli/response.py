@@ -70,6 +70,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="all",
         help="scale the source spectra by the largest integral of all of them (default, the original's) or of the fitted ones only",
     )
+    parser.add_argument(
+        "--sample-noise",
+        choices=("pixel", "mean"),
+        default="pixel",
+        help="the noise a bootstrap draw gives each sample: the pixels' temporal noise as the samples file states it (default, "
+        "the original's), or the noise of the sample itself, that divided by the square root of the pixels averaged",
+    )
     parser.add_argument("--bootstrap", type=integer_from(0, 100_000), default=100, metavar="N", help="bootstrap draws (default 100; 0: one plain fit)")
     parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), help="seed of the bootstrap draws (default: fresh randomness)")
     parser.add_argument("--spectra-reader", metavar="NAME", help="spectra reader (default: the one that can open the source file)")
@@ -103,6 +110,7 @@ def run(args: argparse.Namespace, reporter) -> None:
         target_r2=args.target_r2 if args.target_r2 is not None else DEFAULT_TARGET_R2,
         bandwidth=args.bandwidth,
         source_scale=args.source_scale,
+        sample_noise=args.sample_noise,
         draws=args.bootstrap,
         seed=args.seed,
         spectra_reader=args.spectra_reader,

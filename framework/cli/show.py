@@ -21,7 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, reporter) -> None:
     """Print the summary on stdout."""
+    from camchar.files.colour_h5 import is_colour_file
+    from camchar.results.colour_summary import show_colour
     from camchar.results.summary import show
     from camchar.runtime.progress import console
 
-    show(args.file, console(), as_json=args.json)
+    if is_colour_file(args.file):
+        show_colour(args.file, console(), as_json=args.json)
+    else:
+        show(args.file, console(), as_json=args.json)

@@ -67,6 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roi", type=region, help="x,y,w,h written into the settings (default: the centre two thirds)")
     parser.add_argument("--seed", type=integer_from(0, 2**63 - 1), default=2022, help="random seed (default 2022)")
     parser.add_argument(
+        "--pattern-seed",
+        type=integer_from(0, 2**63 - 1),
+        help="seed of the camera's fixed pattern alone, so that sweeps of different --seed are repeated measurements of one camera "
+        "(default: drawn with --seed, a new camera for each seed)",
+    )
+    parser.add_argument(
         "--format",
         choices=FORMAT_CHOICES,
         default="tiff",
@@ -128,6 +134,7 @@ def run(args: argparse.Namespace, reporter) -> None:
             exposures=args.exposures or defaults.exposures,
             roi=roi,
             seed=args.seed,
+            pattern_seed=args.pattern_seed,
             frames_per_exposure=args.frames_per_exposure,
             dark_frames=args.dark_frames,
         )

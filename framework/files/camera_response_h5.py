@@ -18,8 +18,10 @@ Layout (names, types and attributes as the original writes them)::
                                   version, method (str), parameters, options,
                                   inputs, normalisation, software (JSON text),
                                   seconds (float64); dataset warnings (str,
-                                  the fit's warnings, when any); absent from
-                                  the original's files
+                                  the fit's warnings, when any); dataset
+                                  response_draws (D, W, C) float64, the first
+                                  bootstrap draws of the response (when
+                                  any); absent from the original's files
 
 The original labelled only ``response_mean``'s dimensions; camchar labels and
 attaches ``response_std``'s as well.
@@ -41,6 +43,7 @@ from camchar.files.hdf5_values import (
     JSON_ATTRIBUTES,
     PROVENANCE_GROUP,
     RESPONSE,
+    RESPONSE_DRAWS_LAYOUT,
     SAMPLES,
     SOME_FINITE,
     SPECTRA,
@@ -57,8 +60,9 @@ from camchar.files.hdf5_values import (
     read_numbers,
     texts,
 )
+from camchar.files.hdf5_values import RESPONSE_DRAWS as DRAWS
 
-__all__ = ["write_camera_response_h5", "read_camera_response_h5", "read_response_layout", "PROVENANCE_GROUP", "JSON_ATTRIBUTES"]
+__all__ = ["write_camera_response_h5", "read_camera_response_h5", "read_response_layout", "PROVENANCE_GROUP", "JSON_ATTRIBUTES", "DRAWS"]
 _ROOT = ("camera", "lens", "settings", "label")
 _SAMPLE_SETS = (
     ("samples_mean", "samples/mean", "samples_n", np.int32),
@@ -146,6 +150,8 @@ def _fill(f: h5py.File, fields: Mapping[str, Any], provenance: Mapping[str, Any]
                 continue
             if key == "warnings":  # a dataset of texts, as in a CameraSamples file
                 group.create_dataset("warnings", data=[str(text) for text in value], dtype=h5py.string_dtype())
+            elif key == DRAWS:
+                group.create_dataset(DRAWS, data=np.asarray(value, dtype=np.float64))
             elif isinstance(value, (dict, list, tuple)):
                 group.attrs[key] = json_text(value)
             else:
@@ -172,7 +178,7 @@ _EXTENTS = {
     "samples/nominal_wavelength": (_WAVELENGTHS, ALL_FINITE),
     **{name: (Extent(("wavelengths", "channels"), required=1), None) for name in ("samples/mean", "samples/std", "samples/estimate_mean", "samples/estimate_std")},
 }
-_PROVENANCE = {"warnings": (TEXTS, Extent(("warnings",)))}
+_PROVENANCE = {"warnings": (TEXTS, Extent(("warnings",))), DRAWS: RESPONSE_DRAWS_LAYOUT}
 _OTHER_PROVENANCE = (None, Extent(("values",), required=0))
 _ATTRIBUTES = {
     "wl_units": ("wavelength", "units"),
@@ -249,6 +255,8 @@ def read_camera_response_h5(path: str | Path) -> dict[str, Any]:
     recorded = layout["provenance_datasets"].get("warnings")
     if recorded is not None:
         fields["provenance"]["warnings"] = texts(recorded)
+    if layout["provenance_datasets"].get(DRAWS) is not None:
+        fields["provenance"][DRAWS] = layout["provenance_datasets"][DRAWS]
     if missing:
         warnings.warn(CamcharWarning(f"{path}: missing {', '.join(missing)}; set to None"), stacklevel=3)
     return fields

@@ -35,6 +35,8 @@ from camchar.core.errors import BadInput
 
 __all__ = [
     "ALL_FINITE",
+    "RESPONSE_DRAWS",
+    "RESPONSE_DRAWS_LAYOUT",
     "EMVA_GROUP",
     "EMVA1288",
     "JSON_ATTRIBUTES",
@@ -251,6 +253,11 @@ class Extent:
         if not self.axes:
             return "a single value"
         return f"({', '.join(self.axes)},)" if len(self.axes) == 1 else f"({', '.join(self.axes)})"
+
+
+#: The provenance dataset of a response's bootstrap draws, and what it holds: ``(D, W, C)`` (a response of one channel: ``(D, W)``).
+RESPONSE_DRAWS = "response_draws"
+RESPONSE_DRAWS_LAYOUT = (NUMBERS, Extent(("draws", "bins", "channels"), required=2))
 
 
 def read_numbers(dataset: h5py.Dataset, extent: Extent, finite: str | None = None) -> np.ndarray:

@@ -35,6 +35,8 @@ from camchar.files.hdf5_values import (
     EMVA_GROUP,
     NUMBERS,
     PROVENANCE_GROUP,
+    RESPONSE_DRAWS,
+    RESPONSE_DRAWS_LAYOUT,
     SOME_FINITE,
     TEXTS,
     Extent,
@@ -199,6 +201,7 @@ _PROVENANCE = {
     "capture_time": (TEXTS, _WAVELENGTHS),
     "channel_names": (TEXTS, _CHANNELS),
     "warnings": (TEXTS, Extent(("warnings",))),
+    RESPONSE_DRAWS: RESPONSE_DRAWS_LAYOUT,  # a response file's /camchar group, read here too by camchar.results
 }
 _OTHER_PROVENANCE = (None, Extent(("values",), required=0))
 #: The EMVA 1288 group: the photon-transfer points, and a value per channel for everything else.

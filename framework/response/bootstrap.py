@@ -28,12 +28,14 @@ from camchar.host.components import Solver
 from camchar.host.problem import ResponseProblem
 from camchar.runtime.parallel import default_workers, ordered_map
 
-__all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES"]
+__all__ = ["BootstrapResult", "bootstrap", "draw_batches", "BATCH_BYTES", "IN_MEMORY_BYTES", "KEPT_DRAWS"]
 
 #: Largest size of one batch of source draws.
 BATCH_BYTES = 16 * 2**20
 #: Source draws up to this size are made in one call; more are made batch by batch.
 IN_MEMORY_BYTES = 256 * 2**20
+#: The first this many draws of the response are kept (for the uncertainty of what is computed from it: ``camchar colour``).
+KEPT_DRAWS = 1000
 
 
 @attrs.frozen(eq=False)
@@ -48,6 +50,8 @@ class BootstrapResult:
         ``X_i w_i`` over the draws, ``(M, C)``.
     n_draws : int
         Number of draws; 0 for one plain fit on the means (std zero).
+    draws : numpy.ndarray or None
+        The first :data:`KEPT_DRAWS` draws of the response, ``(D, W, C)``; ``None`` for one plain fit.
     """
 
     response_mean: np.ndarray
@@ -55,6 +59,7 @@ class BootstrapResult:
     estimate_mean: np.ndarray
     estimate_std: np.ndarray
     n_draws: int
+    draws: np.ndarray | None = None
 
 
 class _Moments:
@@ -177,6 +182,7 @@ def bootstrap(
     if batch is None:
         batch = max(1, BATCH_BYTES // (8 * X.size))
     weights, estimates = _Moments(), _Moments()
+    kept: list[np.ndarray] = []
     done = 0
     problem.report("bootstrap", 0, n_draws)
 
@@ -188,6 +194,7 @@ def bootstrap(
     for w, estimate in ordered_map(solved, draw_batches(problem, n_draws, seed, batch), default_workers()):
         weights.add(w)
         estimates.add(estimate)
+        kept.append(w[: max(0, KEPT_DRAWS - done)])
         done += w.shape[0]
         problem.report("bootstrap", done, n_draws)
-    return BootstrapResult(weights.mean, weights.std(), estimates.mean, estimates.std(), n_draws)
+    return BootstrapResult(weights.mean, weights.std(), estimates.mean, estimates.std(), n_draws, np.concatenate(kept))

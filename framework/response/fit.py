@@ -21,10 +21,13 @@ from camchar.host.problem import DEFAULT_TARGET_R2, ProgressCallback, ResponsePr
 from camchar.response.bootstrap import bootstrap
 from camchar.response.checked import guarded_method, prepared_solver
 from camchar.response.matching import SOURCE_SCALES, normalise_and_match
+
+#: The noise a bootstrap draw gives each sample (:func:`fit_response`'s ``sample_noise``).
+SAMPLE_NOISES = ("pixel", "mean")
 from camchar.response.numerics import r2_score
 from camchar.runtime.blas import single_threaded_blas
 
-__all__ = ["ResponseResult", "fit_response"]
+__all__ = ["ResponseResult", "fit_response", "sample_noise_scale", "SAMPLE_NOISES"]
 
 
 @attrs.frozen(eq=False)
@@ -53,6 +56,8 @@ class ResponseResult:
         R² of ``estimate_mean`` for ``samples_mean``, averaged over channels.
     n_draws : int
         Bootstrap draws (0: one plain fit on the means, std zero).
+    draws : numpy.ndarray or None
+        The first draws of the response (at most ``KEPT_DRAWS``), ``(D, W, C)``; ``None`` for one plain fit.
     method : str
         The method's name.
     parameters : dict
@@ -85,6 +90,7 @@ class ResponseResult:
     source_scale: float
     samples_scale: float
     metadata: dict
+    draws: np.ndarray | None = None
 
     @property
     def alpha(self) -> float:
@@ -129,6 +135,7 @@ class ResponseResult:
             "normalisation": {"source_scale": self.source_scale, "samples_scale": self.samples_scale},
             "software": _library_versions(),
             "seconds": self.metadata.get("seconds"),
+            "response_draws": self.draws,
         }
         return response
 
@@ -201,6 +208,29 @@ def _refuse_non_finite(statistics: Any, r2: float, response_scale: float, sample
         )
 
 
+def sample_noise_scale(samples: Any, sample_noise: str, samples_file: str | Path | None = None) -> float:
+    """What the samples' std is multiplied by for the bootstrap draws: 1 for ``"pixel"``, ``1 / sqrt(n)`` for ``"mean"``.
+
+    Raises
+    ------
+    BadInput
+        When ``sample_noise`` is neither, or ``"mean"`` is asked of samples
+        without a whole number of pixels ``n`` of at least 1.
+    """
+    if sample_noise not in SAMPLE_NOISES:
+        raise BadInput(None, f"sample_noise must be {' or '.join(map(repr, SAMPLE_NOISES))}, got {sample_noise!r}")
+    if sample_noise == "pixel":
+        return 1.0
+    pixels = getattr(samples, "n", None)
+    if isinstance(pixels, (bool, np.bool_)) or not isinstance(pixels, (int, np.integer)) or pixels < 1:
+        raise BadInput(
+            samples_file,
+            f"the samples state no number of pixels averaged (n is {pixels!r}), which --sample-noise mean divides their std by; "
+            f"use --sample-noise pixel",
+        )
+    return 1.0 / float(np.sqrt(pixels))
+
+
 def fit_response(
     samples: Any,
     spectra: SourceSpectra,
@@ -213,6 +243,7 @@ def fit_response(
     non_negative: bool = False,
     progress: ProgressCallback | None = None,
     source_scale: str = "all",
+    sample_noise: str = "pixel",
     samples_file: str | Path | None = None,
     source_file: str | Path | None = None,
 ) -> ResponseResult:
@@ -253,6 +284,13 @@ def fit_response(
         spectrum, as the original did (a warning names a spectrum the fit
         leaves out that sets it); ``"fitted"``: of the spectra the fit uses,
         so that spectra without samples change nothing.
+    sample_noise
+        The noise each bootstrap draw gives a sample. ``"pixel"`` (the
+        original's): the samples' std as the file states it, the temporal
+        noise of one pixel. ``"mean"``: that std divided by the square root of
+        the pixels averaged (the file's ``n``), the temporal noise of the
+        sample itself, so that the response's std is the spread of repeated
+        measurements (see docs/response.md).
     samples_file, source_file
         The files the inputs came from, named in errors and warnings.
 
@@ -285,6 +323,7 @@ def fit_response(
     n_draws = int(n_draws)
     if source_scale not in SOURCE_SCALES:
         raise BadInput(None, f"source_scale must be {' or '.join(map(repr, SOURCE_SCALES))}, got {source_scale!r}")
+    noise_scale = sample_noise_scale(samples, sample_noise, samples_file)
     chosen = _installed_method(method) if isinstance(method, str) else guarded_method(method)
     matched = normalise_and_match(samples, spectra, source_scale, samples_file=samples_file, source_file=source_file)
     problem = ResponseProblem(
@@ -292,7 +331,7 @@ def fit_response(
         X=matched.X,
         X_std=matched.X_std,
         y=matched.y,
-        y_std=matched.y_std,
+        y_std=matched.y_std * noise_scale,
         target_r2=target_r2,
         bandwidth=bandwidth,
         non_negative=non_negative,
@@ -321,6 +360,7 @@ def fit_response(
         estimate_std=statistics.estimate_std * matched.samples_scale,
         r2=r2,
         n_draws=statistics.n_draws,
+        draws=None if statistics.draws is None else statistics.draws * response_scale,
         method=chosen.name,
         parameters=dict(solver.parameters),
         options={
@@ -330,6 +370,7 @@ def fit_response(
             "bandwidth": problem.bandwidth,
             "non_negative": problem.non_negative,
             "source_scale": source_scale,
+            "sample_noise": sample_noise,
         },
         source_scale=matched.source_scale,
         samples_scale=matched.samples_scale,

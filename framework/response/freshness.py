@@ -11,7 +11,7 @@ The inputs are small files, so they are compared by content
 - ``camchar``: camchar's version;
 - ``method``, ``spectra_reader`` and ``writer``: name, declared version,
   plugin (with its version) and option values;
-- ``fit``: ``non_negative``, ``target_r2``, ``bandwidth``, ``source_scale``, ``draws`` and
+- ``fit``: ``non_negative``, ``target_r2``, ``bandwidth``, ``source_scale``, ``sample_noise``, ``draws`` and
   ``seed`` (a fit without a seed is up to date with any other fit without
   one: the seed only picks the bootstrap's random draws).
 """
@@ -134,6 +134,7 @@ def response_record(inputs: ResponseInputs, options: ResponseOptions, chosen: Re
             "target_r2": options.target_r2,
             "bandwidth": options.bandwidth,
             "source_scale": options.source_scale,
+            "sample_noise": options.sample_noise,
             "draws": options.draws,
             "seed": options.seed,
         },

@@ -38,6 +38,9 @@ class ResponseOptions:
     source_scale
         ``"all"``: scale the source by its largest integral over every spectrum (the original's);
         ``"fitted"``: over the spectra the fit uses.
+    sample_noise
+        ``"pixel"``: draw each sample with the pixels' temporal noise as the file states it (the original's);
+        ``"mean"``: with the noise of the sample itself, that divided by the square root of the pixels averaged.
     draws
         Bootstrap draws; 0 or 1: one plain fit.
     seed
@@ -56,6 +59,7 @@ class ResponseOptions:
     target_r2: float = DEFAULT_TARGET_R2
     bandwidth: float | None = None
     source_scale: str = "all"
+    sample_noise: str = "pixel"
     draws: int = 100
     seed: int | None = None
     spectra_reader: str | None = None

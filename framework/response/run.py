@@ -356,6 +356,7 @@ def run_response(
                 non_negative=non_negative,
                 progress=_progress(reporter),
                 source_scale=options.source_scale,
+                sample_noise=options.sample_noise,
                 samples_file=inputs.samples,
                 source_file=inputs.source,
             )

@@ -62,6 +62,12 @@ class SweepPlan:
         image (:func:`centre_roi` gives the usual centre two thirds).
     seed
         Seed of the random generator: the same plan gives the same files.
+    pattern_seed
+        Seed of the camera's fixed pattern alone (dark and gain patterns, hot
+        pixels, gain drift), so that sweeps of different ``seed`` are repeated
+        measurements of one camera: only the temporal noise and the measured
+        spectra's noise change. ``None``: the pattern is drawn from ``seed``'s
+        generator before the noise, as it always was (each seed a new camera).
     frames_per_exposure
         Frames taken at each exposure of a bracket (2 for EMVA 1288 pairs).
     dark_frames
@@ -75,6 +81,7 @@ class SweepPlan:
     )
     roi: Region | None = None
     seed: int = 2022
+    pattern_seed: int | None = None
     frames_per_exposure: int = attrs.field(default=1, validator=lambda s, a, v: _check_count("frames per exposure", v, 1, 100))
     dark_frames: int = attrs.field(default=0, validator=lambda s, a, v: _check_count("dark frames", v, 0, 1000))
 
@@ -205,9 +212,10 @@ def simulate_sweep(
     files.start(image_dir)
     layout = files.layout
     rng = np.random.default_rng(plan.seed)
-    dark = camera.dark_offset + camera.dark_spread * rng.standard_normal(layout.shape)
-    gain = 1.0 + camera.gain_spread * rng.standard_normal(layout.shape)
-    defects = _Defects(camera, layout.shape, rng, plan.wavelengths)
+    pattern_rng = rng if plan.pattern_seed is None else np.random.default_rng(plan.pattern_seed)
+    dark = camera.dark_offset + camera.dark_spread * pattern_rng.standard_normal(layout.shape)
+    gain = 1.0 + camera.gain_spread * pattern_rng.standard_normal(layout.shape)
+    defects = _Defects(camera, layout.shape, pattern_rng, plan.wavelengths)
     clip = camera.clip_level(layout.full_scale)
     light = _Light(camera, source, plan.wavelengths)
 
@@ -415,6 +423,8 @@ def _write_truth(path: Path, truth: dict[str, list], camera: CameraModel, plan: 
                 value = str(value.path)
             f.attrs[field.name] = value
         f.attrs["seed"] = plan.seed
+        if plan.pattern_seed is not None:
+            f.attrs["pattern_seed"] = plan.pattern_seed
         if plan.roi is not None:
             f.attrs["roi"] = plan.roi.as_list()
 

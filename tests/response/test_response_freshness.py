@@ -24,7 +24,7 @@ def test_the_file_holds_the_record_of_its_inputs(tmp_path, host):
     stored, why = stored_response_record(options.output)
     assert why == "" and stored == record_of(inputs, options, host.components)
     assert stored["method"]["name"] == "ols" and stored["spectra_reader"]["name"] == "monochromator-h5"
-    assert stored["fit"] == {"non_negative": False, "target_r2": options.target_r2, "bandwidth": None, "source_scale": "all", "draws": 0, "seed": 3}
+    assert stored["fit"] == {"non_negative": False, "target_r2": options.target_r2, "bandwidth": None, "source_scale": "all", "sample_noise": "pixel", "draws": 0, "seed": 3}
     assert stored["settings_sha256"] is None and len(stored["samples_sha256"]) == 64
     with h5py.File(options.output) as f:
         assert json.loads(f["camchar"].attrs[RECORD_KEY]) == stored

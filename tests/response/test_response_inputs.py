@@ -241,7 +241,8 @@ def test_real_files_fit_end_to_end_without_warnings():
     result = fit_response(nikon_samples(), monochromator(), "ridge", n_draws=2, seed=0)
     assert result.response_mean.shape == (601, 3)
     assert result.options == {
-        "n_draws": 2, "seed": 0, "target_r2": 0.999, "bandwidth": None, "non_negative": False, "source_scale": "all"
+        "n_draws": 2, "seed": 0, "target_r2": 0.999, "bandwidth": None, "non_negative": False, "source_scale": "all",
+        "sample_noise": "pixel",
     }
     assert result.metadata["camera"] == "Nikon D810 full spectrum conversion"
     assert attrs.asdict(result)["method"] == "ridge"
