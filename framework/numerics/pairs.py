@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pair_variance"]
+from camchar.numerics.moments import variance_standard_error
+
+__all__ = ["pair_variance", "pair_variance_error"]
 
 
 def pair_variance(first: np.ndarray, second: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
@@ -26,10 +28,27 @@ def pair_variance(first: np.ndarray, second: np.ndarray, mask: np.ndarray | None
     """
     variance = np.empty(first.shape[-1])
     for channel in range(first.shape[-1]):
-        difference = first[..., channel].astype(np.float64) - second[..., channel]
-        if mask is not None:
-            difference = difference[~mask[..., channel]]
+        difference = _difference(first, second, mask, channel)
         count = difference.size
         mean_difference = difference.sum() / count
         variance[channel] = np.sum(difference * difference) / (2 * count) - mean_difference**2 / 2
     return variance
+
+
+def pair_variance_error(first: np.ndarray, second: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """``(C,)`` standard error of :func:`pair_variance` in counts^2: half that of the differences' variance.
+
+    Parameters
+    ----------
+    first, second
+        The two frames, in counts.
+    mask
+        ``(H, W, C)`` pixels to leave out (``True``), or ``None``.
+    """
+    return np.array([variance_standard_error(_difference(first, second, mask, channel)) / 2 for channel in range(first.shape[-1])])
+
+
+def _difference(first: np.ndarray, second: np.ndarray, mask: np.ndarray | None, channel: int) -> np.ndarray:
+    """The pixel-by-pixel difference of one channel of the two frames, over the pixels ``mask`` leaves in."""
+    difference = first[..., channel].astype(np.float64) - second[..., channel]
+    return difference if mask is None else difference[~mask[..., channel]]

@@ -27,6 +27,8 @@ __all__ = [
     "record_text",
     "plain_record",
     "first_change",
+    "changed_entry",
+    "short_digest",
     "relative_name",
     "FileStatus",
     "file_status",
@@ -62,6 +64,48 @@ def first_change(current: Mapping[str, Any], stored: Mapping[str, Any], checks: 
         if current.get(key) != stored.get(key):
             return reason
     return None
+
+
+def changed_entry(current: Any, stored: Any) -> tuple[str, str, int] | None:
+    """The first file that differs between two lists of ``[name, digest, ...]`` entries, or ``None``.
+
+    Parameters
+    ----------
+    current, stored
+        The entries recorded now and in the output, in the order of the files;
+        anything but a list of such entries (an older record's ``None``)
+        names nothing.
+
+    Returns
+    -------
+    tuple or None
+        How it differs (``changed``, ``gained`` or ``lost``, looked for in
+        that order), the first such file's name, and how many files differ
+        that way.
+    """
+    now, before = _entries(current), _entries(stored)
+    if now is None or before is None:
+        return None
+    for how, names in (
+        ("changed", [name for name in now if name in before and before[name] != now[name]]),
+        ("gained", [name for name in now if name not in before]),
+        ("lost", [name for name in before if name not in now]),
+    ):
+        if names:
+            return how, names[0], len(names)
+    return None
+
+
+def _entries(entries: Any) -> dict[str, tuple] | None:
+    """``{name: the rest of its entry}`` of a list of ``[name, ...]`` entries, in order; ``None`` for anything else."""
+    if not isinstance(entries, list) or not all(isinstance(entry, list) and entry and isinstance(entry[0], str) for entry in entries):
+        return None
+    return {entry[0]: tuple(entry[1:]) for entry in entries}
+
+
+def short_digest(line: str) -> str:
+    """The first 12 hex digits of the SHA-256 of ``line``: enough to tell which of a record's files changed."""
+    return hashlib.sha256(line.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 def relative_name(path: Path, root: Path) -> str:

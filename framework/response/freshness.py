@@ -26,7 +26,7 @@ from camchar._version import __version__
 from camchar.core.errors import BadInput
 from camchar.host.guard import component_error, guarded_call
 from camchar.pipeline.choice import ChosenComponent
-from camchar.pipeline.record import file_sha256, first_change, plain_record, read_record, relative_name
+from camchar.pipeline.record import changed_entry, file_sha256, first_change, plain_record, read_record, relative_name
 from camchar.response.options import ResponseChosen, ResponseInputs, ResponseOptions
 
 __all__ = ["RECORD_FORMAT", "response_record", "source_files", "fit_input_files", "stored_response_record", "response_staleness"]
@@ -178,12 +178,8 @@ def _source_change(current: Any, stored: Any) -> str:
         return "the source spectra changed"
     if len(current) == 1 and len(stored) == 1:
         return "the source spectra file changed"
-    before, now = dict(map(tuple, stored)), dict(map(tuple, current))
-    for words, names in (
-        ("changed", [name for name in now if name in before and before[name] != now[name]]),
-        ("gained", [name for name in now if name not in before]),
-        ("lost", [name for name in before if name not in now]),
-    ):
-        if names:
-            return f"the source spectra {words} {names[0]}{' and others' if len(names) > 1 else ''}"
-    return "the source spectra changed"
+    change = changed_entry(current, stored)
+    if change is None:
+        return "the source spectra changed"
+    how, name, count = change
+    return f"the source spectra {how} {name}{' and others' if count > 1 else ''}"

@@ -35,7 +35,8 @@ import numpy as np
 
 from camchar.core.frames import Frame, LoadRequest
 from camchar.host.stack import SelectedStack
-from camchar.numerics.pairs import pair_variance
+from camchar.numerics.moments import variance_standard_error
+from camchar.numerics.pairs import pair_variance, pair_variance_error
 from camchar.stats.clipping import Clipping, decoded_planes, pile_up_tops
 from camchar.stats.cluster_stack import DistributedStack
 from camchar.stats.context import DecodingContext, SweepContext
@@ -66,14 +67,14 @@ class EmvaParameters:
     ----------
     system_gain, system_gain_error
         ``(C,)`` K in DN/e- and its standard error.
-    dark_noise
-        ``(C,)`` temporal dark noise in DN.
+    dark_noise, dark_noise_error
+        ``(C,)`` temporal dark noise in DN and its standard error.
     dark_noise_electrons
         ``(C,)`` temporal dark noise in e-, quantization removed.
-    dsnu
-        ``(C,)`` dark signal non-uniformity in DN.
-    prnu
-        ``(C,)`` photo-response non-uniformity in %.
+    dsnu, dsnu_error
+        ``(C,)`` dark signal non-uniformity in DN and its standard error.
+    prnu, prnu_error
+        ``(C,)`` photo-response non-uniformity in % and its standard error.
     saturation
         ``(C,)`` saturation signal in DN above dark, or ``None`` when unknown.
     dynamic_range
@@ -92,9 +93,12 @@ class EmvaParameters:
     system_gain: np.ndarray
     system_gain_error: np.ndarray
     dark_noise: np.ndarray
+    dark_noise_error: np.ndarray
     dark_noise_electrons: np.ndarray
     dsnu: np.ndarray
+    dsnu_error: np.ndarray
     prnu: np.ndarray
+    prnu_error: np.ndarray
     saturation: np.ndarray | None
     dynamic_range: np.ndarray | None
     ptc_mean: np.ndarray
@@ -107,10 +111,10 @@ class EmvaParameters:
         """``{name: (values, attributes)}`` of the ``/emva1288`` group, each with its ``units``."""
         entries = {
             "system_gain": (self.system_gain, {"units": "DN/e-", "standard_error": self.system_gain_error, "points": self.points}),
-            "dark_noise": (self.dark_noise, {"units": "DN"}),
+            "dark_noise": (self.dark_noise, {"units": "DN", "standard_error": self.dark_noise_error}),
             "dark_noise_electrons": (self.dark_noise_electrons, {"units": "e-"}),
-            "dsnu": (self.dsnu, {"units": "DN"}),
-            "prnu": (self.prnu, {"units": "%"}),
+            "dsnu": (self.dsnu, {"units": "DN", "standard_error": self.dsnu_error}),
+            "prnu": (self.prnu, {"units": "%", "standard_error": self.prnu_error}),
             "saturation": (self.saturation, {"units": "DN"}),
             "dynamic_range": (self.dynamic_range, {"units": "dB"}),
             "ptc_mean": (self.ptc_mean, {"units": "DN"}),
@@ -120,12 +124,16 @@ class EmvaParameters:
         return {name: entry for name, entry in entries.items() if entry[0] is not None}
 
     def describe(self, channel_names: Sequence[str]) -> list[str]:
-        """One line per parameter for the run summary, e.g. ``system gain K  0.500 0.498 0.501 DN/e-``."""
+        """One line per parameter for the run summary, e.g. ``system gain: R=0.4978 ± 0.0012  G=0.5028 ± 0.0011 ... DN/e-``."""
         lines = []
         for name, (values, attributes) in self.datasets().items():
             if name.startswith("ptc_"):
                 continue
-            shown = "  ".join(f"{channel}={value:.4g}" for channel, value in zip(channel_names, values))
+            errors = attributes.get("standard_error")
+            shown = "  ".join(
+                f"{channel}={value:.4g}" + ("" if errors is None else f" ± {errors[index]:.2g}")
+                for index, (channel, value) in enumerate(zip(channel_names, values))
+            )
             lines.append(f"{name.replace('_', ' ')}: {shown} {attributes['units']}")
         return lines + list(self.notes)
 
@@ -268,34 +276,45 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
     """
     mask = stack.mask
     loader = context.chosen.loader.component
-    dark_variance = {seconds: _dark_pair_variance(group, loader, context.request, mask, context.exposures) for seconds, group in context.plan.darks.items()}
-    shortest = min(dark_variance, key=lambda seconds: -1.0 if seconds is None else seconds)
-    sigma2_dark = np.maximum(dark_variance[shortest], LEAST_DARK_VARIANCE)
+    dark = {seconds: _dark_pair_variance(group, loader, context.request, mask, context.exposures) for seconds, group in context.plan.darks.items()}
+    shortest = min(dark, key=lambda seconds: -1.0 if seconds is None else seconds)
+    sigma2_dark, sigma2_dark_error = np.maximum(dark[shortest][0], LEAST_DARK_VARIANCE), dark[shortest][1]
 
     def pair_statistics(index: int, frame: Frame) -> np.ndarray | None:
         partner = stack.partner(index)
         if partner is None:
             return None
         average = (frame.pixels.astype(np.float64) + partner.pixels) / 2
-        return np.stack([_means(average, mask), pair_variance(frame.pixels, partner.pixels, mask), _spatial_variance(average, mask)])
+        return np.stack(
+            [
+                _means(average, mask),
+                pair_variance(frame.pixels, partner.pixels, mask),
+                _spatial_variance(average, mask),
+                pair_variance_error(frame.pixels, partner.pixels, mask),
+                _spatial_variance_error(average, mask),
+            ]
+        )
 
     results = stack.map(pair_statistics)
     points = [index for index, result in enumerate(results) if result is not None]
     statistics = np.array([results[index] for index in points])
-    mean, variance, spatial = statistics[:, 0], statistics[:, 1], statistics[:, 2]
+    mean, variance, spatial, variance_error, spatial_error = (statistics[:, row] for row in range(5))
     exposure = stack.exposure_times[points]
-    dark_at = np.array([_for_exposure(dark_variance, seconds) for seconds in exposure])
+    dark_at, dark_at_error = (np.array([_for_exposure(dark, seconds)[part] for seconds in exposure]) for part in (0, 1))
 
     master = darks.masters[shortest]
     dark_level = _means(master, mask)
     saturation = None if levels.known is None else levels.known - dark_level
     ceiling = None if levels.reached is None else levels.reached - dark_level
-    gain, gain_error, used, short = _gain(mean, variance - dark_at, ceiling)
+    gain, gain_error, used, short = _gain(mean, variance - dark_at, (variance_error, dark_at_error), ceiling)
     dark_frames = darks.counts[shortest]
-    dsnu = np.sqrt(np.maximum(_spatial_variance(master, mask) - sigma2_dark / dark_frames, 0.0))
+    dark_pattern = _spatial_variance(master, mask) - sigma2_dark / dark_frames
+    dark_pattern_error = np.hypot(_spatial_variance_error(master, mask), sigma2_dark_error / dark_frames)
     # (A + B) / 2 less the master dark: the gain pattern, the pairs' temporal variance over 2, the master's over L
-    pattern = spatial - variance / 2 - dark_at / np.array([_dark_count(darks, seconds) for seconds in exposure])[:, np.newaxis]
-    prnu = 100.0 * _prnu(np.sqrt(np.maximum(pattern, 0.0)) / mean, mean, saturation)
+    averaged = np.array([_dark_count(darks, seconds) for seconds in exposure])[:, np.newaxis]
+    pattern = spatial - variance / 2 - dark_at / averaged
+    pattern_error = np.sqrt(spatial_error**2 + (variance_error / 2) ** 2 + (dark_at_error / averaged) ** 2)
+    prnu, prnu_error = _prnu(np.sqrt(np.maximum(pattern, 0.0)) / mean, _root_error(pattern, pattern_error) / mean, mean, saturation)
     dynamic_range = None
     if saturation is not None:
         dynamic_range = 20.0 * np.log10((saturation / gain) / (np.sqrt(sigma2_dark) / gain + 0.5))
@@ -306,9 +325,12 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
         system_gain=gain,
         system_gain_error=gain_error,
         dark_noise=np.sqrt(sigma2_dark),
+        dark_noise_error=_root_error(sigma2_dark, sigma2_dark_error),
         dark_noise_electrons=np.sqrt(np.maximum(sigma2_dark - QUANTIZATION_VARIANCE, 0.0)) / gain,
-        dsnu=dsnu,
-        prnu=prnu,
+        dsnu=np.sqrt(np.maximum(dark_pattern, 0.0)),
+        dsnu_error=_root_error(dark_pattern, dark_pattern_error),
+        prnu=100.0 * prnu,
+        prnu_error=100.0 * prnu_error,
         saturation=saturation,
         dynamic_range=dynamic_range,
         ptc_mean=mean,
@@ -319,12 +341,16 @@ def emva_parameters(context: SweepContext, stack: SelectedStack, darks: DarkFram
     )
 
 
-def _gain(mean: np.ndarray, excess: np.ndarray, ceiling: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _gain(
+    mean: np.ndarray, excess: np.ndarray, errors: tuple[np.ndarray, np.ndarray], ceiling: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Slope through the origin of ``excess`` against ``mean`` per channel, its standard error, the points used, and where the range was too short.
 
-    The points fitted are those with signal up to :data:`LINEAR_RANGE` of
-    ``ceiling`` (all with signal where it is ``None`` or ``inf``); with fewer
-    than :data:`MIN_POINTS` there, all points with signal, and the channel is
+    ``errors`` are the standard errors of the pairs' variances and of the
+    dark variances subtracted from them (:func:`_slope_error`). The points
+    fitted are those with signal up to :data:`LINEAR_RANGE` of ``ceiling``
+    (all with signal where it is ``None`` or ``inf``); with fewer than
+    :data:`MIN_POINTS` there, all points with signal, and the channel is
     flagged.
     """
     channels = mean.shape[1]
@@ -339,34 +365,66 @@ def _gain(mean: np.ndarray, excess: np.ndarray, ceiling: np.ndarray | None) -> t
             keep = keep if short[channel] else within
         x, y = x[keep], y[keep]
         slope = float(x @ y / (x @ x))
-        residuals = y - slope * x
         gain[channel] = slope
-        error[channel] = np.sqrt(residuals @ residuals / max(x.size - 1, 1) / (x @ x))
+        error[channel] = _slope_error(x, y - slope * x, errors[0][keep, channel], errors[1][keep, channel])
         used[channel] = x.size
     return gain, error, used, short
 
 
-def _prnu(relative: np.ndarray, mean: np.ndarray, saturation: np.ndarray | None) -> np.ndarray:
-    """Per channel: the point nearest half of saturation, else the median over points above a quarter of the largest signal."""
-    values = np.empty(relative.shape[1])
+def _slope_error(x: np.ndarray, residuals: np.ndarray, variance_error: np.ndarray, dark_error: np.ndarray) -> float:
+    """The standard error of a slope through the origin: the larger of the points' errors propagated and their scatter about the line.
+
+    Propagated: ``sqrt(sum x^2 e_v^2 + (sum x e_d)^2) / sum x^2``, the dark
+    variances' errors ``e_d`` taken as shared by all points (exact when they
+    share one exposure, an upper bound otherwise). The scatter,
+    ``sqrt(sum r^2 / (n - 1) / sum x^2)``, alone misses the error of a point
+    that dominates the fit (it pulls the line onto itself), and the
+    propagation alone misses a curve the line does not follow.
+    """
+    propagated = np.sqrt((x * x) @ (variance_error**2) + (x @ dark_error) ** 2) / (x @ x)
+    scatter = np.sqrt(residuals @ residuals / max(x.size - 1, 1) / (x @ x))
+    return float(max(propagated, scatter))
+
+
+def _prnu(relative: np.ndarray, error: np.ndarray, mean: np.ndarray, saturation: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel, the relative pattern and its standard error: at the point nearest half of saturation, else the medians over points above a quarter of the largest signal.
+
+    The points share one gain pattern, so their errors do not average out in
+    the median: its error is taken as the median of theirs.
+    """
+    values, errors = np.empty(relative.shape[1]), np.empty(relative.shape[1])
     for channel in range(relative.shape[1]):
         if saturation is not None:
-            values[channel] = relative[np.argmin(np.abs(mean[:, channel] - saturation[channel] / 2)), channel]
+            nearest = np.argmin(np.abs(mean[:, channel] - saturation[channel] / 2))
+            values[channel], errors[channel] = relative[nearest, channel], error[nearest, channel]
         else:
             bright = mean[:, channel] >= mean[:, channel].max() / 4
-            values[channel] = np.median(relative[bright, channel])
-    return values
+            values[channel], errors[channel] = np.median(relative[bright, channel]), np.median(error[bright, channel])
+    return values, errors
 
 
-def _dark_pair_variance(group: Bracket, loader: Any, request: LoadRequest, mask: np.ndarray | None, exposures: ExposureTimes) -> np.ndarray:
-    """The mean temporal variance of the group's disjoint pairs of dark frames (first and second, third and fourth ...)."""
+def _root_error(variance: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """The standard error of ``sqrt(max(variance, 0))`` from the variance's: ``error / (2 sqrt(variance))``.
+
+    Near zero, where that diverges, at most ``sqrt(error)``: the smallest
+    standard deviation the data resolve (``variance`` below ``error / 4``).
+    """
+    floor = np.maximum(variance, error / 4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(floor > 0, error / (2 * np.sqrt(floor)), 0.0)
+
+
+def _dark_pair_variance(group: Bracket, loader: Any, request: LoadRequest, mask: np.ndarray | None, exposures: ExposureTimes) -> tuple[np.ndarray, np.ndarray]:
+    """The mean temporal variance of the group's disjoint pairs of dark frames (first and second, third and fourth ...), and its standard error."""
 
     def pixels(number: int, path) -> np.ndarray:
         return exposures.frame(loader.load(path, request), number).pixels
 
     images = group.images
-    pairs = [(images[index], images[index + 1]) for index in range(0, len(images) - 1, 2)]
-    return np.mean([pair_variance(pixels(*first), pixels(*second), mask) for first, second in pairs], axis=0)
+    pairs = [(pixels(*images[index]), pixels(*images[index + 1])) for index in range(0, len(images) - 1, 2)]
+    variances = np.array([pair_variance(first, second, mask) for first, second in pairs])
+    errors = np.array([pair_variance_error(first, second, mask) for first, second in pairs])
+    return variances.mean(axis=0), np.sqrt((errors**2).sum(axis=0)) / len(pairs)
 
 
 def _for_exposure(by_exposure: Mapping[float | None, Any], seconds: float) -> Any:
@@ -391,6 +449,12 @@ def _spatial_variance(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray
     if mask is None:
         return pixels.reshape(-1, pixels.shape[2]).var(axis=0, ddof=1)
     return np.array([pixels[..., c][~mask[..., c]].var(ddof=1) for c in range(pixels.shape[2])])
+
+
+def _spatial_variance_error(pixels: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """``(C,)`` standard error of :func:`_spatial_variance`, the pixels taken as independent samples of the sensor's."""
+    planes = (pixels[..., c] if mask is None else pixels[..., c][~mask[..., c]] for c in range(pixels.shape[2]))
+    return np.array([variance_standard_error(plane) for plane in planes])
 
 
 def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFrames | None, clipping: Clipping | None) -> EmvaParameters | None:

@@ -17,6 +17,9 @@ instead). The record holds:
   restored from an archive and swapped, ``cp -p``) makes the output out of date;
 - ``size_sha256`` (only when recorded with ``checksum``): the same with each
   file's SHA-256 in place of its modification time;
+- ``inputs``: for each file, its path and the first 12 hex digits of the
+  SHA-256 of its line in each digest above, by which a change names the
+  first file that changed (the digests above decide whether one did);
 - ``camchar``: camchar's version;
 - ``components``: every chosen component with its plugin (and the plugin's
   version) and its option values;
@@ -38,6 +41,7 @@ from camchar.core.pages import file_of
 from camchar.pipeline.output import refuse_an_input
 from camchar.pipeline.record import (
     RECORD_KEY,
+    changed_entry,
     digest_lines,
     file_sha256,
     file_status,
@@ -48,6 +52,7 @@ from camchar.pipeline.record import (
     relative_name,
     reused_digests,
     reusing_digests,
+    short_digest,
 )
 from camchar.runtime.parallel import ordered_map
 from camchar.settings.model import Settings
@@ -116,13 +121,17 @@ def record_inputs(settings: Settings, chosen: Chosen, options: RunOptions = RunO
         return plain_record(record)
     stats = [file_status(path) for path in files]
     names = [relative_name(path, root) for path in files]
-    record["files"] = len(files)
-    record["size_mtime"] = digest_lines(f"{name}\t{status.size}\t{status.mtime}" for name, status in zip(names, stats))
-    record["ctime_inode"] = digest_lines(f"{name}\t{status.ctime}\t{status.inode}" for name, status in zip(names, stats))
+    lines = {
+        "size_mtime": [f"{name}\t{status.size}\t{status.mtime}" for name, status in zip(names, stats)],
+        "ctime_inode": [f"{name}\t{status.ctime}\t{status.inode}" for name, status in zip(names, stats)],
+    }
     if options.checksum:
         reused = reused_digests()  # read here: worker threads do not see this context
         hashes = ordered_map(lambda path: file_sha256(path, reused), files, workers or options.worker_count())
-        record["size_sha256"] = digest_lines(f"{name}\t{status.size}\t{digest}" for name, status, digest in zip(names, stats, hashes))
+        lines["size_sha256"] = [f"{name}\t{status.size}\t{digest}" for name, status, digest in zip(names, stats, hashes)]
+    record["files"] = len(files)
+    record.update({key: digest_lines(each) for key, each in lines.items()})
+    record["inputs"] = [[name, *(short_digest(each[index]) for each in lines.values())] for index, name in enumerate(names)]
     return plain_record(record)
 
 
@@ -153,23 +162,57 @@ def staleness(current: Mapping[str, Any], stored: Mapping[str, Any], checksum: b
         ("settings_sha256", "the settings file changed"),
         ("components", "the components or their options changed"),
         ("max", "the overexposure threshold changed"),
-        ("files", "the list of input files changed"),
     )
-    reason = first_change(current, stored, checks)
+    reason = first_change(current, stored, checks) or _list_change(current, stored)
     if reason is not None:
         return reason
     if current.get("files") is None:
         return "its input files could not be listed"
-    if checksum:
-        if "size_sha256" not in stored:
-            return "its record has no checksums (it was written without --checksum)"
-        if current.get("size_sha256") != stored.get("size_sha256"):
-            return "an input file's content changed"
-    elif current.get("size_mtime") != stored.get("size_mtime"):
-        return "an input file's size or modification time changed"
-    elif current.get("ctime_inode") != stored.get("ctime_inode"):
-        return "an input file was replaced or rewritten (its change time or inode changed, its size and modification time did not)"
+    if checksum and "size_sha256" not in stored:
+        return "its record has no checksums (it was written without --checksum)"
+    aspects = [("size_sha256", "an input file's content changed")] if checksum else [
+        ("size_mtime", "an input file's size or modification time changed"),
+        ("ctime_inode", "an input file was replaced or rewritten (its change time or inode changed, its size and modification time did not)"),
+    ]
+    for key, reason in aspects:
+        if current.get(key) != stored.get(key):
+            return _naming(reason, current, stored, [*DIGESTS, "size_sha256"].index(key) + 1)
     return None
+
+
+def _list_change(current: Mapping[str, Any], stored: Mapping[str, Any]) -> str | None:
+    """How the list of input files changed (in number, or a file new or gone by name), or ``None`` when it did not."""
+    reason = "the list of input files changed"
+    named = _naming(reason, current, stored, None)
+    return named if named != reason or current.get("files") != stored.get("files") else None
+
+
+#: The digests every record holds, in the order of the columns of its ``inputs`` (after the path); ``size_sha256`` follows with ``checksum``.
+DIGESTS = ("size_mtime", "ctime_inode")
+
+
+def _naming(reason: str, current: Mapping[str, Any], stored: Mapping[str, Any], column: int | None) -> str:
+    """``reason``, with the first file that differs in ``column`` of the records' ``inputs`` (``None``: in the list of files).
+
+    E.g. ``REASON: images/SIM_0002.tiff (and 3 more)``, ``REASON: images/SIM_0099.tiff is new``; the
+    reason alone when the stored record names no files (an earlier camchar's).
+    """
+
+    def entries(record: Mapping[str, Any]) -> list | None:
+        inputs = record.get("inputs")
+        if not isinstance(inputs, list) or not all(isinstance(entry, list) and len(entry) > (column or 0) for entry in inputs):
+            return None
+        return [[entry[0], *([] if column is None else [entry[column]])] for entry in inputs]
+
+    change = changed_entry(entries(current), entries(stored))
+    if change is None:
+        return reason
+    how, name, count = change
+    return f"{reason}: {name}{_SAID[how]}" + (f" (and {count - 1} more)" if count > 1 else "")
+
+
+#: How a file's name is followed, by how it differs.
+_SAID = {"changed": "", "gained": " is new", "lost": " is gone"}
 
 
 def check_not_an_input(output: Path, settings: Settings, chosen: Chosen) -> None:

@@ -33,7 +33,7 @@ def test_every_file_a_run_reads_is_in_the_record_darks_and_sidecar_table_too(tmp
     assert record["files"] == len(files) and "size_sha256" not in record
     table = next(path for path in files if path.suffix == ".csv")
     table.write_text(table.read_text() + "\n")
-    assert staleness(record_inputs(settings, chosen_for(settings, host)), record) == "an input file's size or modification time changed"
+    assert staleness(record_inputs(settings, chosen_for(settings, host)), record) == "an input file's size or modification time changed: images/exposures.csv"
 
 
 def test_json_files_beside_the_images_are_inputs(tmp_path, host):
@@ -49,7 +49,7 @@ def test_the_output_holds_the_record_taken_before_the_run(tmp_path, host):
     output = run_stats(settings, host.components, RunOptions(checksum=True))
     stored, why = stored_record(output)
     assert why == "" and stored == record_inputs(settings, chosen_for(settings, host), RunOptions(checksum=True))
-    assert set(stored) == {"format", "camchar", "settings_sha256", "components", "max", "files", "size_mtime", "ctime_inode", "size_sha256"}
+    assert set(stored) == {"format", "camchar", "settings_sha256", "components", "max", "files", "size_mtime", "ctime_inode", "size_sha256", "inputs"}
     assert stored["components"]["noise_model"] == {"name": "linear-fpn", "version": "1", "options": {}, "plugin": stored["components"]["loader"]["plugin"]}
     with h5py.File(output) as f:
         assert json.loads(f["camchar"].attrs[RECORD_KEY]) == stored  # JSON text, readable by anyone
@@ -84,7 +84,7 @@ def test_checksums_are_compared_only_when_asked_for(tmp_path, host):
     os.utime(image, ns=(image.stat().st_atime_ns, image.stat().st_mtime_ns + 10**9))
     now = record_inputs(settings, chosen_for(settings, host), RunOptions(checksum=True))
     assert staleness(now, with_sums, checksum=True) is None
-    assert staleness(now, with_sums) == "an input file's size or modification time changed"
+    assert staleness(now, with_sums) == "an input file's size or modification time changed: images/SIM_0001.tiff"
     without = {key: value for key, value in with_sums.items() if key != "size_sha256"}
     assert staleness(now, without, checksum=True) == "its record has no checksums (it was written without --checksum)"
 
