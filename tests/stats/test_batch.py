@@ -14,7 +14,7 @@ import h5py
 import numpy as np
 import pytest
 
-from camchar.testing import simulated_sweep
+from camchar.testing import run_stats_on, simulated_sweep
 from conftest import SWEEP, run_in_process
 
 
@@ -295,6 +295,8 @@ def test_jobs_run_sweeps_in_worker_processes_with_the_same_numbers(sweeps, tmp_p
 def test_ctrl_c_stops_every_worker_and_loses_nothing(tmp_path):
     """Ctrl-C reaches the batch and its worker processes: one line, exit 130, old outputs unchanged, no temporaries, no process left."""
     source = simulated_sweep(tmp_path / "source", size=(1000, 800), wavelengths=(450, 550, 650), seed=3)
+    run_stats_on(source.settings, output=tmp_path / "older.h5")  # camchar's own output: the only kind a batch replaces
+    older_bytes = (tmp_path / "older.h5").read_bytes()
     for name in ("x", "y"):
         images = tmp_path / "batch" / name / "images"
         images.mkdir(parents=True)
@@ -305,7 +307,7 @@ def test_ctrl_c_stops_every_worker_and_loses_nothing(tmp_path):
                 os.link(source.folder / "images" / f"SIM_{3 * (bracket % 3) + exposure + 1:04}.tiff", images / f"IMG_{number:04}.tiff")
             lines.append(f"  {400 + bracket}: {numbers}")
         (tmp_path / "batch" / name / "settings.yml").write_text("\n".join(lines) + "\n")
-        (tmp_path / "batch" / name / "images.h5").write_bytes(b"an older output")
+        (tmp_path / "batch" / name / "images.h5").write_bytes(older_bytes)
     process = subprocess.Popen(
         [sys.executable, "-m", "camchar", "stats", str(tmp_path / "batch"), "--jobs", "2", "--workers", "1", "--force"],
         stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -318,7 +320,7 @@ def test_ctrl_c_stops_every_worker_and_loses_nothing(tmp_path):
     assert stderr.splitlines()[-1] == "camchar: error: interrupted; any existing output file is unchanged"
     assert "Traceback" not in stderr and "Exception" not in stderr, stderr
     for name in ("x", "y"):
-        assert (tmp_path / "batch" / name / "images.h5").read_bytes() == b"an older output"
+        assert (tmp_path / "batch" / name / "images.h5").read_bytes() == older_bytes
         assert [path.name for path in (tmp_path / "batch" / name).iterdir() if "camchar-tmp" in path.name] == []
     time.sleep(0.5)  # multiprocessing's resource tracker ends once the batch has gone
     group = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(process.pid)], capture_output=True, text=True).stdout
