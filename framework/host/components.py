@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Protocol, Sequence, ru
 
 import numpy as np
 
+from camchar.core.errors import BadInput
 from camchar.core.frames import Frame, ImageInfo, LoadRequest
 from camchar.core.spectra import SourceSpectra
 from camchar.core.spectrometer import ORIGINAL_PATTERN, NameMatch, SpectrometerFile, match_name
@@ -252,6 +253,29 @@ class SpectrometerReader(Component):
             When the name matches but its numbers are not numbers.
         """
         return match_name(str(self.config.get("pattern", ORIGINAL_PATTERN)), Path(path).name)
+
+    def measurement(self, path: Path) -> tuple[NameMatch, str]:
+        """What ``path``'s name says (:meth:`name_match`) and its text, for a reader of text files.
+
+        Raises
+        ------
+        BadInput
+            When the name does not match the ``pattern`` option or its numbers are not numbers, or the file cannot
+            be read as UTF-8 text (a byte-order mark is allowed).
+        """
+        path = Path(path)
+        try:
+            named = self.name_match(path)
+        except ValueError as problem:
+            raise BadInput(path, str(problem)) from None
+        if named is None:
+            raise BadInput(path, f"the name does not match the file-name pattern {self.config['pattern']!r}")
+        try:
+            return named, path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as problem:
+            raise BadInput(path, f"not a text file (byte {problem.start} is not UTF-8)") from None
+        except OSError as problem:
+            raise BadInput(path, f"cannot read the file ({problem.strerror or problem})") from None
 
     def dark_pixels(self) -> tuple[int, int]:
         """``(start, stop)`` of the dark pixels from the options ``dark_start`` and ``dark_stop``; ``(0, 0)``: none."""

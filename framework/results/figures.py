@@ -405,7 +405,7 @@ def draw_exposure(ax: "Axes", results: Sequence[Result]) -> None:
     """Each bracket's exposure times: those offered (grey rings), the overexposed ones (red crosses) and the one selected (the line)."""
     _require_part(results, "samples")
     with_exposure = [result for result in results if _samples(result).exposure_time is not None]
-    all_times = [_samples(result).exposure_time for result in with_exposure]
+    all_times = [np.asarray(_samples(result).exposure_time) for result in with_exposure]
     for index, trace in enumerate(_overlay(results)):
         samples = _samples(trace.result)
         brackets = exposure_brackets(trace.result)
@@ -660,6 +660,7 @@ def _channel_key(results: Sequence[Result], kind: str) -> list[tuple[Any, str]]:
 
 def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequence[str]) -> None:
     """The figure's key: channel colours and what bands and shades mean under the panels; when files are overlaid, their line styles above."""
+    from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -683,8 +684,8 @@ def _legend(figure: "Figure", results: Sequence[Result], kind: str, panels: Sequ
             colour = NEUTRAL_CYCLE[index % len(NEUTRAL_CYCLE)] if panels == ("exposure",) else "#222222"
             files.append((Line2D([], [], color=colour, linestyle=linestyle, marker=marker if panels == ("exposure",) else None), _mathsafe(name)))
         longest = max(len(name) for name in display_names(results))
-        key = figure.legend(*zip(*files), loc="outside upper center", ncols=1 if longest > 45 else 2 if longest > 25 else 4)
-        key.set_title(_mathsafe(_wrapped_title(figure, results)), prop={"weight": "bold", "size": 10.0})  # a suptitle would overlap the key
+        file_key = figure.legend(*zip(*files), loc="outside upper center", ncols=1 if longest > 45 else 2 if longest > 25 else 4)
+        file_key.set_title(_mathsafe(_wrapped_title(figure, results)), prop=FontProperties(weight="bold", size=10.0))  # a suptitle would overlap the key
 
 
 def _columns(labels: Sequence[str], width: float) -> int:
@@ -803,7 +804,7 @@ def overview_figure(results: Sequence[Result | str | Path], kind: str | None = N
     mosaic = _mosaic(kind, results)
     with style():
         figure = _figure(sizes[kind])
-        axes = figure.subplot_mosaic(mosaic, height_ratios=_HEIGHTS[kind])
+        axes = figure.subplot_mosaic(mosaic, height_ratios=_HEIGHTS[kind])  # type: ignore[arg-type]  # a list of rows of names is a mosaic
         panels = [panel for panel in PANELS[kind] if panel in axes]
         if "ptc-residuals" in axes:
             axes["ptc-residuals"].sharex(axes["ptc"])

@@ -48,18 +48,7 @@ class CsvSpectrumReader(SpectrometerReader):
             When the file cannot be read, or a row (after the optional names' row) is not two numbers.
         """
         path = Path(path)
-        try:
-            named = self.name_match(path)
-        except ValueError as problem:
-            raise BadInput(path, str(problem)) from None
-        if named is None:
-            raise BadInput(path, f"the name does not match the file-name pattern {self.config['pattern']!r}")
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as problem:
-            raise BadInput(path, f"not a text file (byte {problem.start} is not UTF-8)") from None
-        except OSError as problem:
-            raise BadInput(path, f"cannot read the file ({problem.strerror or problem})") from None
+        named, text = self.measurement(path)
         pairs = _rows(path, text)
         spectrum = SpectrometerFile(
             path=path,

@@ -53,18 +53,7 @@ class OceanViewReader(SpectrometerReader):
             (``Spectrometer``, ``Date``, ``Scans to average``), or holds a value that is not a number.
         """
         path = Path(path)
-        try:
-            named = self.name_match(path)
-        except ValueError as problem:
-            raise BadInput(path, str(problem)) from None
-        if named is None:
-            raise BadInput(path, f"the name does not match the file-name pattern {self.config['pattern']!r}")
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as problem:
-            raise BadInput(path, f"not a text file (byte {problem.start} is not UTF-8): not an OceanView text export") from None
-        except OSError as problem:
-            raise BadInput(path, f"cannot read the file ({problem.strerror or problem})") from None
+        named, text = self.measurement(path)
         header, marker, data = text.partition(BEGIN)
         if not marker:
             raise BadInput(path, f"no '{BEGIN}' line: not an OceanView text export")
