@@ -15,6 +15,10 @@ from typing import NamedTuple
 # share the cores, and BLAS threads on top oversubscribe them (the default suite ran 58 s instead of 47 s).
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+# Compiled modules are cached even where PYTHONDONTWRITEBYTECODE is set (some CI images set it): without the cache
+# every process of the suite (the xdist workers, each `python -m camchar` a test starts) compiles camchar's 200
+# modules and pytest rewrites every test module again. Set before camchar is imported; later processes read the cache.
+sys.dont_write_bytecode = False
 
 import pytest
 from hypothesis import settings as hypothesis_settings
