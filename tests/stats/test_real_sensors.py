@@ -287,6 +287,7 @@ def test_a_pile_up_found_when_no_frame_is_usable_names_the_channels(tmp_path):
     assert "values pile up below the loader's full scale: clipping at G 4095, B 4095; R, which never reaches it, clips there too" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("black_level", [0, 100])
 def test_a_black_level_below_the_offset_is_not_taken_for_a_full_well(tmp_path, black_level):
     # the offset (256) the black level leaves behind falls with exposure in counts/s, like a bend through the origin
