@@ -3,26 +3,39 @@
 A full-size sweep reads a few MiB per frame hundreds of times. Into a new
 buffer each time, the kernel copies the file's bytes into pages the process
 has never touched (the allocator gave the previous buffer back to the system),
-and every 4 KiB page costs a page fault: on the benchmark sweep these faults
-took about a fifth of the run. A pooled buffer was touched before, so
-reading into it is one copy.
+and every page costs a fault and its zeroing: on the benchmark sweep these
+took about a fifth of the run, and on a virtual machine fresh memory costs
+1 to 2 ms per MiB. A pooled buffer was touched before, so reading into it is
+one copy.
 
 The arrays handed out own nothing: their memory belongs to a small lease
 object, their ``base``, which every view of them keeps alive. When the last
 array or view is collected the lease returns the memory to the pool, so a
-buffer is never handed out twice while anyone can still see it. Only a few
-idle buffers of each size are kept; the rest are freed as usual.
+buffer is never handed out twice while anyone can still see it. Idle buffers
+are kept up to a total size (:data:`MAX_IDLE_BYTES`); the rest are freed as usual.
+
+:meth:`BufferPool.read_runs` reads a region of interest straight into a
+compact buffer: one ``preadv`` scatters each row's ROI bytes into the buffer
+and the bytes between them into a scratch area, so only the ROI's memory is
+touched and the frame is contiguous.
 """
 
 from __future__ import annotations
 
 import collections
-from typing import Any
+import functools
+import os
+from typing import Any, Iterator
 
 import numpy as np
 from numpy.typing import DTypeLike
 
-__all__ = ["BufferPool"]
+__all__ = ["BufferPool", "MAX_IDLE_BYTES"]
+
+#: Idle memory a pool keeps for later frames, in bytes (a run's frames in flight fit, whatever their number).
+MAX_IDLE_BYTES = 256 * 2**20
+#: The most buffers one ``preadv`` call fills (the system's ``IOV_MAX``).
+_IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") and "SC_IOV_MAX" in os.sysconf_names else 1024
 
 
 class BufferPool:
@@ -34,30 +47,87 @@ class BufferPool:
 
     Parameters
     ----------
-    max_idle
-        Idle buffers kept per size; more are freed when returned.
+    max_idle_bytes
+        Idle memory kept, in bytes; buffers returned beyond it are freed.
     """
 
-    def __init__(self, max_idle: int = 8):
-        self.max_idle = max_idle
+    def __init__(self, max_idle_bytes: int = MAX_IDLE_BYTES):
+        self.max_idle_bytes = max_idle_bytes
         self._idle: dict[int, collections.deque[np.ndarray]] = {}
+        self._gap = np.empty(0, np.uint8)
 
     def array(self, count: int, dtype: DTypeLike) -> np.ndarray:
         """A new ``(count,)`` array of ``dtype``, its contents undefined."""
         dtype = np.dtype(dtype)
-        nbytes = count * dtype.itemsize
+        return self._lease(count * dtype.itemsize)[1].view(dtype)
+
+    def read_runs(self, fd: int, start: int, runs: int, run_bytes: int, gap_bytes: int, dtype: DTypeLike) -> np.ndarray | None:
+        """Read ``runs`` runs of ``run_bytes`` bytes, ``gap_bytes`` apart in the file from ``start``, into one new array.
+
+        Parameters
+        ----------
+        fd
+            An open file descriptor (its position is not used nor moved).
+        start
+            Where the first run starts in the file.
+        runs, run_bytes, gap_bytes
+            The region: e.g. a ROI's rows, each ``run_bytes`` long, with
+            ``gap_bytes`` of other columns between one row's end and the next's start.
+        dtype
+            The type of the values.
+
+        Returns
+        -------
+        ndarray or None
+            ``(runs * run_bytes / itemsize,)`` values, the runs one after
+            the other; ``None`` when the file ended before the last run.
+        """
+        if gap_bytes == 0:  # whole rows: one run
+            runs, run_bytes = 1, runs * run_bytes
+        memory, array = self._lease(runs * run_bytes)
+        if gap_bytes > self._gap.nbytes:
+            self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
+        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(self._gap)[:gap_bytes]):
+            if os.preadv(fd, buffers, start + position) != wanted:
+                return None
+        return array.view(dtype)
+
+    def _lease(self, nbytes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Idle memory of ``nbytes`` bytes, or new memory, and an array of it under a new lease."""
         idle = self._idle.setdefault(nbytes, collections.deque())
         try:
             memory = idle.pop()
         except IndexError:
             memory = np.empty(nbytes, np.uint8)
-        return np.asarray(_Lease(self, memory)).view(dtype)
+        return memory, np.asarray(_Lease(self, memory))
 
     def _give_back(self, memory: np.ndarray) -> None:
         # no module globals here: a lease collected at interpreter exit finds them set to None
-        idle = self._idle.get(memory.nbytes)  # made by array() when the buffer was handed out
-        if idle is not None and len(idle) < self.max_idle:
+        idle = self._idle.get(memory.nbytes)  # made by _lease() when the buffer was handed out
+        kept = sum(size * len(buffers) for size, buffers in list(self._idle.items()))  # counted, not tracked: threads return buffers at once
+        if idle is not None and kept + memory.nbytes <= self.max_idle_bytes:
             idle.append(memory)
+
+
+@functools.lru_cache(maxsize=16)
+def _run_slices(runs: int, run_bytes: int) -> tuple[slice, ...]:
+    """Where each run goes in the compact buffer (cached: a sweep reads one shape hundreds of times)."""
+    return tuple(slice(run * run_bytes, (run + 1) * run_bytes) for run in range(runs))
+
+
+def _scatter_calls(memory: memoryview, runs: int, run_bytes: int, gap: memoryview) -> Iterator[tuple[int, list[Any], int]]:
+    """``(file position from the first run, buffers, their bytes)`` of each ``preadv`` call that reads the runs into ``memory``."""
+    buffers: list[Any] = []
+    for place in _run_slices(runs, run_bytes):
+        if buffers and len(gap):
+            buffers.append(gap)
+        buffers.append(memory[place])
+    position = 0
+    for first in range(0, len(buffers), _IOV_MAX):
+        part = buffers[first : first + _IOV_MAX]
+        size = sum(map(len, part))
+        yield position, part, size
+        position += size
 
 
 class _Lease:

@@ -7,10 +7,10 @@ and hold the ExposureTime tag (33434) in IFD0 instead; both are read, the Exif
 IFD first. Pixels are read with tifffile, which keeps 16-bit samples exact.
 
 Uncompressed, contiguous, interleaved files (what ``dcraw_emu -T`` and
-tifffile write) are not decoded at all: the rows of the region of interest
-are read with one ``pread`` (into a buffer used again once the frame it held
-is gone) and the frame's pixels are a view of them, so only the ROI's rows
-are ever read. (Memory-mapping would save that one copy, but a
+tifffile write) are not decoded at all: the region of interest is read with
+one ``preadv`` into a compact buffer (used again once the frame it held is
+gone), the bytes of the columns outside it into a scratch area, so only the
+ROI's rows are ever read and only the ROI's memory is touched. (Memory-mapping would save that one copy, but a
 file truncated during a run would then kill the process with SIGBUS; a short
 read is a clean error instead, and no file stays open.) Every other layout
 is decoded whole by tifffile and then cut.
@@ -45,7 +45,7 @@ __all__ = ["TiffLoader", "read_exposure_time"]
 
 EXPOSURE_TIME_TAG = 33434
 
-#: Where the rows of plain files are read: memory used again once a frame is gone (``_buffers``).
+#: Where the ROIs of plain files are read: memory used again once a frame is gone (``_buffers``).
 _READ_BUFFERS = BufferPool()
 #: Headers of plain pages kept for their loads, at most this many (a few hundred bytes each).
 _KEPT_LAYOUTS = 4096
@@ -311,19 +311,26 @@ def _read_region(handle: BinaryIO, tif: tifffile.TiffFile, page: tifffile.TiffPa
 
 
 def _read_rows(handle: BinaryIO, offset: int, shape: tuple[int, int, int], dtype: np.dtype, roi: Region | None, path: Path) -> np.ndarray:
-    """The ROI of a plain page whose ``(H, W, C)`` rows of ``dtype`` start at ``offset``: its rows read with one ``pread``, a view cut."""
+    """The ROI of a plain page whose ``(H, W, C)`` rows of ``dtype`` start at ``offset``, read into a compact array.
+
+    One ``preadv`` reads each row's ROI bytes into the array and the other
+    columns' bytes into a scratch area, so the frame is contiguous and only its
+    own memory is touched.
+    """
     height, width, channels = shape
     rows, columns = roi.slices if roi is not None else (slice(0, height), slice(0, width))
-    row_bytes = width * channels * dtype.itemsize
-    start = offset + rows.start * row_bytes
-    count = (rows.stop - rows.start) * width * channels
-    if start + count * dtype.itemsize > os.fstat(handle.fileno()).st_size:
+    pixel_bytes = channels * dtype.itemsize
+    row_bytes = width * pixel_bytes
+    end = offset + rows.stop * row_bytes
+    if end > os.fstat(handle.fileno()).st_size:
         raise BadInput(path, "the file ends before its image data does (truncated?)")
-    buffer = _READ_BUFFERS.array(count, dtype)
-    if os.preadv(handle.fileno(), [memoryview(buffer).cast("B")], start) != buffer.nbytes:
+    run_bytes = (columns.stop - columns.start) * pixel_bytes
+    start = offset + rows.start * row_bytes + columns.start * pixel_bytes
+    values = _READ_BUFFERS.read_runs(handle.fileno(), start, rows.stop - rows.start, run_bytes, row_bytes - run_bytes, dtype)
+    if values is None:
         raise BadInput(path, "the file ended while being read (truncated or replaced during the run?)")
-    view = buffer.reshape(-1, width, channels)[:, columns]
-    return view if dtype.isnative else view.astype(dtype.newbyteorder("="))
+    frame = values.reshape(rows.stop - rows.start, columns.stop - columns.start, channels)
+    return frame if dtype.isnative else frame.astype(dtype.newbyteorder("="))
 
 
 def _is_plain(page: tifffile.TiffPage) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from camchar.plugins.loaders import _buffers
 from camchar.plugins.loaders._buffers import BufferPool
@@ -38,8 +41,8 @@ def test_arrays_have_the_requested_type_and_size():
     assert array.shape == (12,) and array.dtype == np.dtype(">u2") and array.flags.writeable
 
 
-def test_only_a_few_idle_buffers_are_kept():
-    pool = BufferPool(max_idle=2)
+def test_idle_buffers_are_kept_up_to_a_total_size():
+    pool = BufferPool(max_idle_bytes=128)
     arrays = [pool.array(64, np.uint8) for _ in range(5)]
     del arrays
     gc.collect()
@@ -58,3 +61,41 @@ def test_a_lease_collected_while_the_interpreter_exits_gives_its_memory_back_qui
     del array
     gc.collect()
     assert unraisable == [] and len(pool._idle[16]) == 1
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "rows", "columns"),
+    [
+        (40, 30, slice(5, 25), slice(7, 19)),  # a ROI inside the image
+        (40, 30, slice(0, 40), slice(0, 30)),  # the whole image: no gaps
+        (40, 30, slice(3, 9), slice(0, 30)),  # whole rows
+        (40, 30, slice(0, 40), slice(29, 30)),  # the last column
+        (2500, 4, slice(1, 2400), slice(1, 3)),  # more rows than one preadv call takes (IOV_MAX)
+    ],
+)
+def test_a_region_read_into_a_compact_buffer_equals_the_slice_of_the_image(tmp_path: Path, height, width, rows, columns):
+    image = np.arange(height * width * 3, dtype="<u2").reshape(height, width, 3)
+    header = b"HEADER--"
+    path = tmp_path / "image.raw"
+    path.write_bytes(header + image.tobytes())
+    row_bytes, pixel_bytes = width * 6, 6
+    run_bytes = (columns.stop - columns.start) * pixel_bytes
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        values = BufferPool().read_runs(
+            fd, len(header) + rows.start * row_bytes + columns.start * pixel_bytes, rows.stop - rows.start, run_bytes, row_bytes - run_bytes, "<u2"
+        )
+    finally:
+        os.close(fd)
+    assert values is not None
+    np.testing.assert_array_equal(values.reshape(rows.stop - rows.start, -1, 3), image[rows, columns])
+
+
+def test_a_region_beyond_the_end_of_the_file_is_a_short_read(tmp_path: Path):
+    path = tmp_path / "short.raw"
+    path.write_bytes(bytes(100))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert BufferPool().read_runs(fd, 0, 12, 8, 2, np.uint8) is None
+    finally:
+        os.close(fd)
