@@ -51,7 +51,6 @@ def test_idle_buffers_are_kept_up_to_a_total_size():
     assert len(pool._idle[64]) == 0 and len(again) == 3
 
 
-
 def test_a_lease_collected_while_the_interpreter_exits_gives_its_memory_back_quietly(monkeypatch):
     pool = BufferPool()
     array = pool.array(8, np.uint16)
