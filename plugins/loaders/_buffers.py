@@ -116,18 +116,28 @@ def _run_slices(runs: int, run_bytes: int) -> tuple[slice, ...]:
 
 
 def _scatter_calls(memory: memoryview, runs: int, run_bytes: int, gap: memoryview) -> Iterator[tuple[int, list[Any], int]]:
-    """``(file position from the first run, buffers, their bytes)`` of each ``preadv`` call that reads the runs into ``memory``."""
-    buffers: list[Any] = []
-    for place in _run_slices(runs, run_bytes):
-        if buffers and len(gap):
-            buffers.append(gap)
-        buffers.append(memory[place])
-    position = 0
+    """``(file position from the first run, buffers, their bytes)`` of each ``preadv`` call that reads the runs into ``memory``.
+
+    The buffers alternate: a run's place in ``memory``, then ``gap`` (the bytes up to the next run).
+    """
+    pieces = list(map(memory.__getitem__, _run_slices(runs, run_bytes)))
+    gap_bytes = len(gap) if runs > 1 else 0
+    if gap_bytes:
+        buffers: list[Any] = [gap] * (2 * runs - 1)
+        buffers[0::2] = pieces
+    else:
+        buffers = pieces
     for first in range(0, len(buffers), _IOV_MAX):
         part = buffers[first : first + _IOV_MAX]
-        size = sum(map(len, part))
-        yield position, part, size
-        position += size
+        in_runs = len(part) if not gap_bytes else (len(part) + 1) // 2 if first % 2 == 0 else len(part) // 2
+        yield _bytes_before(first, run_bytes, gap_bytes), part, in_runs * run_bytes + (len(part) - in_runs) * gap_bytes
+
+
+def _bytes_before(first: int, run_bytes: int, gap_bytes: int) -> int:
+    """Bytes of the buffers before buffer ``first`` (runs and gaps alternating, a run first)."""
+    if not gap_bytes:
+        return first * run_bytes
+    return (first + 1) // 2 * run_bytes + first // 2 * gap_bytes
 
 
 class _Lease:

@@ -98,3 +98,18 @@ def test_a_region_beyond_the_end_of_the_file_is_a_short_read(tmp_path: Path):
         assert BufferPool().read_runs(fd, 0, 12, 8, 2, np.uint8) is None
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("iov_max", [2, 3, 7])
+def test_a_region_split_over_many_calls_of_any_size_is_read_whole(tmp_path: Path, monkeypatch, iov_max):
+    monkeypatch.setattr(_buffers, "_IOV_MAX", iov_max)  # calls that end on a run or on a gap
+    image = np.arange(20 * 9, dtype=np.uint8).reshape(20, 9)
+    path = tmp_path / "image.raw"
+    path.write_bytes(image.tobytes())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        values = BufferPool().read_runs(fd, 1 * 9 + 2, 17, 5, 4, np.uint8)
+    finally:
+        os.close(fd)
+    assert values is not None
+    np.testing.assert_array_equal(values.reshape(17, 5), image[1:18, 2:7])
