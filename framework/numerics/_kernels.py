@@ -115,10 +115,18 @@ def residual_sums(counts, scale, centred_row, mean_y, bias, sums, previous, neig
 
 
 def warm_up() -> None:
-    """Call each kernel once on a few values of a 16-bit sweep's types: numba starts its code generator and loads them from its cache."""
-    rows = np.zeros((2, 12), np.uint16)[:, :6]  # a ROI: a view of longer rows
-    sums = np.zeros((2, 6))
-    pixel_sum_moments(rows, 3)
-    difference_moments(rows, rows, 3)
-    accumulate_lines(rows, 0.5, np.ones(6), sums, sums.copy())
-    residual_sums(rows, 0.5, np.ones(6), sums, sums, np.zeros((2, 6)), sums, False)
+    """Call each kernel once on a few values of the types a 16-bit TIFF sweep gives them: numba starts its code generator and loads them from its cache.
+
+    The types are the pipeline's (frames read into compact buffers: whole
+    rows contiguous, the SNR's rows read-only, the bend test's every eighth
+    row strided), so that no kernel loads another specialisation in the
+    middle of the run; other sample types and layouts load on first use.
+    """
+    frame = np.zeros((16, 6), np.uint16)
+    readonly = frame.view()
+    readonly.flags.writeable = False
+    sums = np.zeros((16, 6))
+    pixel_sum_moments(readonly, 3)
+    difference_moments(frame[::8], frame[::8], 3)
+    accumulate_lines(frame, 0.5, np.ones(6), sums, sums.copy())
+    residual_sums(frame, 0.5, np.ones(6), sums, sums, np.zeros((2, 6)), sums, False)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import sys
 import threading
 import warnings
 from types import ModuleType
@@ -112,13 +113,45 @@ def _load_kernels() -> None:
     """
     global _engaged, _failure
     try:
-        from camchar.numerics import _kernels
+        with _without_scipy():
+            from camchar.numerics import _kernels
 
-        _kernels.warm_up()
+            _kernels.warm_up()
     except Exception as exc:  # noqa: BLE001 - a broken numba or llvmlite raises anything; the numpy path still runs
         _failure = f"{type(exc).__name__}: {exc}"
         return
     _engaged = _kernels
+
+
+@contextlib.contextmanager
+def _without_scipy() -> Iterator[None]:
+    """numba's start-up on this thread without SciPy, which it imports only to check its version and whether BLAS is there.
+
+    Importing SciPy takes a quarter of a second and starts its BLAS
+    threads; none of the kernels calls BLAS. numba then falls back to a plain
+    loop for the one helper that asks (a ``dot`` of vectors), and a later
+    compilation that needs BLAS imports SciPy then. Only imports made by this
+    thread are refused, and only while numba loads: the run's other threads,
+    and SciPy already imported, are untouched.
+    """
+    finder = _NoScipyOnThisThread(threading.current_thread())
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _NoScipyOnThisThread:
+    """An import finder refusing SciPy to one thread (consulted only for modules not yet imported)."""
+
+    def __init__(self, thread: threading.Thread):
+        self.thread = thread
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if threading.current_thread() is self.thread and name.partition(".")[0] == "scipy":
+            raise ModuleNotFoundError(f"no module named {name!r} while numba loads", name=name)
+        return None
 
 
 def _path_taken() -> str:
