@@ -50,28 +50,43 @@ def pixel_sum_moments(rows, channels):  # pragma: no cover - compiled
 
 
 @_compiled
-def difference_moments(longer, shorter, channels):  # pragma: no cover - compiled
-    """``(C,)`` mean of the differences ``longer - shorter`` of ``(H, W*C)`` rows, and ``(C,)`` sums of their squared deviations.
+def difference_moments(longer, shorter, channels, step):  # pragma: no cover - compiled
+    """``(C,)`` mean of the differences ``longer - shorter`` over every ``step``-th of the ``(H, W*C)`` rows, and ``(C,)`` sums of their squared deviations.
 
     Column sums down the rows, then folded into channels, as the numpy path
-    sums; ``shorter`` of one row broadcasts (the origin).
+    sums; ``shorter`` of one value broadcasts (the origin). The rows are
+    taken here rather than as a strided view, so that each row is known
+    to be contiguous and its loops vectorise.
     """
     height, items = longer.shape
     broadcast = shorter.shape[0] == 1 and shorter.shape[1] == 1
+    origin = np.float64(shorter[0, 0])
     columns = np.zeros(items)
-    for i in range(height):
-        for j in range(items):
-            columns[j] += np.float64(longer[i, j]) - (np.float64(shorter[0, 0]) if broadcast else np.float64(shorter[i, j]))
-    count = height * (items // channels)
+    for i in range(0, height, step):
+        if broadcast:
+            for j in range(items):
+                columns[j] += np.float64(longer[i, j]) - origin
+        else:
+            for j in range(items):
+                columns[j] += np.float64(longer[i, j]) - np.float64(shorter[i, j])
+    count = ((height + step - 1) // step) * (items // channels)
     mean = np.zeros(channels)
     for j in range(items):
         mean[j % channels] += columns[j]
     mean /= count
+    mean_row = np.empty(items)  # each value's channel mean, so that no loop below divides an index
+    for j in range(items):
+        mean_row[j] = mean[j % channels]
     columns[:] = 0.0
-    for i in range(height):
-        for j in range(items):
-            deviation = np.float64(longer[i, j]) - (np.float64(shorter[0, 0]) if broadcast else np.float64(shorter[i, j])) - mean[j % channels]
-            columns[j] += deviation * deviation
+    for i in range(0, height, step):
+        if broadcast:
+            for j in range(items):
+                deviation = np.float64(longer[i, j]) - origin - mean_row[j]
+                columns[j] += deviation * deviation
+        else:
+            for j in range(items):
+                deviation = np.float64(longer[i, j]) - np.float64(shorter[i, j]) - mean_row[j]
+                columns[j] += deviation * deviation
     squares = np.zeros(channels)
     for j in range(items):
         squares[j % channels] += columns[j]
@@ -118,8 +133,7 @@ def warm_up() -> None:
     """Call each kernel once on a few values of the types a 16-bit TIFF sweep gives them: numba starts its code generator and loads them from its cache.
 
     The types are the pipeline's (frames read into compact buffers: whole
-    rows contiguous, the SNR's rows read-only, the bend test's every eighth
-    row strided), so that no kernel loads another specialisation in the
+    rows contiguous, the SNR's rows read-only), so that no kernel loads another specialisation in the
     middle of the run; other sample types and layouts load on first use.
     """
     frame = np.zeros((16, 6), np.uint16)
@@ -127,6 +141,6 @@ def warm_up() -> None:
     readonly.flags.writeable = False
     sums = np.zeros((16, 6))
     pixel_sum_moments(readonly, 3)
-    difference_moments(frame[::8], frame[::8], 3)
+    difference_moments(readonly, readonly, 3, 8)
     accumulate_lines(frame, 0.5, np.ones(6), sums, sums.copy())
     residual_sums(frame, 0.5, np.ones(6), sums, sums, np.zeros((2, 6)), sums, False)

@@ -21,7 +21,7 @@ import numpy as np
 
 from camchar.numerics import fast_path
 
-__all__ = ["channel_totals", "channel_maxima", "pixel_sums", "pixel_sum_moments", "is_exact_integer"]
+__all__ = ["channel_totals", "channel_maxima", "pixel_rows", "pixel_sums", "pixel_sum_moments", "is_exact_integer"]
 
 #: Every integer of magnitude below this is a float64.
 _EXACT_FLOAT64 = 2.0**53
@@ -41,7 +41,7 @@ def channel_totals(pixels: np.ndarray) -> np.ndarray:
 
     Exact (summed in integers) for integer pixels of up to 16 bits.
     """
-    rows = _as_rows(pixels)
+    rows = pixel_rows(pixels)
     if rows is None or not is_exact_integer(pixels):
         accumulator = np.int64 if is_exact_integer(pixels) else np.float64
         return np.array([pixels[..., c].sum(dtype=accumulator) for c in range(pixels.shape[-1])], dtype=np.float64)
@@ -58,7 +58,7 @@ def channel_maxima(pixels: np.ndarray) -> np.ndarray:
     Down the rows when they are contiguous (three times faster than per
     channel over strided planes), per channel otherwise.
     """
-    rows = _as_rows(pixels)
+    rows = pixel_rows(pixels)
     if rows is None:
         return np.array([pixels[..., c].max() for c in range(pixels.shape[-1])], dtype=pixels.dtype)
     return rows.max(axis=0).reshape(-1, pixels.shape[-1]).max(axis=0)
@@ -87,7 +87,7 @@ def pixel_sum_moments(pixels: np.ndarray) -> tuple[int, int, int] | None:
     so that no partial sum is rounded. The blocks are worked on in three
     arrays allocated once per call.
     """
-    rows = _as_rows(pixels)
+    rows = pixel_rows(pixels)
     if rows is None or not is_exact_integer(pixels) or pixels.ndim != 3 or pixels.shape[2] > 256:
         return None
     height, width, channels = pixels.shape
@@ -117,8 +117,19 @@ def pixel_sum_moments(pixels: np.ndarray) -> tuple[int, int, int] | None:
     return height * width, total, squares
 
 
-def _as_rows(pixels: np.ndarray) -> np.ndarray | None:
-    """``pixels`` ``(H, W, C)`` as an ``(H, W*C)`` view when each row is contiguous, else ``None``."""
+def pixel_rows(pixels: np.ndarray) -> np.ndarray | None:
+    """``pixels`` ``(H, W, C)`` as a read-only ``(H, W*C)`` view when each row is contiguous, else ``None``.
+
+    Parameters
+    ----------
+    pixels
+        A frame's pixels.
+
+    Returns
+    -------
+    ndarray or None
+        The rows, without a copy; ``None`` for any other array.
+    """
     if pixels.ndim != 3 or pixels.size == 0:
         return None
     item = pixels.dtype.itemsize
