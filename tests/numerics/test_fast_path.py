@@ -8,6 +8,8 @@ layouts, and the fpn-unbiased model's neighbouring products, in the slow suite.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from fractions import Fraction
 
 import h5py
@@ -195,3 +197,24 @@ def test_a_simulated_sweep_with_darks_on_both_paths(tmp_path, host, monkeypatch,
     numpy_values, numba_values = results["numpy"][0], results["numba"][0]
     for name in numpy_values:
         np.testing.assert_allclose(numba_values[name], numpy_values[name], rtol=1e-13, atol=0)
+
+
+@pytest.mark.slow
+@needs_numba
+@pytest.mark.skipif(importlib.util.find_spec("scipy") is None, reason="SciPy is not installed: nothing to leave out")
+def test_numba_loads_without_importing_scipy_which_stays_importable():
+    """numba imports SciPy only to check it; the loading thread refuses it to itself, and only while numba loads."""
+    program = (
+        "import sys, threading\n"
+        "from camchar.numerics import fast_path\n"
+        "loading = threading.Thread(target=fast_path._load_kernels)\n"
+        "loading.start(); loading.join()\n"
+        "print(fast_path._engaged is not None, fast_path._failure, 'scipy' in sys.modules, len(sys.meta_path))\n"
+        "import scipy.linalg\n"
+        "print(scipy.linalg.norm([3.0, 4.0]))\n"
+    )
+    before = subprocess.run([sys.executable, "-c", "import sys; print(len(sys.meta_path))"], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    loaded, imported = result.stdout.split("\n")[:2]
+    assert loaded == f"True None False {before.stdout.strip()}"  # kernels engaged, no failure, no SciPy, the finder gone
+    assert imported == "5.0"
