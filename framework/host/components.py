@@ -95,6 +95,9 @@ class Loader(Component):
     #: ``False`` when the frames are not the sensor's counts (demosaiced, white-balanced, rescaled):
     #: the EMVA 1288 parameters, defined on the sensor's digital numbers, are then not computed.
     sensor_counts: ClassVar[bool] = True
+    #: ``False`` when :meth:`probe` runs in Python and holds the interpreter (a header parsed by
+    #: tifffile): camchar then reads the headers on one thread, faster than several taking turns.
+    probe_on_threads: ClassVar[bool] = True
 
     def can_open(self, path: Path) -> bool:
         """Whether this loader reads ``path``; by default, whether its suffix is one of :attr:`suffixes`.

@@ -73,7 +73,7 @@ def warn_repeated_images(settings: Settings) -> None:
 
 
 def read_headers(context: SweepContext, problems: list[BadInput] | None = None) -> dict[Path, ImageInfo]:
-    """Probe the header of every file of the sweep (darks included), on worker threads.
+    """Probe the header of every file of the sweep (darks included), on worker threads unless the loader's probe holds the interpreter.
 
     Parameters
     ----------
@@ -104,7 +104,7 @@ def read_headers(context: SweepContext, problems: list[BadInput] | None = None) 
 
     infos: dict[Path, ImageInfo] = {}
     with context.reporter.step("reading headers", len(files)) as progress:
-        for path, result in zip(files, ordered_map(probe, files, context.workers)):
+        for path, result in zip(files, ordered_map(probe, files, context.workers if loader.probe_on_threads else 1)):
             if isinstance(result, BadInput):
                 if problems is None:
                     raise result

@@ -69,6 +69,8 @@ class TiffLoader(Loader):
     suffixes = (".tiff", ".tif")
     #: Above the RAW loaders: a converted TIFF beside a RAW file is what the original workflow read.
     precedence = 20
+    #: tifffile parses headers in Python: one thread reads them faster than two taking turns (0.11 s against 0.2 s for 333).
+    probe_on_threads = False
 
     def __init__(self) -> None:
         self._layouts: dict[str, _Layout] = {}

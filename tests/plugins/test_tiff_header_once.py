@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 import tifffile
@@ -47,3 +48,17 @@ def test_a_file_changed_after_its_probe_is_read_anew(tmp_path):
     frame = loader.load(path, request)
     assert np.array_equal(frame.pixels, first[::-1][2:5, 1:5])
     assert frame.exposure_time == 1 / 25
+
+
+def test_headers_parsed_in_python_are_read_on_one_thread(sweep, host, monkeypatch):
+    """tifffile holds the interpreter while it parses: two threads taking turns were slower than one."""
+    threads: set[int] = set()
+    real = TiffLoader.probe
+
+    def probe(self, path, request):
+        threads.add(threading.get_ident())
+        return real(self, path, request)
+
+    monkeypatch.setattr(TiffLoader, "probe", probe)
+    run_stats(read_settings(sweep), host.components, RunOptions(output=sweep.parent / "out.h5", workers=2))
+    assert threads == {threading.get_ident()}
