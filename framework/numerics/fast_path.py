@@ -5,9 +5,10 @@ closely). The fast path needs numba, which ``pip install camchar`` brings
 where numba has wheels; without it camchar runs the numpy path, and
 ``camchar --version`` and every output's provenance say which path ran.
 
-Importing numba and loading the cached kernels costs 0.7 to 1 s of CPU in
-every process, and the kernels save about 2 ms of CPU per million pixel
-values, so a run engages the fast path only when it has at least
+Importing numba and loading the cached kernels costs about 0.4 s in every
+process (0.55 s of CPU beside a run), and the kernels save about 2 ms of
+CPU per million pixel values, so a run engages the fast path only when it
+has at least
 :data:`FAST_PATH_MIN_VALUES` pixel values to go through
 (``docs/performance.md`` has the measurements). The environment variable
 ``CAMCHAR_FAST_PATH`` overrides that choice: ``0`` for the numpy path
