@@ -1,7 +1,7 @@
 """camchar stats against the naive in-memory baseline and against merely decoding the files.
 
     python benchmarks/stats_speed.py             # full-size sweep: 111 brackets x 3 of 1350 x 1350, ROI 750 x 750
-    python benchmarks/stats_speed.py --scaling   # peak memory at 111 and at 444 brackets (600 x 600, ROI 300 x 300)
+    python benchmarks/stats_speed.py --scaling   # peak memory at 111 and at 444 brackets on each path (600 x 600, ROI 300 x 300)
     python benchmarks/stats_speed.py --threshold # both arithmetic paths forced, on a sweep below the fast path's threshold
     python benchmarks/stats_speed.py --compile   # numba's kernels: first compile, then loaded from its cache
 
@@ -228,15 +228,18 @@ def main() -> None:
     elif not args.scaling:
         full_size(args.repeat)
     else:
-        print("sweeps: 600 x 600 16-bit RGB TIFF, ROI 300 x 300, 3 exposures per bracket")
-        print(f"{'brackets':>8}{'camchar [s]':>13}{'camchar peak RSS [MiB]':>24}{'naive [s]':>11}{'naive peak RSS [MiB]':>22}")
+        print("sweeps: 600 x 600 16-bit RGB TIFF, ROI 300 x 300, 3 exposures per bracket; camchar on each path, forced")
+        print(f"{'brackets':>8}{'path':>7}{'camchar [s]':>13}{'camchar peak RSS [MiB]':>24}{'naive [s]':>11}{'naive peak RSS [MiB]':>22}")
         for brackets in (111, 444):
             settings = sweep(f"scale-{brackets}", brackets, 600, (150, 150, 300, 300))
-            results = run(settings, ["camchar", "naive"], args.repeat)
-            ours, naive = results["camchar"], results["naive"]
-            print(f"{brackets:>8}{ours['seconds']:>13.2f}{ours['peak_mib']:>24.0f}{naive['seconds']:>11.2f}{naive['peak_mib']:>22.0f}")
-            comparison = compare(settings.parent / "camchar-out.h5", settings.parent / "naive-out.npz")
-            print("         " + "; ".join(f"{key}: {value}" for key, value in comparison.items()))
+            results = run(settings, ["camchar-numpy", "camchar-numba", "naive"], args.repeat)
+            naive = results["naive"]
+            for mode in ("camchar-numpy", "camchar-numba"):
+                ours = results[mode]
+                path = mode.removeprefix("camchar-")
+                print(f"{brackets:>8}{path:>7}{ours['seconds']:>13.2f}{ours['peak_mib']:>24.0f}{naive['seconds']:>11.2f}{naive['peak_mib']:>22.0f}")
+                comparison = compare(settings.parent / f"{mode}-out.h5", settings.parent / "naive-out.npz")
+                print("         " + "; ".join(f"{key}: {value}" for key, value in comparison.items()))
     print(f"after: {load()}")
 
 
