@@ -88,7 +88,7 @@ class BufferPool:
         if gap_bytes > self._gap.nbytes:
             self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
         for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(self._gap)[:gap_bytes]):
-            if os.preadv(fd, buffers, start + position) != wanted:
+            if not _read_fully(fd, buffers, start + position, wanted):
                 return None
         return array.view(dtype)
 
@@ -131,6 +131,26 @@ def _scatter_calls(memory: memoryview, runs: int, run_bytes: int, gap: memoryvie
         part = buffers[first : first + _IOV_MAX]
         in_runs = len(part) if not gap_bytes else (len(part) + 1) // 2 if first % 2 == 0 else len(part) // 2
         yield _bytes_before(first, run_bytes, gap_bytes), part, in_runs * run_bytes + (len(part) - in_runs) * gap_bytes
+
+
+def _read_fully(fd: int, buffers: list[Any], position: int, wanted: int) -> bool:
+    """Fill ``buffers`` (``wanted`` bytes) from ``position``; ``False`` when the file ends first.
+
+    One ``preadv`` may move fewer bytes than asked before the end of the file
+    (Linux moves at most about 2 GiB a call): the rest is read by more calls.
+    """
+    while True:
+        done = os.preadv(fd, buffers, position)
+        if done == wanted:
+            return True
+        if done <= 0:
+            return False
+        position, wanted = position + done, wanted - done
+        first = 0
+        while done >= len(buffers[first]):  # the buffers filled whole
+            done -= len(buffers[first])
+            first += 1
+        buffers = [buffers[first][done:], *buffers[first + 1 :]]
 
 
 def _bytes_before(first: int, run_bytes: int, gap_bytes: int) -> int:

@@ -1,0 +1,53 @@
+"""Hostile layouts and reads for the compact read of plain TIFFs: every frame equals tifffile's decode, cut to the ROI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tifffile
+
+from camchar.api import LoadRequest, Region
+from camchar.plugins.loaders import _buffers
+from camchar.plugins.loaders.tiff import TiffLoader
+
+
+def capped_preadv(cap: int):
+    """``os.preadv`` moving at most ``cap`` bytes a call, as Linux does above 2 GiB (``MAX_RW_COUNT``): a short read before the end of the file."""
+    real = os.preadv
+
+    def preadv(fd, buffers, offset):
+        kept, left = [], cap
+        for buffer in buffers:
+            if left == 0:
+                break
+            kept.append(memoryview(buffer)[:left])
+            left -= len(kept[-1])
+        return real(fd, kept, offset)
+
+    return preadv
+
+
+@pytest.mark.parametrize("cap", [1, 5, 64, 1000])
+@pytest.mark.parametrize("roi", [None, Region(1, 2, 3, 9), Region(6, 0, 1, 12)])
+def test_a_read_cut_short_before_the_end_of_the_file_goes_on(tmp_path: Path, monkeypatch, cap, roi):
+    """Each ``preadv`` call may move fewer bytes than asked without being at the end of the file: the rest is read by more calls."""
+    image = np.random.default_rng(1).integers(0, 65535, (12, 7, 3), dtype=np.uint16)
+    path = tmp_path / "image.tif"
+    tifffile.imwrite(path, image, photometric="rgb")
+    monkeypatch.setattr(_buffers.os, "preadv", capped_preadv(cap))
+    frame = TiffLoader().load(path, LoadRequest(roi=roi))
+    np.testing.assert_array_equal(frame.pixels, tifffile.imread(path)[roi.slices if roi is not None else ...])
+
+
+def test_a_read_at_the_end_of_the_file_is_still_a_short_read(tmp_path: Path, monkeypatch):
+    path = tmp_path / "short.raw"
+    path.write_bytes(bytes(100))
+    monkeypatch.setattr(_buffers.os, "preadv", capped_preadv(7))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _buffers.BufferPool().read_runs(fd, 0, 12, 8, 2, np.uint8) is None
+    finally:
+        os.close(fd)
