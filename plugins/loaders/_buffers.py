@@ -85,9 +85,10 @@ class BufferPool:
         if gap_bytes == 0:  # whole rows: one run
             runs, run_bytes = 1, runs * run_bytes
         memory, array = self._lease(runs * run_bytes)
-        if gap_bytes > self._gap.nbytes:
-            self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
-        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(self._gap)[:gap_bytes]):
+        gap = self._gap  # this one: another thread may replace the pool's with a smaller one at any time
+        if gap_bytes > gap.nbytes:
+            gap = self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
+        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(gap)[:gap_bytes]):
             if not _read_fully(fd, buffers, start + position, wanted):
                 return None
         return array.view(dtype)

@@ -51,3 +51,31 @@ def test_a_read_at_the_end_of_the_file_is_still_a_short_read(tmp_path: Path, mon
         assert _buffers.BufferPool().read_runs(fd, 0, 12, 8, 2, np.uint8) is None
     finally:
         os.close(fd)
+
+
+class _GapReplacedMidRead(_buffers.BufferPool):
+    """A pool whose scratch area another thread replaces right after this one grew it: that thread saw the old, smaller one and needed a bit more."""
+
+    @property
+    def _gap(self) -> np.ndarray:
+        return self.__dict__["gap"]
+
+    @_gap.setter
+    def _gap(self, value: np.ndarray) -> None:
+        self.__dict__["gap"] = value
+        if value.nbytes > 1:  # this thread's new area, then the other thread's (checked before this one grew it)
+            self.__dict__["gap"] = np.empty(1, np.uint8)
+
+
+def test_a_scratch_area_replaced_by_another_thread_does_not_shift_the_rows(tmp_path: Path):
+    """Threads reading regions of different widths grow the shared scratch area at once; each read skips its own gaps whole."""
+    image = np.arange(16 * 10, dtype=np.uint8).reshape(16, 10)
+    path = tmp_path / "image.raw"
+    path.write_bytes(image.tobytes())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        values = _GapReplacedMidRead().read_runs(fd, 2, 16, 3, 7, np.uint8)
+    finally:
+        os.close(fd)
+    assert values is not None
+    np.testing.assert_array_equal(values.reshape(16, 3), image[:, 2:5])
