@@ -12,7 +12,8 @@ The arrays handed out own nothing: their memory belongs to a small lease
 object, their ``base``, which every view of them keeps alive. When the last
 array or view is collected the lease returns the memory to the pool, so a
 buffer is never handed out twice while anyone can still see it. Idle buffers
-are kept up to a total size (:data:`MAX_IDLE_BYTES`); the rest are freed as usual.
+are kept up to a total size (:data:`MAX_IDLE_BYTES`); the rest are freed as usual,
+and a size in use takes the room of idle buffers of other sizes (an earlier sweep's ROI).
 
 :meth:`BufferPool.read_runs` reads a region of interest straight into a
 compact buffer: one ``preadv`` scatters each row's ROI bytes into the buffer
@@ -105,8 +106,16 @@ class BufferPool:
     def _give_back(self, memory: np.ndarray) -> None:
         # no module globals here: a lease collected at interpreter exit finds them set to None
         idle = self._idle.get(memory.nbytes)  # made by _lease() when the buffer was handed out
+        if idle is None:
+            return
         kept = sum(size * len(buffers) for size, buffers in list(self._idle.items()))  # counted, not tracked: threads return buffers at once
-        if idle is not None and kept + memory.nbytes <= self.max_idle_bytes:
+        if kept + memory.nbytes > self.max_idle_bytes:
+            # the other sizes are earlier regions' (a batch's previous sweep): the size in use takes their room
+            for size, buffers in list(self._idle.items()):
+                if size != memory.nbytes:
+                    buffers.clear()
+            kept = memory.nbytes * len(idle)
+        if kept + memory.nbytes <= self.max_idle_bytes:
             idle.append(memory)
 
 

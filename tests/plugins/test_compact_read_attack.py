@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -79,3 +80,16 @@ def test_a_scratch_area_replaced_by_another_thread_does_not_shift_the_rows(tmp_p
         os.close(fd)
     assert values is not None
     np.testing.assert_array_equal(values.reshape(16, 3), image[:, 2:5])
+
+
+def test_idle_buffers_of_an_earlier_size_make_room_for_the_size_in_use():
+    """A batch's next sweep reads another ROI size: the idle memory the last sweep left must not keep its buffers out of the pool."""
+    pool = _buffers.BufferPool(max_idle_bytes=128)
+    earlier = [pool.array(64, np.uint8) for _ in range(2)]
+    del earlier
+    gc.collect()  # the idle memory is full of 64-byte buffers, which nobody asks for any more
+    now = pool.array(32, np.uint8)
+    del now
+    gc.collect()
+    assert len(pool._idle[32]) == 1, "the buffer of the size in use was freed, not kept"
+    assert sum(size * len(buffers) for size, buffers in pool._idle.items()) <= 128
