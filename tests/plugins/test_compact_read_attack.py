@@ -93,3 +93,39 @@ def test_idle_buffers_of_an_earlier_size_make_room_for_the_size_in_use():
     gc.collect()
     assert len(pool._idle[32]) == 1, "the buffer of the size in use was freed, not kept"
     assert sum(size * len(buffers) for size, buffers in pool._idle.items()) <= 128
+
+
+@pytest.mark.parametrize("byteorder", ["<", ">"])
+@pytest.mark.parametrize(
+    ("shape", "dtype", "roi"),
+    [
+        ((1100, 5, 3), np.uint16, Region(4, 0, 1, 1100)),  # more rows than one preadv call takes, the last column
+        ((1100, 5, 3), np.uint16, Region(4, 1099, 1, 1)),  # one pixel, in the last row and column
+        ((9, 700), np.uint8, Region(0, 3, 1, 6)),  # greyscale, the first column of wide rows
+        ((6, 7, 4), np.int32, Region(0, 0, 7, 6)),  # four channels, the whole image as a ROI
+        ((6, 7, 3), np.uint16, None),
+    ],
+)
+def test_plain_pages_read_compactly_equal_tifffiles_decode(tmp_path: Path, byteorder, shape, dtype, roi):
+    """The riskiest plain layouts, on their own and as page 2 of a multi-page file, with and without the probe's header."""
+    image = np.random.default_rng(2).integers(0, np.iinfo(dtype).max, shape, dtype=dtype, endpoint=True)
+    options = {"photometric": "minisblack"} if len(shape) == 2 else {"photometric": "rgb", "extrasamples": [0] * (shape[2] - 3)}
+    single, stack = tmp_path / "single.tif", tmp_path / "stack.tif"
+    tifffile.imwrite(single, image, byteorder=byteorder, **options)
+    with tifffile.TiffWriter(stack, byteorder=byteorder) as writer:
+        writer.write(np.zeros((3, 2), np.uint8))  # page 1: another size and offset
+        writer.write(image, **options)
+    for path, page in ((single, 0), (Path(f"{stack}#2"), 1)):
+        want = tifffile.imread(file_of_page(path), key=page)
+        want = (want[..., np.newaxis] if want.ndim == 2 else want)[roi.slices if roi is not None else ...]
+        for probed in (False, True):
+            loader = TiffLoader()
+            if probed:
+                loader.probe(path, LoadRequest(roi=roi))
+            pixels = loader.load(path, LoadRequest(roi=roi)).pixels
+            assert pixels.dtype == np.dtype(dtype) and pixels.dtype.isnative
+            np.testing.assert_array_equal(pixels, want)
+
+
+def file_of_page(path: Path) -> Path:
+    return Path(str(path).split("#")[0])
