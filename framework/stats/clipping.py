@@ -288,7 +288,8 @@ def _mean_and_error(longer: np.ndarray, shorter: np.ndarray, step: int = BEND_RO
         mean, squares = compiled.difference_moments(rows, shorter_rows, channels, step)
         count = -(-rows.shape[0] // step) * (rows.shape[1] // channels)
         return mean, np.sqrt(squares / count) / np.sqrt(count)
-    differences = np.subtract(longer[::step], shorter[::step] if shorter.size > 1 else shorter, dtype=np.float64)
+    # in C order whatever the frames' layout: ``rows`` must be a view, for ``differences -= mean`` to centre it
+    differences = np.subtract(longer[::step], shorter[::step] if shorter.size > 1 else shorter, dtype=np.float64, order="C")
     count = differences.size // channels
     rows = differences.reshape(differences.shape[0], -1)
     mean = rows.sum(axis=0).reshape(-1, channels).sum(axis=0) / count

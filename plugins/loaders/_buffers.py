@@ -12,7 +12,8 @@ The arrays handed out own nothing: their memory belongs to a small lease
 object, their ``base``, which every view of them keeps alive. When the last
 array or view is collected the lease returns the memory to the pool, so a
 buffer is never handed out twice while anyone can still see it. Idle buffers
-are kept up to a total size (:data:`MAX_IDLE_BYTES`); the rest are freed as usual.
+are kept up to a total size (:data:`MAX_IDLE_BYTES`); the rest are freed as usual,
+and a size in use takes the room of idle buffers of other sizes (an earlier sweep's ROI).
 
 :meth:`BufferPool.read_runs` reads a region of interest straight into a
 compact buffer: one ``preadv`` scatters each row's ROI bytes into the buffer
@@ -85,10 +86,11 @@ class BufferPool:
         if gap_bytes == 0:  # whole rows: one run
             runs, run_bytes = 1, runs * run_bytes
         memory, array = self._lease(runs * run_bytes)
-        if gap_bytes > self._gap.nbytes:
-            self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
-        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(self._gap)[:gap_bytes]):
-            if os.preadv(fd, buffers, start + position) != wanted:
+        gap = self._gap  # this one: another thread may replace the pool's with a smaller one at any time
+        if gap_bytes > gap.nbytes:
+            gap = self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
+        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(gap)[:gap_bytes]):
+            if not _read_fully(fd, buffers, start + position, wanted):
                 return None
         return array.view(dtype)
 
@@ -104,8 +106,16 @@ class BufferPool:
     def _give_back(self, memory: np.ndarray) -> None:
         # no module globals here: a lease collected at interpreter exit finds them set to None
         idle = self._idle.get(memory.nbytes)  # made by _lease() when the buffer was handed out
+        if idle is None:
+            return
         kept = sum(size * len(buffers) for size, buffers in list(self._idle.items()))  # counted, not tracked: threads return buffers at once
-        if idle is not None and kept + memory.nbytes <= self.max_idle_bytes:
+        if kept + memory.nbytes > self.max_idle_bytes:
+            # the other sizes are earlier regions' (a batch's previous sweep): the size in use takes their room
+            for size, buffers in list(self._idle.items()):
+                if size != memory.nbytes:
+                    buffers.clear()
+            kept = memory.nbytes * len(idle)
+        if kept + memory.nbytes <= self.max_idle_bytes:
             idle.append(memory)
 
 
@@ -131,6 +141,26 @@ def _scatter_calls(memory: memoryview, runs: int, run_bytes: int, gap: memoryvie
         part = buffers[first : first + _IOV_MAX]
         in_runs = len(part) if not gap_bytes else (len(part) + 1) // 2 if first % 2 == 0 else len(part) // 2
         yield _bytes_before(first, run_bytes, gap_bytes), part, in_runs * run_bytes + (len(part) - in_runs) * gap_bytes
+
+
+def _read_fully(fd: int, buffers: list[Any], position: int, wanted: int) -> bool:
+    """Fill ``buffers`` (``wanted`` bytes) from ``position``; ``False`` when the file ends first.
+
+    One ``preadv`` may move fewer bytes than asked before the end of the file
+    (Linux moves at most about 2 GiB a call): the rest is read by more calls.
+    """
+    while True:
+        done = os.preadv(fd, buffers, position)
+        if done == wanted:
+            return True
+        if done <= 0:
+            return False
+        position, wanted = position + done, wanted - done
+        first = 0
+        while done >= len(buffers[first]):  # the buffers filled whole
+            done -= len(buffers[first])
+            first += 1
+        buffers = [buffers[first][done:], *buffers[first + 1 :]]
 
 
 def _bytes_before(first: int, run_bytes: int, gap_bytes: int) -> int:
