@@ -172,6 +172,8 @@ def _numba_version() -> str:
 
 def _wanted(values: int) -> bool:
     forced = os.environ.get(FAST_PATH_ENV, "").strip()
+    if forced not in ("", "0", "1"):
+        warnings.warn(CamcharWarning(f"{FAST_PATH_ENV}={shorten(forced, 40)} is not 0 or 1; ignored (the path goes by the sweep's size)"), stacklevel=3)
     if forced == "1":
         return available()
     return available() and values >= FAST_PATH_MIN_VALUES

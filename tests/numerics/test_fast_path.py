@@ -68,6 +68,14 @@ def test_a_small_sweep_runs_the_numpy_path_unless_told(monkeypatch):
         assert path() == "numpy" and fast_path.kernels(wait=True) is None
 
 
+@pytest.mark.parametrize("value", ["yes", "true", "2"])
+def test_a_value_of_the_variable_other_than_0_or_1_is_named_not_silently_ignored(monkeypatch, value):
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, value)
+    with pytest.warns(CamcharWarning, match=f"CAMCHAR_FAST_PATH={value} is not 0 or 1; ignored"):
+        with fast_path.engaged(fast_path.FAST_PATH_MIN_VALUES - 1) as path:
+            assert path() == "numpy"
+
+
 @needs_numba
 def test_a_large_sweep_engages_the_fast_path_for_the_run_only(monkeypatch):
     monkeypatch.delenv(fast_path.FAST_PATH_ENV, raising=False)
