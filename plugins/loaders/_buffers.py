@@ -89,7 +89,7 @@ class BufferPool:
         gap = self._gap  # this one: another thread may replace the pool's with a smaller one at any time
         if gap_bytes > gap.nbytes:
             gap = self._gap = np.empty(gap_bytes, np.uint8)  # only ever written (by the kernel), so threads may share it
-        for position, buffers, wanted in _scatter_calls(memoryview(memory), runs, run_bytes, memoryview(gap)[:gap_bytes]):
+        for position, buffers, wanted in _scatter_calls(memory.data, runs, run_bytes, gap.data[:gap_bytes]):
             if not _read_fully(fd, buffers, start + position, wanted):
                 return None
         return array.view(dtype)
