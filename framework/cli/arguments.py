@@ -8,7 +8,7 @@ from typing import Callable
 
 from camchar.core.errors import shown
 
-__all__ = ["output_file", "output_file_beside", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
+__all__ = ["output_file", "output_file_beside", "finite_number", "fraction", "integer_from", "size", "region", "option_assignment", "parsed", "add_common", "add_component_flags"]
 
 
 def output_file(text: str, beside: bool = False):
@@ -31,6 +31,17 @@ def output_file(text: str, beside: bool = False):
 def output_file_beside(text: str):
     """An argparse type: :func:`output_file`, suggesting a file beside a folder (for a step that reads a folder)."""
     return output_file(text, beside=True)
+
+
+def finite_number(text: str) -> float:
+    """An argparse type: a finite number (the others below check a range on it)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {shown(text)}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {shown(text)}")
+    return value
 
 
 def fraction(text: str) -> float:

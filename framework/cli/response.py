@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from camchar.cli.arguments import integer_from, option_assignment, output_file
+from camchar.cli.arguments import finite_number, integer_from, option_assignment, output_file
 from camchar.cli.batch_flags import add_batch_flags
 from camchar.cli.inputs import input_path
 
@@ -18,13 +18,8 @@ DESCRIPTION = (
 
 
 def _positive(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
+    value = finite_number(text)
+    if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from camchar.cli.arguments import integer_from, parsed, region, size
+from camchar.cli.arguments import finite_number, integer_from, parsed, region, size
 
 HELP = "write a synthetic sweep from a camera with known noise"
 DESCRIPTION = (
@@ -47,13 +47,8 @@ def _exposures(text: str):
 
 
 def _bandwidth(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or not 1 <= value <= 100:
+    value = finite_number(text)
+    if not 1 <= value <= 100:
         raise argparse.ArgumentTypeError(f"must be from 1 to 100 nm, got {text!r}")
     return value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from camchar.cli.arguments import option_assignment, output_file_beside
+from camchar.cli.arguments import finite_number, option_assignment, output_file_beside
 
 HELP = "turn a folder of spectrometer files into source spectra (a MonochromatorSpectra file)"
 DESCRIPTION = (
@@ -14,24 +14,12 @@ DESCRIPTION = (
 )
 
 
-def _number(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``camchar spectra``."""
     parser.add_argument("folder", type=Path, metavar="FOLDER", help="the folder of spectrometer files, e.g. '500 ND-2.5.txt' (OceanView text)")
     parser.add_argument("-o", "--output", type=output_file_beside, required=True, help="the output (.h5: a MonochromatorSpectra file)")
-    parser.add_argument("--range", nargs=2, type=_number, metavar=("MIN", "MAX"), default=(250.0, 850.0), help="first and last bin centre in nm (default 250 850)")
-    parser.add_argument("--step", type=_number, default=1.0, metavar="NM", help="bin spacing in nm (default 1)")
+    parser.add_argument("--range", nargs=2, type=finite_number, metavar=("MIN", "MAX"), default=(250.0, 850.0), help="first and last bin centre in nm (default 250 850)")
+    parser.add_argument("--step", type=finite_number, default=1.0, metavar="NM", help="bin spacing in nm (default 1)")
     parser.add_argument(
         "--noise",
         choices=("original", "corrected", "repeats"),
