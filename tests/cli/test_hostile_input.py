@@ -309,22 +309,48 @@ def test_ctrl_c_at_any_moment_is_one_line(sweep, delay):
         assert err.rstrip().endswith("camchar: error: interrupted; any existing output file is unchanged")
 
 
+_TRUNCATE_AT_LOAD = """
+import sys
+from pathlib import Path
+
+from camchar.plugins.loaders import tiff
+
+images, at_load = Path(sys.argv[1]), int(sys.argv[2])
+original_load = tiff.TiffLoader.load
+loads = 0
+
+
+def load(self, path, request):
+    global loads
+    loads += 1
+    if loads == at_load:
+        for image in images.iterdir():
+            with open(image, "r+b") as handle:
+                handle.truncate(5000)
+    return original_load(self, path, request)
+
+
+tiff.TiffLoader.load = load
+sys.argv = ["camchar", *sys.argv[3:]]
+from camchar.__main__ import run
+
+run()
+"""
+
+
 @pytest.mark.slow
-def test_images_truncated_during_a_run_are_one_line_not_sigbus(tmp_path):
+@pytest.mark.parametrize("at_load", [40, 100], ids=["during-selection", "during-noise-passes"])
+def test_images_truncated_during_a_run_are_one_line_not_sigbus(tmp_path, at_load):
+    """Every image cut short at a fixed load (not after a sleep: a fast run may finish first)."""
     from camchar.testing import simulated_sweep
 
     sweep = simulated_sweep(tmp_path / "s", size=(900, 700), wavelengths=tuple(range(400, 700, 10)))
     output = tmp_path / "out.h5"
-    process = subprocess.Popen([sys.executable, "-m", "camchar", "stats", str(sweep.settings), "-o", str(output), "--workers", "1"], stderr=subprocess.PIPE, text=True)
-    assert "loader tiff" in process.stderr.readline()
-    time.sleep(0.3)
-    for image in (tmp_path / "s" / "images").iterdir():
-        with open(image, "r+b") as handle:
-            handle.truncate(5000)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 2, err
-    assert "Traceback" not in err and err.count("camchar: error:") == 1
-    assert ".tiff:" in err and not output.exists()
+    command = ["stats", str(sweep.settings), "-o", str(output), "--workers", "1"]
+    process = subprocess.run([sys.executable, "-c", _TRUNCATE_AT_LOAD, str(tmp_path / "s" / "images"), str(at_load), *command], capture_output=True, text=True, timeout=120)
+    assert process.returncode == 2, process.stderr
+    assert "Traceback" not in process.stderr and process.stderr.count("camchar: error:") == 1
+    assert ".tiff:" in process.stderr and not output.exists()
 
 
 def test_warnings_are_recorded_in_the_output(run, sweep):
