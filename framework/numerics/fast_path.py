@@ -1,15 +1,15 @@
 """Which path the per-frame arithmetic takes: numba's compiled kernels (the fast path) or numpy (the reference).
 
-Both paths give the same numbers (:mod:`camchar.numerics._kernels` says how
-closely). The fast path needs numba, which ``pip install camchar`` brings
-where numba has wheels; without it camchar runs the numpy path, and
+Both paths give the same numbers (:mod:`camchar.numerics.kernels.source`
+says how closely). The fast path needs numba, which ``pip install camchar``
+brings where numba has wheels; without it camchar runs the numpy path, and
 ``camchar --version`` and every output's provenance say which path ran.
 
-Importing numba and loading the cached kernels costs about 0.4 s in every
-process (0.55 s of CPU beside a run), and the kernels save about 2 ms of
-CPU per million pixel values, so a run engages the fast path only when it
-has at least
-:data:`FAST_PATH_MIN_VALUES` pixel values to go through
+numba builds the kernels once per installation and sample type; a run loads
+the built kernels with llvmlite alone (:mod:`camchar.numerics.kernels`),
+about 0.06 s beside its first steps, and the kernels save about 2 ms of CPU
+per million pixel values, so a run engages the fast path when it has at
+least :data:`FAST_PATH_MIN_VALUES` pixel values to go through
 (``docs/performance.md`` has the measurements). The environment variable
 ``CAMCHAR_FAST_PATH`` overrides that choice: ``0`` for the numpy path
 always, ``1`` for the fast path whatever the size.
@@ -27,10 +27,12 @@ import os
 import sys
 import threading
 import warnings
-from types import ModuleType
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from camchar.core.errors import CamcharWarning, shorten
+
+if TYPE_CHECKING:
+    from camchar.numerics.kernels.compiled import Kernels
 
 __all__ = ["FAST_PATH_ENV", "FAST_PATH_MIN_VALUES", "available", "describe", "engaged", "kernels"]
 
@@ -39,7 +41,7 @@ FAST_PATH_ENV = "CAMCHAR_FAST_PATH"
 #: Pixel values a run goes through (every image's ROI, decoded) from which the fast path repays numba's start-up (measured).
 FAST_PATH_MIN_VALUES = 300_000_000
 
-_engaged: ModuleType | None = None
+_engaged: Kernels | None = None
 _loading: threading.Thread | None = None
 _failure: str | None = None
 
@@ -59,7 +61,7 @@ def describe() -> str:
     return f"fast path: {version}, for sweeps of {FAST_PATH_MIN_VALUES / 1e6:g} million pixel values or more"
 
 
-def kernels(wait: bool = False) -> ModuleType | None:
+def kernels(wait: bool = False) -> Kernels | None:
     """The compiled kernels when the current run engaged the fast path and they are ready, else ``None`` (the numpy path).
 
     Parameters
@@ -77,16 +79,20 @@ def kernels(wait: bool = False) -> ModuleType | None:
 
 
 @contextlib.contextmanager
-def engaged(values: int) -> Iterator[Callable[[], str]]:
+def engaged(values: int, sample_types: Iterable[str] = ("uint16",)) -> Iterator[Callable[[], str]]:
     """Engage the fast path for a run through ``values`` pixel values, when it gains; yield the path's name for the provenance.
 
-    numba and the kernels load on a thread of their own while the run goes
-    on (on the numpy path until they are ready).
+    The kernels load on a thread of their own while the run goes on (on
+    the numpy path until they are ready).
 
     Parameters
     ----------
     values
         How many pixel values the run decodes and goes through.
+    sample_types
+        The numpy types of the frames the kernels will see (``"uint16"``),
+        loaded (or built) before the run's first kernel call; others load
+        on first use.
 
     Yields
     ------
@@ -97,7 +103,7 @@ def engaged(values: int) -> Iterator[Callable[[], str]]:
     before = _engaged, _loading, _failure
     _engaged, _loading, _failure = None, None, None
     if _wanted(values):
-        _loading = threading.Thread(target=_load_kernels, name="camchar-numba", daemon=True)
+        _loading = threading.Thread(target=_load_kernels, args=(tuple(sample_types),), name="camchar-kernels", daemon=True)
         _loading.start()
     try:
         yield _path_taken
@@ -107,21 +113,27 @@ def engaged(values: int) -> Iterator[Callable[[], str]]:
         _engaged, _loading, _failure = before
 
 
-def _load_kernels() -> None:
-    """Import numba and the kernels, and call them once (numba's code generator starts on the first call); engage them.
+def _load_kernels(sample_types: tuple[str, ...]) -> None:
+    """Load the kernels for ``sample_types`` (numba builds those not built yet); engage them.
 
-    A numba that fails to load leaves the numpy path, and the reason for the warning :func:`engaged` gives.
+    Kernels that fail to load leave the numpy path, and the reason for the warning :func:`engaged` gives.
     """
     global _engaged, _failure
     try:
-        with _without_scipy():
-            from camchar.numerics import _kernels
+        import numpy as np
 
-            _kernels.warm_up()
-    except Exception as exc:  # noqa: BLE001 - a broken numba or llvmlite raises anything; the numpy path still runs
+        from camchar.numerics.kernels.compiled import Kernels
+
+        loaded = Kernels(building=_without_scipy)
+    except Exception as exc:  # noqa: BLE001 - a broken llvmlite raises anything; the numpy path still runs
         _failure = f"{type(exc).__name__}: {exc}"
         return
-    _engaged = _kernels
+    for dtype in sample_types:
+        loaded.takes(np.dtype(dtype))
+    if loaded.failures and not any(loaded.takes(np.dtype(dtype)) for dtype in sample_types):
+        _failure = next(iter(loaded.failures.values()))
+        return
+    _engaged = loaded
 
 
 @contextlib.contextmanager
@@ -157,7 +169,10 @@ class _NoScipyOnThisThread:
 
 def _path_taken() -> str:
     """The path of the noise passes, once they ran: ``numba X.Y``, or ``numpy`` (with a warning when numba failed to load)."""
-    if kernels(wait=True) is not None:
+    loaded = kernels(wait=True)
+    if loaded is not None:
+        for kind, failure in loaded.failures.items():
+            warnings.warn(CamcharWarning(f"numba's kernels for {kind} samples failed to load ({shorten(failure, 120)}); the numpy path ran for them, with the same numbers"), stacklevel=2)
         return _numba_version()
     if _failure is not None:
         warnings.warn(CamcharWarning(f"numba's fast path failed to load ({shorten(_failure, 120)}); the numpy path ran, with the same numbers"), stacklevel=2)

@@ -189,7 +189,7 @@ class _Terms:
         """Add the batch's ``y`` and ``X y`` to rows ``block`` of the per-pixel sums."""
         block_y, block_xy = sum_y[block], sum_xy[block]
         compiled = fast_path.kernels(wait=True)
-        if compiled is not None:
+        if compiled is not None and all(compiled.takes(frame.pixels.dtype) for _, frame, _ in batch):
             for index, frame, centred_row in batch:
                 compiled.accumulate_lines(self.counts(frame, block), self.scales[index], centred_row, block_y, block_xy)
             return
@@ -212,7 +212,7 @@ class _Terms:
         terms = 2 if self.previous is None else 3
         sums = np.empty((len(batch), terms, self.row_items))
         compiled = fast_path.kernels(wait=True)
-        if compiled is not None:
+        if compiled is not None and all(compiled.takes(frame.pixels.dtype) for _, frame, _ in batch):
             previous = self.previous[block] if self.previous is not None else mean_y
             for position, (index, frame, centred_row) in enumerate(batch):
                 compiled.residual_sums(self.counts(frame, block), self.scales[index], centred_row, mean_y, bias, sums[position], previous, self.previous is not None)

@@ -97,7 +97,7 @@ def pixel_sum_moments(pixels: np.ndarray) -> tuple[int, int, int] | None:
     if block_rows < 1:
         return None
     compiled = fast_path.kernels()
-    if compiled is not None and height * width * largest_square < 2.0**63:
+    if compiled is not None and height * width * largest_square < 2.0**63 and compiled.takes(rows.dtype):
         total, squares = compiled.pixel_sum_moments(rows, channels)
         return height * width, int(total), int(squares)
     values = np.empty((block_rows, width * channels), np.float32)

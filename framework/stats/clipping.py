@@ -284,7 +284,7 @@ def _mean_and_error(longer: np.ndarray, shorter: np.ndarray, step: int = BEND_RO
     channels = longer.shape[-1]
     compiled = fast_path.kernels()
     rows, shorter_rows = pixel_rows(longer), pixel_rows(shorter) if shorter.size > 1 else shorter.reshape(1, 1)
-    if compiled is not None and rows is not None and shorter_rows is not None:
+    if compiled is not None and rows is not None and shorter_rows is not None and compiled.takes(rows.dtype):
         mean, squares = compiled.difference_moments(rows, shorter_rows, channels, step)
         count = -(-rows.shape[0] // step) * (rows.shape[1] // channels)
         return mean, np.sqrt(squares / count) / np.sqrt(count)

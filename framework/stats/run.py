@@ -125,7 +125,7 @@ def compute_samples(
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
     caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
     with contextlib.ExitStack() as resources:
-        arithmetic = resources.enter_context(fast_path.engaged(_pixel_values(context, infos)))
+        arithmetic = resources.enter_context(fast_path.engaged(_pixel_values(context, infos), _sample_types(infos, corrected=darks is not None or rules.black is not None or rules.mask is not None)))
         cluster = resources.enter_context(connect(options.scheduler, reporter)) if options.scheduler is not None else None
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
@@ -198,6 +198,13 @@ def _pixel_values(context: SweepContext, infos: dict[Path, ImageInfo]) -> int:
     """How many pixel values the run decodes: every image's ROI (or whole image), every channel."""
     roi = context.settings.roi
     return sum((roi.h * roi.w if roi is not None else info.height * info.width) * info.channels for info in infos.values())
+
+
+def _sample_types(infos: dict[Path, ImageInfo], corrected: bool) -> set[str]:
+    """The numpy types of the frames the kernels see: the files' (uint16 when unknown), float64 when darks or sensor levels correct them."""
+    if corrected:
+        return {"float64"}
+    return {info.sample_type or "uint16" for info in infos.values()}
 
 
 def _levels_hint(settings: Settings) -> str:

@@ -8,6 +8,7 @@ layouts, and the fpn-unbiased model's neighbouring products, in the slow suite.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -104,11 +105,11 @@ def test_without_numba_the_numpy_path_runs_and_version_says_so(monkeypatch, caps
 @needs_numba
 @needs_numba
 def test_a_numba_that_fails_to_load_leaves_the_numpy_path_with_a_warning(monkeypatch):
-    def broken():
+    def broken(*args, **kwargs):
         raise OSError("libllvmlite.so: cannot open shared object file")
 
     monkeypatch.setenv(fast_path.FAST_PATH_ENV, "1")
-    monkeypatch.setattr("camchar.numerics._kernels.warm_up", broken)
+    monkeypatch.setattr("camchar.numerics.kernels.compiled.Kernels.__init__", broken)
     with fast_path.engaged(0) as path:
         with pytest.warns(CamcharWarning, match=r"numba's fast path failed to load \(OSError: libllvmlite.so: cannot open .*\); the numpy path ran"):
             assert path() == "numpy"
@@ -207,22 +208,36 @@ def test_a_simulated_sweep_with_darks_on_both_paths(tmp_path, host, monkeypatch,
         np.testing.assert_allclose(numba_values[name], numpy_values[name], rtol=1e-13, atol=0)
 
 
+LOAD_KERNELS = (
+    "import sys, threading\n"
+    "import numpy as np\n"
+    "from camchar.numerics import fast_path\n"
+    "loading = threading.Thread(target=fast_path._load_kernels, args=(('uint16',),))\n"
+    "loading.start(); loading.join()\n"
+    "print(fast_path._engaged is not None, fast_path._failure, 'numba' in sys.modules, 'scipy' in sys.modules, len(sys.meta_path))\n"
+)
+
+
 @pytest.mark.slow
 @needs_numba
 @pytest.mark.skipif(importlib.util.find_spec("scipy") is None, reason="SciPy is not installed: nothing to leave out")
-def test_numba_loads_without_importing_scipy_which_stays_importable():
-    """numba imports SciPy only to check it; the loading thread refuses it to itself, and only while numba loads."""
-    program = (
-        "import sys, threading\n"
-        "from camchar.numerics import fast_path\n"
-        "loading = threading.Thread(target=fast_path._load_kernels)\n"
-        "loading.start(); loading.join()\n"
-        "print(fast_path._engaged is not None, fast_path._failure, 'scipy' in sys.modules, len(sys.meta_path))\n"
-        "import scipy.linalg\n"
-        "print(scipy.linalg.norm([3.0, 4.0]))\n"
-    )
+def test_numba_builds_the_kernels_without_importing_scipy_which_stays_importable(tmp_path):
+    """numba imports SciPy only to check it; the loading thread refuses it to itself, and only while numba builds."""
+    program = LOAD_KERNELS + "import scipy.linalg\nprint(scipy.linalg.norm([3.0, 4.0]))\n"
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # nothing built yet: numba builds
     before = subprocess.run([sys.executable, "-c", "import sys; print(len(sys.meta_path))"], capture_output=True, text=True, check=True)
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, env=environment)
     loaded, imported = result.stdout.split("\n")[:2]
-    assert loaded == f"True None False {before.stdout.strip()}"  # kernels engaged, no failure, no SciPy, the finder gone
+    assert loaded == f"True None True False {before.stdout.strip()}"  # engaged, no failure, numba built, no SciPy, the finder gone
     assert imported == "5.0"
+
+
+@pytest.mark.slow
+@needs_numba
+def test_kernels_built_once_load_without_numba(tmp_path):
+    """The second process loads the object code the first built: numba is not imported at all."""
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    first, second = (subprocess.run([sys.executable, "-c", LOAD_KERNELS], capture_output=True, text=True, check=True, env=environment).stdout for _ in range(2))
+    assert first.split()[:3] == ["True", "None", "True"]
+    assert second.split()[:3] == ["True", "None", "False"]
+    assert [path.name.split("-")[1] for path in (tmp_path / "camchar").iterdir()] == ["u2"]
