@@ -39,7 +39,7 @@ __all__ = ["FAST_PATH_ENV", "FAST_PATH_MIN_VALUES", "available", "describe", "en
 #: The environment variable that forces a path: ``0`` numpy, ``1`` numba (unset: by the sweep's size).
 FAST_PATH_ENV = "CAMCHAR_FAST_PATH"
 #: Pixel values a run goes through (every image's ROI, decoded) from which the fast path repays numba's start-up (measured).
-FAST_PATH_MIN_VALUES = 300_000_000
+FAST_PATH_MIN_VALUES = 20_000_000
 
 _engaged: Kernels | None = None
 _loading: threading.Thread | None = None

@@ -96,14 +96,14 @@ class RowSplitter:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def blocks(self, n_rows: int, row_items: int) -> list[slice]:
-        """Row slices covering ``n_rows`` rows of ``row_items`` values each."""
-        rows = max(1, min(n_rows, self.block_bytes // max(1, 8 * row_items)))
+    def blocks(self, n_rows: int, row_items: int, block_bytes: int | None = None) -> list[slice]:
+        """Row slices covering ``n_rows`` rows of ``row_items`` values each, ``block_bytes`` of float64 each (default: the splitter's)."""
+        rows = max(1, min(n_rows, (block_bytes or self.block_bytes) // max(1, 8 * row_items)))
         return [slice(start, min(start + rows, n_rows)) for start in range(0, n_rows, rows)]
 
-    def run(self, func: Callable[[slice], R], n_rows: int, row_items: int) -> list[R]:
-        """Call ``func(rows)`` for every block of rows; return the results in row order."""
-        blocks = self.blocks(n_rows, row_items)
+    def run(self, func: Callable[[slice], R], n_rows: int, row_items: int, block_bytes: int | None = None) -> list[R]:
+        """Call ``func(rows)`` for every block of rows (``block_bytes`` as for :meth:`blocks`); return the results in row order."""
+        blocks = self.blocks(n_rows, row_items, block_bytes)
         if self._pool is None or len(blocks) == 1:
             return [func(rows) for rows in blocks]
         return list(self._pool.map(func, blocks))

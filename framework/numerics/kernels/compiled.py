@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from typing import Callable, ContextManager
+from typing import Callable, ContextManager, Sequence
 
 import numpy as np
 
@@ -78,7 +78,8 @@ class Kernels:
         rows = _readable(rows)
         width = rows.shape[1] // channels
         sums, result = np.empty(width, np.int64), np.empty(2, np.int64)
-        self._call("pixel_sum_moments", rows.dtype, _at(rows), _stride(rows), rows.shape[0], width, channels, _at(sums), _at(result))
+        narrow = rows.itemsize <= 2 and channels <= 32768  # a pixel's sum fits in int32
+        self._call("pixel_sum_moments", rows.dtype, _at(rows), _stride(rows), rows.shape[0], width, channels, int(narrow), _at(sums), _at(result))
         return int(result[0]), int(result[1])
 
     def difference_moments(self, longer: np.ndarray, shorter: np.ndarray, channels: int, step: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,45 +106,76 @@ class Kernels:
         self._call("difference_moments", longer.dtype, *arguments, _at(columns), _at(mean_row), _at(mean), _at(squares))
         return mean, squares
 
-    def accumulate_lines(self, counts: np.ndarray, scale: float, centred_row: np.ndarray, sum_y: np.ndarray, sum_xy: np.ndarray) -> None:
-        """Pass 1 for one frame's block of rows: ``sum_y += y`` and ``sum_xy += y X``, ``y = counts x scale`` as float64."""
-        counts = _readable(counts)
-        _check_writable(sum_y, sum_xy, like=counts)
-        if sum_y.strides != sum_xy.strides:
+    def accumulate_lines(self, frames: Sequence[tuple[np.ndarray, float, np.ndarray]], sum_y: np.ndarray, sum_xy: np.ndarray) -> None:
+        """Pass 1 for a batch of frames' block of rows, frame after frame: ``sum_y += y`` and ``sum_xy += y X``, ``y = counts x scale`` as float64.
+
+        Parameters
+        ----------
+        frames
+            ``(counts, scale, X)`` of each frame: its ``(rows, W*C)`` counts,
+            the scale of its counts and its centred stimulus along a row.
+        sum_y, sum_xy
+            The block's per-pixel sums, ``(rows, W*C)`` float64, added to.
+        """
+        _check_writable(sum_y, sum_xy, like=None)
+        if sum_y.strides != sum_xy.strides or sum_y.shape != sum_xy.shape:
             raise ValueError("sum_y and sum_xy must be laid out alike")
-        height, items = counts.shape
-        self._call("accumulate_lines", counts.dtype, _at(counts), _stride(counts), height, items, float(scale), _at(_row(centred_row, items)), _at(sum_y), _at(sum_xy), _stride(sum_y))
+        height, items = sum_y.shape
+        sums = (_at(sum_y), _at(sum_xy), _stride(sum_y))
+        for counts, scale, centred_row in frames:
+            counts = _counts(counts, sum_y.shape)
+            kernel = self._kernel("accumulate_lines", counts.dtype)
+            _check_status(kernel(_at(counts), _stride(counts), height, items, float(scale), _at(_row(centred_row, items)), *sums), "accumulate_lines")
 
     def residual_sums(
-        self, counts: np.ndarray, scale: float, centred_row: np.ndarray, mean_y: np.ndarray, bias: np.ndarray, sums: np.ndarray, previous: np.ndarray, neighbours: bool
+        self, frames: Sequence[tuple[np.ndarray, float, np.ndarray]], mean_y: np.ndarray, bias: np.ndarray, sums: np.ndarray, previous: np.ndarray, neighbours: bool
     ) -> None:
-        """Pass 2 for one frame's block of rows: column sums of the residuals ``r`` and ``r**2`` into ``sums[0]``, ``sums[1]``.
+        """Pass 2 for a batch of frames' block of rows: column sums of the residuals ``r`` and ``r**2`` into ``sums[n, 0]``, ``sums[n, 1]``.
 
-        With ``neighbours``, ``sums[2]`` gets the column sums of ``r`` times
-        ``previous`` (the frame before's residuals), and ``previous`` this
-        frame's residuals.
+        With ``neighbours``, ``sums[n, 2]`` gets the column sums of ``r``
+        times ``previous`` (the frame before's residuals), and ``previous``
+        frame ``n``'s residuals, frame after frame.
+
+        Parameters
+        ----------
+        frames
+            ``(counts, scale, X)`` of each frame, as for :meth:`accumulate_lines`.
+        mean_y, bias
+            The fitted lines over the block's rows, ``(rows, W*C)``.
+        sums
+            ``(len(frames), terms, W*C)`` float64, written.
+        previous
+            ``(rows, W*C)`` float64 residuals of the frame before, read and
+            written with ``neighbours`` (not used otherwise).
+        neighbours
+            Whether the neighbouring products are summed.
         """
-        counts = _readable(counts)
-        height, items = counts.shape
         mean_y, bias = _readable(mean_y), _readable(bias)
-        if mean_y.strides != bias.strides or mean_y.shape != counts.shape:
+        if mean_y.strides != bias.strides or mean_y.shape != bias.shape:
             mean_y, bias = np.ascontiguousarray(mean_y), np.ascontiguousarray(bias)
-        _check_writable(sums, like=None)
+        height, items = mean_y.shape
         if neighbours:
-            _check_writable(previous, like=counts)
-        terms = sums.shape[0]
-        if sums.shape != (terms, items) or terms < (3 if neighbours else 2):
-            raise ValueError(f"sums must be ({3 if neighbours else 2} or more, {items}), not {sums.shape}")
-        self._call(
-            "residual_sums", counts.dtype, _at(counts), _stride(counts), height, items, float(scale), _at(_row(centred_row, items)),
-            _at(mean_y), _at(bias), _stride(mean_y), _at(sums), terms, _at(previous), _stride(previous), int(bool(neighbours)),
-        )  # fmt: skip
+            _check_writable(previous, like=mean_y)
+        terms = 3 if neighbours else 2
+        if sums.ndim != 3 or sums.shape[0] != len(frames) or sums.shape[1] < terms or sums.shape[2] != items:
+            raise ValueError(f"sums must be ({len(frames)}, {terms} or more, {items}), not {sums.shape}")
+        lines = (_at(mean_y), _at(bias), _stride(mean_y))
+        before = (_at(previous), _stride(previous), int(bool(neighbours))) if neighbours else (lines[0], lines[2], 0)
+        for position, (counts, scale, centred_row) in enumerate(frames):
+            counts = _counts(counts, mean_y.shape)
+            out = sums[position]
+            _check_writable(out, like=None)
+            kernel = self._kernel("residual_sums", counts.dtype)
+            status = kernel(_at(counts), _stride(counts), height, items, float(scale), _at(_row(centred_row, items)), *lines, _at(out), out.shape[0], *before)
+            _check_status(status, "residual_sums")
 
-    def _call(self, kernel: str, dtype: np.dtype, *arguments: object) -> None:
+    def _kernel(self, kernel: str, dtype: np.dtype) -> Callable[..., int]:
         if not self.takes(dtype):
             raise TypeError(f"no kernels for samples of type {dtype}: {self.failures.get(f'{dtype.kind}{dtype.itemsize}', 'not a type they are built for')}")
-        if self._loaded[f"{dtype.kind}{dtype.itemsize}"][kernel](*arguments) != 0:
-            raise RuntimeError(f"the {kernel} kernel failed")
+        return self._loaded[f"{dtype.kind}{dtype.itemsize}"][kernel]
+
+    def _call(self, kernel: str, dtype: np.dtype, *arguments: object) -> None:
+        _check_status(self._kernel(kernel, dtype)(*arguments), kernel)
 
     def _load(self, dtype: np.dtype) -> dict[str, Callable[..., int]]:
         code = cached_object(dtype, self._host)
@@ -177,6 +209,19 @@ def _readable(array: np.ndarray) -> np.ndarray:
     if array.dtype.isnative and array.strides[1] == array.itemsize and array.strides[0] % array.itemsize == 0:
         return array
     return np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("="))
+
+
+def _counts(counts: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A frame's block of counts, readable by the kernels, of the block's ``shape``."""
+    if counts.shape != shape:
+        raise ValueError(f"a frame's block of {counts.shape} values against sums of {shape}")
+    return _readable(counts)
+
+
+def _check_status(status: int, kernel: str) -> None:
+    """Raise when a kernel returned a failure (none does: they neither allocate nor raise)."""
+    if status != 0:
+        raise RuntimeError(f"the {kernel} kernel failed")
 
 
 def _check_writable(*arrays: np.ndarray, like: np.ndarray | None) -> None:

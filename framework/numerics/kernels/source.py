@@ -28,24 +28,36 @@ import numpy as np
 __all__ = ["ARGUMENTS", "KERNELS"]
 
 
-def pixel_sum_moments(rows, row_stride, height, width, channels, sums, result):  # pragma: no cover - compiled
+def pixel_sum_moments(rows, row_stride, height, width, channels, narrow, sums, result):  # pragma: no cover - compiled
     """``result = (sum s, sum s**2)`` over the pixels of ``(height, width*channels)`` integer rows, ``s`` a pixel's channel sum, in int64.
 
-    A row's channel sums are formed channel after channel in ``sums``
-    (``width`` values), so that each loop runs down the row (and vectorises).
+    With ``narrow`` (samples of at most 16 bits, at most 32768 channels: a
+    pixel's sum fits in int32), three channels are summed in one loop in
+    int32, which vectorises (0.64 -> 0.2 ms for a 750 x 750 x 3 frame);
+    otherwise a row's channel sums are formed channel after channel in
+    ``sums`` (``width`` values), so that each loop runs down the row. The
+    sums are exact integers either way.
     """
     total = np.int64(0)
     squares = np.int64(0)
-    for i in range(height):
-        row = i * row_stride
-        for p in range(width):
-            sums[p] = np.int64(rows[row + p * channels])
-        for c in range(1, channels):
+    if narrow and channels == 3:
+        for i in range(height):
+            row = i * row_stride
             for p in range(width):
-                sums[p] += rows[row + p * channels + c]
-        for p in range(width):
-            total += sums[p]
-            squares += sums[p] * sums[p]
+                pixel = np.int64(np.int32(rows[row + 3 * p]) + np.int32(rows[row + 3 * p + 1]) + np.int32(rows[row + 3 * p + 2]))
+                total += pixel
+                squares += pixel * pixel
+    else:
+        for i in range(height):
+            row = i * row_stride
+            for p in range(width):
+                sums[p] = np.int64(rows[row + p * channels])
+            for c in range(1, channels):
+                for p in range(width):
+                    sums[p] += rows[row + p * channels + c]
+            for p in range(width):
+                total += sums[p]
+                squares += sums[p] * sums[p]
     result[0] = total
     result[1] = squares
 
@@ -138,7 +150,7 @@ def residual_sums(counts, counts_stride, height, items, scale, centred_row, mean
 
 #: Each kernel's arguments, by kind (the module's docstring says what each kind is).
 ARGUMENTS: dict[str, tuple[str, ...]] = {
-    "pixel_sum_moments": ("samples", "int", "int", "int", "int", "int64*", "int64*"),
+    "pixel_sum_moments": ("samples", "int", "int", "int", "int", "int", "int64*", "int64*"),
     "difference_moments": ("samples", "int", "samples", "int", "float64", "int", "int", "int", "int", "int", "float64*", "float64*", "float64*", "float64*"),
     "accumulate_lines": ("samples", "int", "int", "int", "float64", "float64*", "float64*", "float64*", "int"),
     "residual_sums": ("samples", "int", "int", "int", "float64", "float64*", "float64*", "float64*", "int", "float64*", "int", "float64*", "int", "int"),
