@@ -113,3 +113,25 @@ def test_a_region_split_over_many_calls_of_any_size_is_read_whole(tmp_path: Path
         os.close(fd)
     assert values is not None
     np.testing.assert_array_equal(values.reshape(17, 5), image[1:18, 2:7])
+
+
+def test_a_buffer_used_again_for_another_region_of_the_same_size_reads_that_region(tmp_path):
+    """Each buffer keeps its last read's ``preadv`` calls: another shape of the same bytes must not reuse them."""
+    data = np.arange(40 * 60, dtype=np.uint16).reshape(40, 60)
+    path = tmp_path / "image.raw"
+    data.tofile(path)
+    pool = BufferPool()
+    regions = [(slice(2, 12), slice(5, 35)), (slice(2, 22), slice(5, 20)), (slice(2, 12), slice(5, 35)), (slice(0, 30), slice(0, 10))]
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        for rows, columns in regions:  # 300 values each: one pooled buffer size
+            width = columns.stop - columns.start
+            start = (rows.start * 60 + columns.start) * 2
+            values = pool.read_runs(fd, start, rows.stop - rows.start, width * 2, (60 - width) * 2, np.uint16)
+            assert values is not None
+            assert np.array_equal(values.reshape(-1, width), data[rows, columns])
+            del values
+            gc.collect()
+    finally:
+        os.close(fd)
+    assert len(pool._calls) == 1  # one buffer, used four times; its calls kept with it
