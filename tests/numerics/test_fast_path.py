@@ -21,6 +21,7 @@ from camchar.cli.main import main
 from camchar.core.errors import CamcharWarning
 from camchar.core.frames import Region
 from camchar.numerics import fast_path
+from camchar.numerics.kernels.cache import cached_object
 from camchar.numerics.line_fit import residual_moments
 from camchar.numerics.reductions import pixel_sum_moments
 from camchar.settings import read_settings
@@ -113,6 +114,26 @@ def test_a_numba_that_fails_to_load_leaves_the_numpy_path_with_a_warning(monkeyp
     with fast_path.engaged(0) as path:
         with pytest.warns(CamcharWarning, match=r"numba's fast path failed to load \(OSError: libllvmlite.so: cannot open .*\); the numpy path ran"):
             assert path() == "numpy"
+
+
+@needs_numba
+def test_kernels_of_a_sample_type_that_fail_to_build_leave_its_frames_to_numpy_with_a_warning(monkeypatch):
+    """The 16-bit kernels load; 32-bit ones fail to build: their frames take the numpy path, and a warning names the type."""
+    def broken(dtype):
+        raise RuntimeError(f"cannot compile for {dtype}")
+
+    monkeypatch.setenv(fast_path.FAST_PATH_ENV, "1")
+    real_cached = cached_object
+    monkeypatch.setattr("camchar.numerics.kernels.compiled.cached_object", lambda dtype, host: real_cached(dtype, host) if dtype.itemsize == 2 else None)
+    monkeypatch.setattr("camchar.numerics.kernels.build.build_object", broken)
+    frame = np.random.default_rng(1).integers(0, 2**16, (20, 30, 3)).astype(np.uint16)
+    sums = frame.astype(np.int64).sum(axis=2)
+    with fast_path.engaged(0, ["uint16"]) as path:
+        compiled = fast_path.kernels(wait=True)
+        assert compiled is not None and compiled.takes(np.dtype(np.uint16)) and not compiled.takes(np.dtype(np.int32))
+        assert pixel_sum_moments(frame) == (sums.size, int(sums.sum()), int((sums * sums).sum()))  # 16-bit frames: the kernels
+        with pytest.warns(CamcharWarning, match=r"numba's kernels for i4 samples failed to load \(RuntimeError: cannot compile for int32\); the numpy path ran for them"):
+            assert path().startswith("numba ")
 
 
 @needs_numba

@@ -53,6 +53,7 @@ def keep_object(dtype: np.dtype, host: str, code: bytes) -> Path | None:
             continue
         try:
             with os.fdopen(descriptor, "wb") as handle:
+                os.fchmod(handle.fileno(), 0o644)  # as a compiled module: readable by every user of the installation
                 handle.write(_MAGIC + hashlib.sha256(code).digest() + code)
             target = folder / _file_name(dtype, host)
             os.replace(temporary, target)
