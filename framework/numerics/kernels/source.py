@@ -66,46 +66,34 @@ def difference_moments(longer, longer_stride, shorter, shorter_stride, origin, b
     """``mean`` (``channels``) of the differences ``longer - shorter`` over every ``step``-th row, and ``squares``, the sums of their squared deviations.
 
     Column sums down the rows, then folded into channels, as the numpy
-    path sums; with ``broadcast`` the shorter frame is ``origin``, one
-    value. ``columns`` and ``mean_row`` are ``items`` values of scratch.
+    path sums: first of the differences (less a mean of zero, which changes
+    no value), then of their squared deviations from the mean. With
+    ``broadcast`` the shorter frame is ``origin``, one value. ``columns``
+    and ``mean_row`` are ``items`` values of scratch.
     """
     for j in range(items):
-        columns[j] = 0.0
-    i = 0
-    while i < height:
-        if broadcast:
-            for j in range(items):
-                columns[j] += np.float64(longer[i * longer_stride + j]) - origin
-        else:
-            for j in range(items):
-                columns[j] += np.float64(longer[i * longer_stride + j]) - np.float64(shorter[i * shorter_stride + j])
-        i += step
+        mean_row[j] = 0.0
     count = ((height + step - 1) // step) * (items // channels)
-    for c in range(channels):
-        mean[c] = 0.0
-    for j in range(items):
-        mean[j % channels] += columns[j]
-    for c in range(channels):
-        mean[c] = mean[c] / count
-    for j in range(items):  # each value's channel mean, so that no loop below divides an index
-        mean_row[j] = mean[j % channels]
-    for j in range(items):
-        columns[j] = 0.0
-    i = 0
-    while i < height:
-        if broadcast:
+    for sweep in range(2):
+        for j in range(items):
+            columns[j] = 0.0
+        i = 0
+        while i < height:
             for j in range(items):
-                deviation = np.float64(longer[i * longer_stride + j]) - origin - mean_row[j]
-                columns[j] += deviation * deviation
-        else:
-            for j in range(items):
-                deviation = np.float64(longer[i * longer_stride + j]) - np.float64(shorter[i * shorter_stride + j]) - mean_row[j]
-                columns[j] += deviation * deviation
-        i += step
-    for c in range(channels):
-        squares[c] = 0.0
-    for j in range(items):
-        squares[j % channels] += columns[j]
+                subtrahend = origin if broadcast else np.float64(shorter[i * shorter_stride + j])
+                deviation = np.float64(longer[i * longer_stride + j]) - subtrahend - mean_row[j]
+                columns[j] += deviation if sweep == 0 else deviation * deviation
+            i += step
+        totals = mean if sweep == 0 else squares
+        for c in range(channels):
+            totals[c] = 0.0
+        for j in range(items):
+            totals[j % channels] += columns[j]
+        if sweep == 0:
+            for c in range(channels):
+                mean[c] = mean[c] / count
+            for j in range(items):  # each value's channel mean, so that no loop divides an index
+                mean_row[j] = mean[j % channels]
 
 
 def accumulate_lines(counts, counts_stride, height, items, scale, centred_row, sum_y, sum_xy, sums_stride):  # pragma: no cover - compiled
