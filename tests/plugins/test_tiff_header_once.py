@@ -17,15 +17,20 @@ from camchar.stats.run import run_stats
 
 
 def count_header_reads(monkeypatch) -> list[str]:
-    """Every TIFF header the tiff loader parses from now on, by file name."""
+    """Every TIFF header the tiff loader parses from now on (with tifffile or its own reader of plain headers), by file name."""
     opened: list[str] = []
-    real = tifffile.TiffFile
+    real, real_plain = tifffile.TiffFile, tiff.read_plain_header
 
     def counting(handle, *args, **kwargs):
         opened.append(os.path.basename(handle.name))
         return real(handle, *args, **kwargs)
 
+    def counting_plain(fd, size):
+        opened.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        return real_plain(fd, size)
+
     monkeypatch.setattr(tiff.tifffile, "TiffFile", counting)
+    monkeypatch.setattr(tiff, "read_plain_header", counting_plain)
     return opened
 
 

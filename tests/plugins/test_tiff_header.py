@@ -1,0 +1,150 @@
+"""The tiff loader's own reader of plain headers answers exactly as tifffile does, or not at all.
+
+Every file is read both ways: the loader's probe (its own reader first) and
+tifffile's reading of the same page (the loader's former and fallback path).
+Where the own reader answers, the image info, the kept layout (data offset,
+type, byte order) and the capture metadata must be tifffile's; where the file
+is not plain, it must leave the file to tifffile.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tifffile
+
+from camchar.core.errors import BadInput
+from camchar.core.frames import LoadRequest
+from camchar.plugins.loaders import tiff
+from camchar.plugins.loaders._tiff_header import read_plain_header
+
+SWEEP_FILES = sorted((Path(__file__).parents[1] / "data" / "sweep" / "raw").glob("*.tiff"))
+
+
+def by_tifffile(path: Path) -> tuple:
+    """``(info, plain layout or None, metadata)`` as the loader reads them with tifffile."""
+    with tiff._open_tiff(path) as (handle, tif, page):
+        info = tiff._image_info(path, tif, page)
+        layout = (page.dataoffsets[0], np.dtype(page.dtype).newbyteorder(tif.byteorder)) if tiff._is_plain(page) else None
+        return info, layout, tiff._capture_metadata(page)
+
+
+def by_own_reader(path: Path) -> tuple | None:
+    """The same from the loader's own reader of plain headers, or ``None`` when it leaves the file to tifffile."""
+    loader = tiff.TiffLoader()
+    info = loader._probe_plain(path)
+    if info is None:
+        return None
+    kept = loader._layouts[str(path)]
+    return info, (kept.data_offset, kept.dtype), kept.metadata
+
+
+def own_answer(path: Path) -> bool:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return read_plain_header(fd, os.fstat(fd).st_size) is not None
+    finally:
+        os.close(fd)
+
+
+PLAIN = [
+    pytest.param(dtype, byteorder, channels, strip_rows, exposure, id=f"{np.dtype(dtype).str[1:]}-{byteorder}-{channels}ch-{strip_rows}rows-{exposure[0] if exposure else 'none'}")
+    for dtype, byteorder, channels, strip_rows, exposure in itertools.product(
+        [np.uint8, np.uint16, np.int16, np.uint32, np.int32, np.uint64],
+        ["<", ">"],
+        [1, 3],
+        [None, 3],
+        [None, (5, (1, 80)), (12, 0.0125), (5, (0, 0))],
+    )
+]
+
+
+@pytest.mark.parametrize(("dtype", "byteorder", "channels", "strip_rows", "exposure"), PLAIN)
+def test_plain_files_read_as_tifffile_reads_them(tmp_path, dtype, byteorder, channels, strip_rows, exposure):
+    path = tmp_path / "frame.tiff"
+    info = np.iinfo(dtype)
+    pixels = np.random.default_rng(0).integers(max(info.min, -1000), min(info.max, 60000), (7, 5, channels)).astype(dtype)
+    extratags = [] if exposure is None else [(33434, exposure[0], 1, exposure[1], True)]
+    tifffile.imwrite(
+        path, pixels if channels > 1 else pixels[..., 0], byteorder=byteorder, photometric="rgb" if channels == 3 else "minisblack",
+        rowsperstrip=strip_rows, extratags=extratags, metadata=None,
+    )  # fmt: skip
+    assert own_answer(path)
+    assert by_own_reader(path) == by_tifffile(path)
+
+
+@pytest.mark.parametrize("path", SWEEP_FILES[:3], ids=lambda path: path.name)
+def test_files_with_an_exif_ifd_read_as_tifffile_reads_them(path):
+    """The reference sweep's files carry an Exif IFD (exposure time, ISO, capture time)."""
+    own = by_own_reader(path)
+    assert own is not None and own[0].exposure_time is not None and own[2]  # the Exif IFD read
+    assert own == by_tifffile(path)
+
+
+OTHER_LAYOUTS = {
+    "compressed": dict(compression="zlib"),
+    "tiled": dict(tile=(16, 16)),
+    "planar": dict(planarconfig="separate"),
+    "float": dict(dtype=np.float32),
+    "four channels": dict(channels=4),
+    "two pages": dict(pages=2),
+}
+
+
+@pytest.mark.parametrize("layout", OTHER_LAYOUTS, ids=list(OTHER_LAYOUTS))
+def test_other_layouts_are_left_to_tifffile(tmp_path, layout):
+    options = dict(OTHER_LAYOUTS[layout])
+    channels, pages, dtype = options.pop("channels", 3), options.pop("pages", 1), options.pop("dtype", np.uint16)
+    pixels = np.ones((pages, 32, 32, channels), dtype)
+    path = tmp_path / "frame.tiff"
+    for page in range(pages):
+        tifffile.imwrite(path, pixels[page], photometric="rgb" if channels >= 3 else "minisblack", append=page > 0, metadata=None, **options)
+    if layout == "two pages":  # the first page is plain: read as tifffile reads it
+        assert by_own_reader(path) == by_tifffile(path)
+    else:
+        assert not own_answer(path)
+
+
+def test_a_page_of_a_multi_page_file_is_left_to_tifffile(tmp_path):
+    path = tmp_path / "stack.tiff"
+    for page in range(2):
+        tifffile.imwrite(path, np.full((8, 8, 3), page, np.uint16), photometric="rgb", append=page > 0, metadata=None)
+    assert tiff.TiffLoader()._probe_plain(Path(f"{path}#2")) is None
+
+
+@pytest.mark.slow
+def test_damaged_headers_are_read_as_tifffile_reads_them_or_left_to_it(tmp_path):
+    """3000 copies of the reference files with up to four bytes of their first 4 KiB changed."""
+    rng = random.Random(7)
+    originals = [path.read_bytes() for path in SWEEP_FILES[:3]]
+    path = tmp_path / "frame.tiff"
+    answered = 0
+    for _ in range(3000):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(4200)] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        own = by_own_reader(path)
+        if own is None:
+            continue
+        answered += 1
+        try:
+            reference = by_tifffile(path)
+        except BadInput:
+            continue  # tifffile refuses a tag the loader does not use; the own reading is of the tags it does use
+        assert own == reference
+    assert answered > 1000
+
+
+def test_a_probe_with_the_own_reader_checks_the_roi(tmp_path):
+    path = tmp_path / "frame.tiff"
+    tifffile.imwrite(path, np.zeros((10, 12, 3), np.uint16), photometric="rgb", metadata=None)
+    from camchar.core.frames import Region
+
+    with pytest.raises(BadInput, match="does not fit inside the 12 x 10 image"):
+        tiff.TiffLoader().probe(path, LoadRequest(roi=Region(0, 0, 13, 10)))
