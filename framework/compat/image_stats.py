@@ -226,7 +226,7 @@ def load_images(settings: Settings | ParsedSettings | str | Path, overexp: float
     preflight(context)
     selection = select_frames(context.decoding(Rules(overexp)), context.plan.brackets)
     context.reporter.summary(f"kept {len(selection.frames)} of {len(settings.images)} brackets")
-    stack = DecodingStack(selection.frames, chosen.loader.component, context.request, selection.shape)
+    stack = DecodingStack(selection.frames, chosen.loader.component, context.request, selection.shape, sample_type=selection.sample_type)
     samples = np.empty((len(stack),) + stack.shape, dtype=np.float64)
     for index, rates in stack.iter_rates():
         samples[index] = rates

@@ -17,11 +17,15 @@ always, ``1`` for the fast path whatever the size.
 The choice holds for a run (:func:`engaged`); the numerical functions ask
 :func:`kernels` for the kernels, which are ``None`` outside a run that
 engaged them, and until numba has loaded beside the run's first steps.
+Runs may overlap in one process (threads calling the Python API): the
+numerical functions get the kernels of the run that started last of those
+going on, and each run's end leaves the others' kernels in place.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import sys
@@ -41,9 +45,25 @@ FAST_PATH_ENV = "CAMCHAR_FAST_PATH"
 #: Pixel values a run goes through (every image's ROI, decoded) from which the fast path repays numba's start-up (measured).
 FAST_PATH_MIN_VALUES = 20_000_000
 
-_engaged: Kernels | None = None
-_loading: threading.Thread | None = None
-_failure: str | None = None
+
+class _Run:
+    """One run's fast path: its kernels once loaded (``None`` before, or on failure), the thread loading them, and why they failed."""
+
+    def __init__(self) -> None:
+        self.kernels: Kernels | None = None
+        self.loading: threading.Thread | None = None
+        self.failure: str | None = None
+
+    def ready(self, wait: bool) -> Kernels | None:
+        """The run's kernels, after waiting for the thread loading them with ``wait``."""
+        if wait and self.loading is not None:
+            self.loading.join()
+        return self.kernels
+
+
+#: The runs going on, in the order they started; each is added once its loading thread has started.
+_runs: list[_Run] = []
+_runs_lock = threading.Lock()
 
 
 def available() -> bool:
@@ -72,10 +92,9 @@ def kernels(wait: bool = False) -> Kernels | None:
         path the provenance names is the one they ran; the SNR and the bend
         test, whose numbers are the same on both paths to the last bit, do not.
     """
-    loading = _loading
-    if wait and loading is not None:
-        loading.join()
-    return _engaged
+    with _runs_lock:
+        run = _runs[-1] if _runs else None
+    return None if run is None else run.ready(wait)
 
 
 @contextlib.contextmanager
@@ -99,26 +118,26 @@ def engaged(values: int, sample_types: Iterable[str] = ("uint16",)) -> Iterator[
     callable
         Returns ``numba X.Y`` or ``numpy``: the path the noise passes took.
     """
-    global _engaged, _loading, _failure
-    before = _engaged, _loading, _failure
-    _engaged, _loading, _failure = None, None, None
+    run = _Run()
     if _wanted(values):
-        _loading = threading.Thread(target=_load_kernels, args=(tuple(sample_types),), name="camchar-kernels", daemon=True)
-        _loading.start()
+        loading = threading.Thread(target=_load_kernels, args=(run, tuple(sample_types)), name="camchar-kernels", daemon=True)
+        loading.start()
+        run.loading = loading
+    with _runs_lock:
+        _runs.append(run)
     try:
-        yield _path_taken
+        yield functools.partial(_path_taken, run)
     finally:
-        if _loading is not None:
-            _loading.join()
-        _engaged, _loading, _failure = before
+        run.ready(wait=True)
+        with _runs_lock:
+            _runs.remove(run)
 
 
-def _load_kernels(sample_types: tuple[str, ...]) -> None:
-    """Load the kernels for ``sample_types`` (numba builds those not built yet); engage them.
+def _load_kernels(run: _Run, sample_types: tuple[str, ...]) -> None:
+    """Load the kernels for ``sample_types`` (numba builds those not built yet); engage them for ``run``.
 
     Kernels that fail to load leave the numpy path, and the reason for the warning :func:`engaged` gives.
     """
-    global _engaged, _failure
     try:
         import numpy as np
 
@@ -126,14 +145,14 @@ def _load_kernels(sample_types: tuple[str, ...]) -> None:
 
         loaded = Kernels(building=_without_scipy)
     except Exception as exc:  # noqa: BLE001 - a broken llvmlite raises anything; the numpy path still runs
-        _failure = f"{type(exc).__name__}: {exc}"
+        run.failure = f"{type(exc).__name__}: {exc}"
         return
     for dtype in sample_types:
         loaded.takes(np.dtype(dtype))
     if loaded.failures and not any(loaded.takes(np.dtype(dtype)) for dtype in sample_types):
-        _failure = next(iter(loaded.failures.values()))
+        run.failure = next(iter(loaded.failures.values()))
         return
-    _engaged = loaded
+    run.kernels = loaded
 
 
 @contextlib.contextmanager
@@ -167,15 +186,15 @@ class _NoScipyOnThisThread:
         return None
 
 
-def _path_taken() -> str:
-    """The path of the noise passes, once they ran: ``numba X.Y``, or ``numpy`` (with a warning when numba failed to load)."""
-    loaded = kernels(wait=True)
+def _path_taken(run: _Run) -> str:
+    """The path of ``run``'s noise passes, once they ran: ``numba X.Y``, or ``numpy`` (with a warning when numba failed to load)."""
+    loaded = run.ready(wait=True)
     if loaded is not None:
         for kind, failure in loaded.failures.items():
             warnings.warn(CamcharWarning(f"numba's kernels for {kind} samples failed to load ({shorten(failure, 120)}); the numpy path ran for them, with the same numbers"), stacklevel=2)
         return _numba_version()
-    if _failure is not None:
-        warnings.warn(CamcharWarning(f"numba's fast path failed to load ({shorten(_failure, 120)}); the numpy path ran, with the same numbers"), stacklevel=2)
+    if run.failure is not None:
+        warnings.warn(CamcharWarning(f"numba's fast path failed to load ({shorten(run.failure, 120)}); the numpy path ran, with the same numbers"), stacklevel=2)
     return "numpy"
 
 

@@ -481,7 +481,7 @@ def sweep_emva1288(context: DecodingContext, selection: Selection, darks: DarkFr
         was found: the saturation of the channels where found or inferred.
     """
     loader, rules, reporter = context.chosen.loader, context.rules, context.reporter
-    stack: SelectedStack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, rules=rules)
+    stack: SelectedStack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, rules=rules, sample_type=selection.sample_type)
     reason = unavailable_because(stack, darks, loader.component, rules, len(selection.bends))
     if reason is not None:
         if darks is not None or any(frame.partner is not None for frame in selection.frames):

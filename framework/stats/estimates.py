@@ -46,7 +46,7 @@ def estimate_noise(context: DecodingContext, selection: Selection) -> np.ndarray
                 progress.restart(n_frames, f"pass {pass_number}")
             progress.advance()
 
-        stack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, on_frame, context.rules)
+        stack = DecodingStack(selection.frames, loader.component, context.request, selection.shape, context.workers, on_frame, context.rules, selection.sample_type)
         if cluster is not None:
             if noise_model.registered.component.supports_cluster:
                 stack = DistributedStack(stack, cluster, on_frame)

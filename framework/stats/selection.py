@@ -103,10 +103,11 @@ class BracketOutcome:
 
 @attrs.frozen
 class Selection:
-    """The per-bracket record of a sweep's selection, and the shape of its frames."""
+    """The per-bracket record of a sweep's selection, and the shape and sample type (as decoded, before corrections) of its frames."""
 
     outcomes: tuple[BracketOutcome, ...]
     shape: tuple[int, int, int]
+    sample_type: str | None = None
 
     @property
     def frames(self) -> tuple[SelectedFrame, ...]:
@@ -137,7 +138,7 @@ class Selection:
     def replaced(self, outcomes: Sequence[BracketOutcome]) -> "Selection":
         """This selection with the outcomes of the same brackets replaced by ``outcomes``."""
         by_bracket = {outcome.bracket: outcome for outcome in outcomes}  # by value: outcomes from a cluster are copies
-        return Selection(tuple(by_bracket.get(outcome.bracket, outcome) for outcome in self.outcomes), self.shape)
+        return Selection(tuple(by_bracket.get(outcome.bracket, outcome) for outcome in self.outcomes), self.shape, self.sample_type)
 
 
 def checked_frame(frame: Any, loader: ChosenComponent, path: Path, request: LoadRequest | None = None) -> Frame:
@@ -281,8 +282,9 @@ def select_frames(context: DecodingContext, brackets: Sequence[Bracket]) -> Sele
                 warnings.warn(CamcharWarning(f"bracket {outcome.bracket.wavelength}: {outcome.skipped_because}; skipped"), stacklevel=2)
             outcomes.append(outcome)
             progress.advance(len(outcome.bracket.images), f"{outcome.bracket.wavelength}")
-    shape = first[1].shape if first is not None else (0, 0, 0)
-    return Selection(tuple(outcomes), shape)
+    if first is None:
+        return Selection(tuple(outcomes), (0, 0, 0))
+    return Selection(tuple(outcomes), first[1].shape, first[1].sample_type)
 
 
 def select_below_clipping(context: DecodingContext, selection: Selection) -> tuple[Selection, Clipping | None]:

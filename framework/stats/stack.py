@@ -47,6 +47,9 @@ class DecodingStack(SelectedStack):
         The corrections selection applied (darks, black level, masked
         pixels), applied again to a frame decoded anew; frames read from the
         cache were stored corrected.
+    sample_type
+        The numpy type of the frames selection decoded (``"uint16"``), which
+        a frame decoded anew must have too; ``None`` leaves it unchecked.
     """
 
     def __init__(
@@ -58,16 +61,18 @@ class DecodingStack(SelectedStack):
         workers: int = 1,
         on_frame: Callable[[int, int], None] | None = None,
         rules: Rules | None = None,
+        sample_type: str | None = None,
     ):
         super().__init__(frames, shape, workers, rules.mask if rules is not None else None)
         self._loader = loader
         self._request = request
         self._progress = on_frame
         self._rules = rules
+        self._sample_type = sample_type
 
     def without_progress(self) -> "DecodingStack":
         """The same stack without progress reporting and worker threads: what a dask worker receives."""
-        return DecodingStack(self._frames, self._loader, self._request, self._shape, 1, None, self._rules)
+        return DecodingStack(self._frames, self._loader, self._request, self._shape, 1, None, self._rules, self._sample_type)
 
     def frame(self, index: int) -> Frame:
         record = self._frames[index]
@@ -85,6 +90,8 @@ class DecodingStack(SelectedStack):
             frame = Frame(FrameCache.load(cached), record.exposure_time, np.inf, path, record.metadata)
         else:
             frame = self._loader.load(path, self._request)
+            if self._sample_type is not None and str(frame.pixels.dtype) != self._sample_type:
+                raise BadInput(path, f"decoded to {frame.pixels.dtype} samples on a second reading, not {self._sample_type} (did the file change during the run?)")
             if frame.exposure_time is None:  # the file holds none: the time selection resolved (a partner shares it)
                 frame = attrs.evolve(frame, exposure_time=record.exposure_time)
             if self._rules is not None:

@@ -234,9 +234,10 @@ LOAD_KERNELS = (
     "import sys, threading\n"
     "import numpy as np\n"
     "from camchar.numerics import fast_path\n"
-    "loading = threading.Thread(target=fast_path._load_kernels, args=(('uint16',),))\n"
+    "run = fast_path._Run()\n"
+    "loading = threading.Thread(target=fast_path._load_kernels, args=(run, ('uint16',)))\n"
     "loading.start(); loading.join()\n"
-    "print(fast_path._engaged is not None, fast_path._failure, 'numba' in sys.modules, 'scipy' in sys.modules, len(sys.meta_path))\n"
+    "print(run.kernels is not None, run.failure, 'numba' in sys.modules, 'scipy' in sys.modules, len(sys.meta_path))\n"
 )
 
 

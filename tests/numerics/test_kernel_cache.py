@@ -43,3 +43,12 @@ def test_a_folder_that_cannot_be_written_keeps_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(blocker))
     assert keep_object(U2, "host", CODE) is None
     assert cached_object(U2, "host") is None
+
+
+def test_a_file_copied_under_another_types_name_is_not_loaded(cache):
+    """Its entry points would be missing: every run would warn and take the numpy path, and the file would never be built anew."""
+    kept = keep_object(np.dtype(np.uint8), "host", CODE)
+    wanted = keep_object(U2, "host", CODE[::-1])
+    wanted.write_bytes(kept.read_bytes())
+    assert cached_object(U2, "host") is None
+    assert cached_object(np.dtype(np.uint8), "host") == CODE

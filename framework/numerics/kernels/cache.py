@@ -3,9 +3,10 @@
 A file's name is a digest of everything its machine code depends on: the
 kernels' source and build modules, numba's and llvmlite's versions, and the
 host's target triple, processor and features; a change to any of them
-builds anew. A file holds a header naming its format and the digest of the
-object code after it, checked before the code is loaded (LLVM aborts the
-process on some malformed objects; a truncated or damaged file is built anew).
+builds anew. A file holds a header naming its format and the digest of its
+name and the object code after it, checked before the code is loaded (LLVM
+aborts the process on some malformed objects; a truncated or damaged file,
+or one copied under another sample type's name, is built anew).
 
 The folder is ``$NUMBA_CACHE_DIR/camchar`` when that variable is set (as
 numba's own cache), else the ``__pycache__`` folder beside these modules
@@ -26,25 +27,27 @@ import numpy as np
 
 __all__ = ["cached_object", "keep_object"]
 
-_MAGIC = b"camchar kernels 1\n"
+_MAGIC = b"camchar kernels 2\n"
 _SOURCES = ("source.py", "build.py")
 
 
 def cached_object(dtype: np.dtype, host: str) -> bytes | None:
     """The object code built for ``dtype`` on ``host`` (:func:`host_description`), or ``None`` when none is cached whole."""
+    name = _file_name(dtype, host)
     for folder in _folders():
         try:
-            data = (folder / _file_name(dtype, host)).read_bytes()
+            data = (folder / name).read_bytes()
         except OSError:
             continue
         header, digest, code = data[: len(_MAGIC)], data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
-        if header == _MAGIC and hashlib.sha256(code).digest() == digest:
+        if header == _MAGIC and _digest(name, code) == digest:
             return code
     return None
 
 
 def keep_object(dtype: np.dtype, host: str, code: bytes) -> Path | None:
     """Write the object code built for ``dtype`` into the first folder that takes it (atomically); its path, or ``None``."""
+    name = _file_name(dtype, host)
     for folder in _folders():
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -54,13 +57,18 @@ def keep_object(dtype: np.dtype, host: str, code: bytes) -> Path | None:
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 os.fchmod(handle.fileno(), 0o644)  # as a compiled module: readable by every user of the installation
-                handle.write(_MAGIC + hashlib.sha256(code).digest() + code)
-            target = folder / _file_name(dtype, host)
+                handle.write(_MAGIC + _digest(name, code) + code)
+            target = folder / name
             os.replace(temporary, target)
             return target
         except OSError:
             Path(temporary).unlink(missing_ok=True)
     return None
+
+
+def _digest(name: str, code: bytes) -> bytes:
+    """The digest a file named ``name`` holding ``code`` carries: a file renamed, or its code damaged, does not match it."""
+    return hashlib.sha256(name.encode() + b"\0" + code).digest()
 
 
 def _file_name(dtype: np.dtype, host: str) -> str:
