@@ -23,6 +23,7 @@ from typing import NoReturn, Sequence
 from camchar._version import __version__
 from camchar.cli.arguments import add_common
 from camchar.numerics import fast_path
+from camchar.runtime.interrupts import interrupting
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -74,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated()
+_on_sigint = interrupting(lambda signum: KeyboardInterrupt())
+_on_sigterm = interrupting(lambda signum: _Terminated())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status.
     """
     in_main_thread = _in_main_thread()
-    previous = (signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _on_sigterm)) if in_main_thread else None
+    previous = (signal.signal(signal.SIGINT, _on_sigint), signal.signal(signal.SIGTERM, _on_sigterm)) if in_main_thread else None
     reporter = None
     debug = False
     try:

@@ -21,11 +21,13 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import attrs
 
 from camchar.core.errors import Stopped
+from camchar.runtime.interrupts import interrupting
 
 __all__ = ["Footprint", "JobPlan", "plan_jobs", "cpu_count", "memory_available", "run_in_processes", "MEMORY_SHARE", "THREAD_VARIABLES"]
 
@@ -161,17 +163,24 @@ _STOPPING = (signal.SIGINT, signal.SIGTERM)
 _stopping = False
 
 
-def _on_signal(signum: int, frame: object) -> None:
-    """Ctrl-C or SIGTERM in a job's process: unwind (a sweep's temporary output is removed) and exit without a traceback.
+def _unwinding(signum: int) -> Stopped:
+    """The exception that unwinds a job's process (a sweep's temporary output is removed); from now on, signals are ignored."""
+    global _stopping
+    _stopping = True
+    return Stopped(128 + signum)
+
+
+_interrupt = interrupting(_unwinding)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C or SIGTERM in a job's process: unwind and exit without a traceback.
 
     Only the first signal counts, so that the unwinding is not itself
     interrupted (Ctrl-C reaches the job, and then the batch sends SIGTERM).
     """
-    global _stopping
-    if _stopping:
-        return
-    _stopping = True
-    raise Stopped(128 + signum)
+    if not _stopping:
+        _interrupt(signum, frame)
 
 
 @contextlib.contextmanager
