@@ -53,7 +53,7 @@ class Kernels:
         self._lock = threading.Lock()
         self._loaded: dict[str, dict[str, Callable[..., int]]] = {}
         self._engines: list[object] = []  # the code lives as long as its engine
-        #: Why the kernels of a sample type failed to build or load, by type (``{"f2": "..."}``); those take the numpy path.
+        #: Why the kernels of a sample type failed to build or load, by type (``{"u4": "..."}``); those take the numpy path.
         self.failures: dict[str, str] = {}
 
     def takes(self, dtype: np.dtype) -> bool:
