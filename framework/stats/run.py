@@ -123,9 +123,10 @@ def compute_samples(
     loader, selector, noise_model = chosen.loader, chosen.selector, chosen.noise_model
     # frames corrected in selection (darks, black level, defect mask) are not on disk: keep them,
     # unless a cluster's workers decode them (their disks are their own; they correct them again)
-    caching = loader.registered.component.cache_decoded or darks is not None or rules.black is not None or rules.mask is not None
+    corrected = darks is not None or rules.black is not None or rules.mask is not None
+    caching = loader.registered.component.cache_decoded or corrected
     with contextlib.ExitStack() as resources:
-        arithmetic = resources.enter_context(fast_path.engaged(_pixel_values(context, infos), _sample_types(infos, corrected=darks is not None or rules.black is not None or rules.mask is not None)))
+        arithmetic = resources.enter_context(fast_path.engaged(_pixel_values(context, infos), _sample_types(infos, corrected)))
         cluster = resources.enter_context(connect(options.scheduler, reporter)) if options.scheduler is not None else None
         if cluster is not None:
             reporter.summary(f"per-frame work on the {cluster.describe()}")
