@@ -33,11 +33,13 @@ _RATIONALS = (5, 10)  # two values (numerator, denominator) per count
 _INTEGERS = (3, 4)
 # the tags of IFD0 this reader knows; any other that changes how the data is laid out sends the file to tifffile
 _WIDTH, _LENGTH, _BITS, _COMPRESSION, _PHOTOMETRIC, _FILL_ORDER = 256, 257, 258, 259, 262, 266
-_STRIP_OFFSETS, _SAMPLES, _STRIP_BYTES, _PLANAR, _PREDICTOR, _EXTRA_SAMPLES, _SAMPLE_FORMAT = 273, 277, 279, 284, 317, 338, 339
+_STRIP_OFFSETS, _SAMPLES, _ROWS_PER_STRIP, _STRIP_BYTES, _PLANAR, _PREDICTOR, _EXTRA_SAMPLES, _SAMPLE_FORMAT = 273, 277, 278, 279, 284, 317, 338, 339
 _TILE_TAGS = (322, 323, 324, 325)
+_IMAGE_DEPTH, _LSM_INFO = 32997, 34412  # tifffile reads a volume, or an LSM file's own layout
+_SOFTWARE = 305
 _EXPOSURE_TIME, _EXIF_IFD, _ISO, _TAKEN = 33434, 34665, 34855, 36867
-_NEEDED = (_WIDTH, _LENGTH, _BITS, _COMPRESSION, _PHOTOMETRIC, _FILL_ORDER, _STRIP_OFFSETS, _SAMPLES, _STRIP_BYTES, _PLANAR, _PREDICTOR, _SAMPLE_FORMAT, _EXPOSURE_TIME, _EXIF_IFD)
-_REFUSED = (_EXTRA_SAMPLES, *_TILE_TAGS)
+_NEEDED = (_WIDTH, _LENGTH, _BITS, _COMPRESSION, _PHOTOMETRIC, _FILL_ORDER, _STRIP_OFFSETS, _SAMPLES, _ROWS_PER_STRIP, _STRIP_BYTES, _PLANAR, _PREDICTOR, _SAMPLE_FORMAT, _SOFTWARE, _EXPOSURE_TIME, _EXIF_IFD)
+_REFUSED = (_EXTRA_SAMPLES, *_TILE_TAGS, _IMAGE_DEPTH, _LSM_INFO)
 _EXIF_NAMES = {_EXPOSURE_TIME: "ExposureTime", _ISO: "ISOSpeedRatings", _TAKEN: "DateTimeOriginal"}
 _MAX_ENTRIES = 4096
 
@@ -102,17 +104,37 @@ def _read(fd: int, file_size: int) -> PlainHeader:
         raise _Unsure
     if bits not in (8, 16, 32, 64) or min(width, height) < 1:
         raise _Unsure
+    if bits == 32 and _SAMPLE_FORMAT not in tags and _maybe_indica(tags):
+        raise _Unsure  # tifffile reads IndicaLabs' 32-bit files without a SampleFormat as float
     dtype = np.dtype(f"{order}{'u' if formats == 1 else 'i'}{bits // 8}")
     if _STRIP_OFFSETS not in tags or _STRIP_BYTES not in tags:
         raise _Unsure
     offsets, counts = _values(tags[_STRIP_OFFSETS], _INTEGERS), _values(tags[_STRIP_BYTES], _INTEGERS)
     if not offsets or len(offsets) != len(counts) or any(offsets[i] + counts[i] != offsets[i + 1] for i in range(len(offsets) - 1)):
         raise _Unsure
-    if sum(counts) < width * height * samples * dtype.itemsize or offsets[-1] + counts[-1] > file_size:
+    if len(offsets) != _strips(tags, height) or sum(counts) < width * height * samples * dtype.itemsize or offsets[-1] + counts[-1] > file_size:
         raise _Unsure  # tifffile names the damage
+    if len(offsets) > 1 and (sum(counts) != width * height * samples * dtype.itemsize or 0 in counts[:-1]):
+        raise _Unsure  # not contiguous for tifffile: it decodes strip by strip
     exif = _exif(fd, order, tags, file_size)
     exposure = _exposure(tags[_EXPOSURE_TIME]) if _EXPOSURE_TIME in tags else None
     return PlainHeader(width, height, samples, dtype, bits, offsets[0], exif, exposure)
+
+
+def _maybe_indica(tags: dict[int, tuple[int, tuple[object, ...]]]) -> bool:
+    """Whether the Software tag may name IndicaLabsImageWriter (any that is not ASCII may)."""
+    if _SOFTWARE not in tags:
+        return False
+    kind, (text, *_) = tags[_SOFTWARE]
+    return kind != 2 or not isinstance(text, bytes) or b"IndicaLabs" in text
+
+
+def _strips(tags: dict[int, tuple[int, tuple[object, ...]]], height: int) -> int:
+    """How many strips tifffile reads of an image ``height`` rows high: it drops any more the file lists."""
+    rows = _one(tags, _ROWS_PER_STRIP, height)
+    if rows < 1:
+        raise _Unsure
+    return -(-height // min(rows, height))
 
 
 def _entries(fd: int, order: str, ifd: int, file_size: int, wanted: tuple[int, ...]) -> dict[int, tuple[int, tuple[object, ...]]]:
@@ -120,8 +142,8 @@ def _entries(fd: int, order: str, ifd: int, file_size: int, wanted: tuple[int, .
     if ifd < 8 or ifd + 2 > file_size:
         raise _Unsure
     (count,) = struct.unpack(order + "H", os.pread(fd, 2, ifd))
-    if count > _MAX_ENTRIES or ifd + 2 + 12 * count > file_size:
-        raise _Unsure
+    if count > _MAX_ENTRIES or ifd + 2 + 12 * count + 4 > file_size:
+        raise _Unsure  # tifffile reads the next IFD's offset too (an Exif IFD without one: no Exif values)
     raw = os.pread(fd, 12 * count, ifd + 2)
     entries: dict[int, tuple[int, tuple[object, ...]]] = {}
     for position in range(0, 12 * count, 12):

@@ -148,3 +148,69 @@ def test_a_probe_with_the_own_reader_checks_the_roi(tmp_path):
 
     with pytest.raises(BadInput, match="does not fit inside the 12 x 10 image"):
         tiff.TiffLoader().probe(path, LoadRequest(roi=Region(0, 0, 13, 10)))
+
+
+def _ifd(entries: list[tuple[int, int, object]], at: int, *, next_pointer: bool = True) -> bytes:
+    """A little-endian IFD placed at ``at``: ``(tag, type, values)`` entries (type 2: bytes), values too long to fit after it."""
+    codes = {2: "s", 3: "H", 4: "I", 5: "I"}
+    head = len(entries).to_bytes(2, "little")
+    outside = b""
+    start = at + 2 + 12 * len(entries) + 4 * next_pointer
+    for tag, kind, values in entries:
+        data = values if kind == 2 else np.array(values, np.dtype(codes[kind]).newbyteorder("<")).tobytes()
+        count = len(values) // (2 if kind == 5 else 1)
+        if len(data) > 4:
+            data, outside = (start + len(outside)).to_bytes(4, "little"), outside + data
+        head += tag.to_bytes(2, "little") + kind.to_bytes(2, "little") + count.to_bytes(4, "little") + data.ljust(4, b"\0")
+    return head + b"\0" * 4 * next_pointer + outside
+
+
+def write_crafted(path: Path, pixels: np.ndarray, *, strips: list[bytes], tags=(), drop=(), exif=None, exif_next_pointer=True) -> None:
+    """A little-endian ``(H, W, 3)`` uint16 TIFF: header, IFD0, the ``strips`` (bytes), then the Exif IFD (``exif``: its entries)."""
+    height, width, _ = pixels.shape
+    standard = [(256, 4, [width]), (257, 4, [height]), (258, 3, [16] * 3), (259, 3, [1]), (262, 3, [2]), (273, 4, [0] * len(strips))]
+    standard += [(277, 3, [3]), (279, 4, [len(strip) for strip in strips]), (284, 3, [1]), (339, 3, [1] * 3)]
+    entries = [entry for entry in standard if entry[0] not in drop] + list(tags) + ([(34665, 4, [0])] if exif is not None else [])
+    data_at = 8 + len(_ifd(sorted(entries), 8))
+    offsets = list(itertools.accumulate([data_at] + [len(strip) for strip in strips[:-1]]))
+    exif_at = data_at + sum(map(len, strips))
+    entries = [(tag, kind, offsets if tag == 273 else [exif_at] if tag == 34665 else values) for tag, kind, values in entries]
+    blob = b"II*\0" + (8).to_bytes(4, "little") + _ifd(sorted(entries), 8) + b"".join(strips)
+    path.write_bytes(blob + (b"" if exif is None else _ifd(exif, exif_at, next_pointer=exif_next_pointer)))
+
+
+def rows(pixels: np.ndarray, start: int, stop: int, padding: int = 0) -> bytes:
+    return pixels[start:stop].tobytes() + b"\xab" * padding
+
+
+PIXELS = np.random.default_rng(3).integers(0, 65535, (7, 5, 3), dtype=np.uint16)
+CRAFTED = {
+    "strips with padding": dict(strips=[rows(PIXELS, 0, 3, 6), rows(PIXELS, 3, 6, 6), rows(PIXELS, 6, 7)], tags=[(278, 4, [3])]),
+    "an empty first strip": dict(strips=[b"", rows(PIXELS, 0, 7)], tags=[(278, 4, [4])]),
+    "more strips than RowsPerStrip makes": dict(strips=[rows(PIXELS, 0, 4), rows(PIXELS, 4, 7)]),
+    "RowsPerStrip a rational": dict(strips=[rows(PIXELS, 0, 7)], tags=[(278, 5, [7, 1])]),
+    "an ImageDepth of 2": dict(strips=[rows(PIXELS, 0, 7)], tags=[(32997, 4, [2])]),
+    "an LSM tag": dict(strips=[rows(PIXELS, 0, 7)], tags=[(34412, 2, b"\0" * 8)]),
+    "32 bits without SampleFormat from IndicaLabs": dict(
+        strips=[PIXELS.astype(np.uint32)[:, :3].tobytes()], drop=(258, 339), tags=[(258, 3, [32] * 3), (305, 2, b"IndicaLabsImageWriter\0")]
+    ),
+    "an Exif IFD without a next-IFD offset at the end of the file": dict(strips=[rows(PIXELS, 0, 7)], exif=[(33434, 3, [2])], exif_next_pointer=False),
+}
+
+
+@pytest.mark.parametrize("case", CRAFTED, ids=list(CRAFTED))
+def test_crafted_files_are_read_as_tifffile_reads_them_or_left_to_it(tmp_path, case):
+    path = tmp_path / "frame.tiff"
+    options = dict(CRAFTED[case])
+    width = 3 if "IndicaLabs" in case else 5
+    write_crafted(path, PIXELS[:, :width], **options)
+    own = by_own_reader(path)
+    if own is not None:
+        assert own == by_tifffile(path)
+
+
+def test_a_crafted_plain_file_is_read_as_tifffile_reads_it(tmp_path):
+    path = tmp_path / "frame.tiff"
+    write_crafted(path, PIXELS, strips=[rows(PIXELS, 0, 3), rows(PIXELS, 3, 6), rows(PIXELS, 6, 7)], tags=[(278, 3, [3])], exif=[(33434, 3, [2])])
+    assert own_answer(path)
+    assert by_own_reader(path) == by_tifffile(path)
