@@ -119,7 +119,7 @@ def test_a_page_of_a_multi_page_file_is_left_to_tifffile(tmp_path):
 
 @pytest.mark.slow
 def test_damaged_headers_are_read_as_tifffile_reads_them_or_left_to_it(tmp_path):
-    """3000 copies of the reference files with up to four bytes of their first 4 KiB changed."""
+    """3000 copies of the reference files with up to four bytes of their first 4 KiB changed: where the own reader answers, tifffile reads the same."""
     rng = random.Random(7)
     originals = [path.read_bytes() for path in SWEEP_FILES[:3]]
     path = tmp_path / "frame.tiff"
@@ -133,11 +133,7 @@ def test_damaged_headers_are_read_as_tifffile_reads_them_or_left_to_it(tmp_path)
         if own is None:
             continue
         answered += 1
-        try:
-            reference = by_tifffile(path)
-        except BadInput:
-            continue  # tifffile refuses a tag the loader does not use; the own reading is of the tags it does use
-        assert own == reference
+        assert own == by_tifffile(path)  # where the own reader answers, tifffile reads the file, and alike
     assert answered > 1000
 
 
